@@ -1,0 +1,56 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { requireAccessToken } from './auth/hook.js';
+import { tokenRoutes } from './auth/routes.js';
+import type { Config } from './config.js';
+import type { Db } from './db/database.js';
+import { taskRoutes } from './tasks/routes.js';
+import { badUrlReply, installWireFormat } from './wire/fastify.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db;
+    config: Config;
+    /** The current time in epoch milliseconds; replaced in tests that need to move time. */
+    clock: () => number;
+  }
+}
+
+export const AICC_PREFIX = '/service/AICC__Case/1.0.0/openapi';
+
+export interface AppOptions {
+  config: Config;
+  db: Db;
+  clock?: () => number;
+  /** A pino destination for the logs; the default is stdout. */
+  logStream?: NodeJS.WritableStream;
+}
+
+/** The Fastify instance with every route; `server.ts` listens on it, tests use `app.inject` or listen too. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logStream
+      ? { level: options.config.logLevel, stream: options.logStream }
+      : { level: options.config.logLevel },
+    // Per-request access logs cost a write on the hot path; errors are logged where they happen.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.config.bodyLimitBytes,
+    // Long ids must reach validation (a 400 that names the rule) rather than miss the route.
+    routerOptions: { maxParamLength: 16 * 1024 },
+    // No type coercion: `{"id": 123}` is a type error, not the string "123".
+    frameworkErrors: badUrlReply,
+    ajv: { customOptions: { coerceTypes: false, allErrors: false } },
+  });
+
+  app.decorate('db', options.db);
+  app.decorate('config', options.config);
+  app.decorate('clock', options.clock ?? Date.now);
+
+  installWireFormat(app);
+  await app.register(tokenRoutes);
+  await app.register(async (aicc) => {
+    requireAccessToken(aicc);
+    await aicc.register(taskRoutes);
+  }, { prefix: AICC_PREFIX });
+
+  return app;
+}

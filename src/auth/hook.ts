@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../wire/errors.js';
+import { authenticate, type TenantContext } from './service.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the access-token hook on every AICC and extension route before the handler runs. */
+    tenant: TenantContext | null;
+  }
+}
+
+/** AICC sends the token bare in a header literally named `access-token` (not Authorization: Bearer). */
+export const ACCESS_TOKEN_HEADER = 'access-token';
+
+/**
+ * Guards every route registered in the same plugin: runs before the body is read, so an unauthenticated
+ * caller learns nothing about the request's validity.
+ */
+export function requireAccessToken(app: FastifyInstance): void {
+  app.decorateRequest('tenant', null);
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers[ACCESS_TOKEN_HEADER];
+    const token = Array.isArray(header) ? header[0] : header;
+    if (!token) throw new ApiError('missingToken', 'access-token header is required');
+    const tenant = await authenticate(app.db, token, app.clock());
+    if (!tenant) throw new ApiError('invalidToken', 'access-token is invalid or expired');
+    request.tenant = tenant;
+  });
+}
+
+/** The caller's tenant inside a guarded route (the hook has run, so it is always set). */
+export function tenantOf(request: { tenant: TenantContext | null }): TenantContext {
+  if (!request.tenant) throw new ApiError('missingToken', 'access-token header is required');
+  return request.tenant;
+}

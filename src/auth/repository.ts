@@ -1,0 +1,48 @@
+import type { Insertable } from 'kysely';
+import type { Db } from '../db/database.js';
+import type { AccessTokensTable, ApiAppsTable, TenantsTable } from '../db/tables.js';
+
+export function createAuthRepository(db: Db) {
+  return {
+    async insertTenant(tenant: Insertable<TenantsTable>): Promise<void> {
+      await db.insertInto('tenants').values(tenant).execute();
+    },
+
+    findTenant(tenantId: string) {
+      return db.selectFrom('tenants').selectAll().where('id', '=', tenantId).executeTakeFirst();
+    },
+
+    async insertApiApp(app: Insertable<ApiAppsTable>): Promise<void> {
+      await db.insertInto('api_apps').values(app).execute();
+    },
+
+    findActiveAppByClientId(clientId: string) {
+      return db.selectFrom('api_apps')
+        .select(['tenant_id', 'id', 'client_secret_hash'])
+        .where('client_id', '=', clientId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+    },
+
+    async insertToken(token: Insertable<AccessTokensTable>): Promise<void> {
+      await db.insertInto('access_tokens').values(token).execute();
+    },
+
+    /** The tenant behind a live token: not expired, not revoked, and its app not revoked either. */
+    findTenantByTokenHash(tokenHash: string, now: number) {
+      return db.selectFrom('access_tokens')
+        .innerJoin('tenants', 'tenants.id', 'access_tokens.tenant_id')
+        .innerJoin('api_apps', (join) => join
+          .onRef('api_apps.tenant_id', '=', 'access_tokens.tenant_id')
+          .onRef('api_apps.id', '=', 'access_tokens.app_id'))
+        .select(['tenants.id as tenantId', 'tenants.time_zone as timeZone', 'access_tokens.app_id as appId'])
+        .where('access_tokens.token_hash', '=', tokenHash)
+        .where('access_tokens.expires_at', '>', now)
+        .where('access_tokens.revoked_at', 'is', null)
+        .where('api_apps.revoked_at', 'is', null)
+        .executeTakeFirst();
+    },
+  };
+}
+
+export type AuthRepository = ReturnType<typeof createAuthRepository>;

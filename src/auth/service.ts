@@ -1,0 +1,92 @@
+import { createDefaultCaseType } from '../case-types/service.js';
+import type { Db } from '../db/database.js';
+import { createUsersRepository } from '../users/repository.js';
+import { isValidTimeZone } from '../wire/dates.js';
+import { newId, randomBase62 } from '../wire/ids.js';
+import { createAuthRepository } from './repository.js';
+import { hashClientSecret, hashToken, newSecret, verifyClientSecret } from './secrets.js';
+
+/** Who a request acts for, as established by its access-token. */
+export interface TenantContext {
+  tenantId: string;
+  timeZone: string;
+  appId: string;
+}
+
+export interface IssuedToken {
+  accessToken: string;
+  expiresInSeconds: number;
+}
+
+/**
+ * Client credentials in, a fresh token out; null when the client is unknown, revoked or the secret is wrong
+ * (the caller answers all three alike). Only the token's hash is stored.
+ */
+export async function issueToken(
+  db: Db,
+  credentials: { clientId: string; clientSecret: string },
+  options: { now: number; ttlSeconds: number },
+): Promise<IssuedToken | null> {
+  const repository = createAuthRepository(db);
+  const app = await repository.findActiveAppByClientId(credentials.clientId);
+  const valid = await verifyClientSecret(credentials.clientSecret, app?.client_secret_hash ?? null);
+  if (!app || !valid) return null;
+  const accessToken = newSecret();
+  await repository.insertToken({
+    token_hash: hashToken(accessToken),
+    tenant_id: app.tenant_id,
+    app_id: app.id,
+    created_at: options.now,
+    expires_at: options.now + options.ttlSeconds * 1000,
+  });
+  return { accessToken, expiresInSeconds: options.ttlSeconds };
+}
+
+/** The tenant a live token belongs to, or null for a token that is unknown, expired or revoked. Never writes. */
+export async function authenticate(db: Db, accessToken: string, now: number): Promise<TenantContext | null> {
+  const found = await createAuthRepository(db).findTenantByTokenHash(hashToken(accessToken), now);
+  return found ?? null;
+}
+
+export class InvalidTenantInputError extends Error {}
+
+export interface NewTenant {
+  tenantId: string;
+  userId: string;
+  caseTypeId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/**
+ * A tenant ready to call the API: its first user (agent), its default case type, and an API app whose
+ * secret is returned here once and stored only as a hash.
+ */
+export async function createTenant(
+  db: Db,
+  input: { name: string; timeZone: string; userName: string },
+  now: number,
+): Promise<NewTenant> {
+  if (!input.name.trim()) throw new InvalidTenantInputError('tenant name must not be empty');
+  if (!isValidTimeZone(input.timeZone)) throw new InvalidTenantInputError(`time zone ${input.timeZone} is not an IANA time zone such as Asia/Shanghai`);
+  const clientSecret = newSecret();
+  const clientSecretHash = await hashClientSecret(clientSecret);
+  return db.transaction().execute(async (trx) => {
+    const tenantId = newId('tenant');
+    const userId = newId('user');
+    const clientId = randomBase62(24);
+    await createAuthRepository(trx).insertTenant({ id: tenantId, name: input.name, time_zone: input.timeZone, created_at: now });
+    await createUsersRepository(trx).insertUser({ tenant_id: tenantId, id: userId, name: input.userName, created_at: now });
+    const caseTypeId = await createDefaultCaseType(trx, tenantId, userId, now);
+    await createAuthRepository(trx).insertApiApp({
+      tenant_id: tenantId,
+      id: newId('apiApp'),
+      name: `${input.name} API`,
+      client_id: clientId,
+      client_secret_hash: clientSecretHash,
+      created_at: now,
+    });
+    return { tenantId, userId, caseTypeId, clientId, clientSecret };
+  });
+}
+

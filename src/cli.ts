@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { createTenant, InvalidTenantInputError } from './auth/service.js';
+import { ConfigError, databaseLocation, loadConfig } from './config.js';
+import { DatabaseOpenError, migrateToLatest, openDatabase, type OpenDatabase } from './db/database.js';
+import { closeOnSignals, demoBanner, startServer } from './server.js';
+import { createUser, UnknownTenantError } from './users/service.js';
+
+/** Errors a person caused (a flag, a path, a locked file): one line, no stack. */
+function describeFailure(error: unknown): string {
+  if (error instanceof ConfigError || error instanceof DatabaseOpenError || error instanceof InvalidTenantInputError
+    || error instanceof UnknownTenantError) {
+    return error.message;
+  }
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return `database is locked by another process (${message})`;
+  if (typeof code === 'string' && code.startsWith('SQLITE_')) return `database error: ${message}`;
+  if (code === 'EADDRINUSE') return `address already in use: ${message}`;
+  if (code === 'EACCES') return `permission denied: ${message}`;
+  return message;
+}
+
+function fail(error: unknown): never {
+  process.stderr.write(`opencase: ${describeFailure(error).split('\n')[0]}\n`);
+  process.exit(1);
+}
+
+async function withMigratedDatabase<T>(flag: string | undefined, work: (database: OpenDatabase) => Promise<T>): Promise<T> {
+  const database = openDatabase(databaseLocation(flag));
+  try {
+    await migrateToLatest(database.db);
+    return await work(database);
+  } finally {
+    await database.close();
+  }
+}
+
+function nonEmpty(value: string): string {
+  if (!value.trim()) throw new InvalidArgumentError('must not be empty');
+  return value;
+}
+
+const program = new Command('opencase')
+  .description('A self-hostable case and task service that speaks the Huawei Cloud AICC Case 2.0 OpenAPI')
+  .showHelpAfterError('(run opencase --help for usage)')
+  .exitOverride();
+
+program.command('serve')
+  .description('run the HTTP server (migrates the database first)')
+  .option('--db <path>', 'SQLite database file (default: $OPENCASE_DB or ./data/opencase.db)')
+  .option('--port <n>', 'port to listen on (default: $PORT or 8080)')
+  .option('--host <host>', 'address to listen on (default: $HOST or 127.0.0.1)')
+  .option('--demo', 'create the demo tenant (client demo-client / demo-secret) if it is missing')
+  .action(async (flags: { db?: string; port?: string; host?: string; demo?: boolean }) => {
+    const config = loadConfig(flags);
+    const server = await startServer(config);
+    closeOnSignals(server);
+    process.stdout.write(`opencase listening on ${server.url} (database ${config.database})\n`);
+    if (config.demo) process.stdout.write(`${demoBanner(server.url)}\n`);
+  });
+
+program.command('migrate')
+  .description('bring the database schema to the latest version')
+  .option('--db <path>', 'SQLite database file (default: $OPENCASE_DB)')
+  .action(async (flags: { db?: string }) => {
+    await withMigratedDatabase(flags.db, async (database) => {
+      process.stdout.write(`database ${database.location} is up to date\n`);
+    });
+  });
+
+const tenant = program.command('tenant').description('manage tenants');
+tenant.command('create')
+  .description('create a tenant with its first user, default case type and API app')
+  .option('--db <path>', 'SQLite database file (default: $OPENCASE_DB)')
+  .requiredOption('--name <name>', 'tenant name', nonEmpty)
+  .option('--time-zone <tz>', 'IANA time zone its dates are shown in', 'UTC')
+  .option('--user-name <name>', 'name of its first user', nonEmpty, 'admin')
+  .option('--json', 'print one JSON object')
+  .action(async (flags: { db?: string; name: string; timeZone: string; userName: string; json?: boolean }) => {
+    const created = await withMigratedDatabase(flags.db, (database) =>
+      createTenant(database.db, { name: flags.name, timeZone: flags.timeZone, userName: flags.userName }, Date.now()));
+    const printed = { tenantId: created.tenantId, userId: created.userId, clientId: created.clientId, clientSecret: created.clientSecret };
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify(printed)}\n`);
+    } else {
+      process.stdout.write([
+        `tenant       ${printed.tenantId}`,
+        `user         ${printed.userId}`,
+        `case type    ${created.caseTypeId}`,
+        `client_id    ${printed.clientId}`,
+        `client_secret ${printed.clientSecret}  (shown once; only its hash is stored)`,
+      ].join('\n') + '\n');
+    }
+  });
+
+const user = program.command('user').description('manage users (agents)');
+user.command('create')
+  .description('create a user (agent) in a tenant')
+  .option('--db <path>', 'SQLite database file (default: $OPENCASE_DB)')
+  .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
+  .requiredOption('--name <name>', 'user name', nonEmpty)
+  .option('--json', 'print one JSON object')
+  .action(async (flags: { db?: string; tenant: string; name: string; json?: boolean }) => {
+    const created = await withMigratedDatabase(flags.db, (database) => createUser(database.db, flags.tenant, flags.name, Date.now()));
+    process.stdout.write(flags.json ? `${JSON.stringify(created)}\n` : `user ${created.userId} (${created.name}) in tenant ${created.tenantId}\n`);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  fail(error);
+}

@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection } from 'kysely';
+
+/**
+ * Kysely's SQLite driver opens transactions with a plain BEGIN, which takes the write lock only at the first
+ * write; two processes that both read first then deadlock and one fails at once with SQLITE_BUSY. BEGIN
+ * IMMEDIATE takes the lock up front, so concurrent writers queue on busy_timeout instead.
+ */
+class ImmediateTransactionDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateTransactionDialect extends SqliteDialect {
+  readonly #database: SQLite.Database;
+
+  constructor(database: SQLite.Database) {
+    super({ database });
+    this.#database = database;
+  }
+
+  override createDriver() {
+    return new ImmediateTransactionDriver({ database: this.#database });
+  }
+}
+
+/** How long a statement waits for another process's write lock before SQLITE_BUSY. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+export function openSqlite(path: string): { dialect: SqliteDialect; database: SQLite.Database } {
+  const file = resolve(path);
+  mkdirSync(dirname(file), { recursive: true });
+  const database = new SQLite(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+  // WAL lets readers run beside the one writer; synchronous=FULL makes every commit durable before the reply.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  database.pragma('foreign_keys = ON');
+  return { dialect: new ImmediateTransactionDialect(database), database };
+}

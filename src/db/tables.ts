@@ -1,0 +1,230 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Row types as the database holds them. Instants are epoch milliseconds, flags 0/1; `wire/` turns them into
+ * AICC's shapes. Keep in step with migrations/.
+ */
+export interface TenantsTable {
+  id: string;
+  name: string;
+  time_zone: string;
+  created_at: number;
+}
+
+export interface UsersTable {
+  tenant_id: string;
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface ApiAppsTable {
+  tenant_id: string;
+  id: string;
+  name: string;
+  client_id: string;
+  client_secret_hash: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface AccessTokensTable {
+  token_hash: string;
+  tenant_id: string;
+  app_id: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface OrganizationsTable {
+  tenant_id: string;
+  id: string;
+  organization_name: string;
+  description: string | null;
+  email: string | null;
+  fax: string | null;
+  fixed_phone: string | null;
+  industry: string | null;
+  logo: string | null;
+  scale: string | null;
+  summary: string | null;
+  website: string | null;
+  created_at: number;
+}
+
+export interface ContactsTable {
+  tenant_id: string;
+  id: string;
+  customer_name: string | null;
+  name: string | null;
+  first_name: string | null;
+  middle_name: string | null;
+  last_name: string | null;
+  nick_name: string | null;
+  title: string | null;
+  gender: string | null;
+  age: number | null;
+  birth_day: string | null;
+  cell_phone1: string | null;
+  cell_phone2: string | null;
+  cell_phone3: string | null;
+  phone: string | null;
+  phone1: string | null;
+  phone2: string | null;
+  phone3: string | null;
+  email: string | null;
+  email1: string | null;
+  email2: string | null;
+  fax: string | null;
+  website: string | null;
+  picture: string | null;
+  channel: string | null;
+  level: string | null;
+  status: string | null;
+  remark: string | null;
+  description: string | null;
+  custom_field: string | null;
+  bind_accounts_json: Generated<string>;
+  organization_id: string | null;
+  created_at: number;
+  last_modified_at: number;
+}
+
+export interface AddressesTable {
+  tenant_id: string;
+  id: string;
+  subject_id: string;
+  label: string | null;
+  title: string | null;
+  first_name: string | null;
+  middle_name: string | null;
+  last_name: string | null;
+  country: string | null;
+  province: string | null;
+  city: string | null;
+  town: string | null;
+  area: string | null;
+  street: string | null;
+  block: string | null;
+  building_no: string | null;
+  room_no: string | null;
+  address_line1: string | null;
+  address_line2: string | null;
+  address_line3: string | null;
+  address_line4: string | null;
+  address_line5: string | null;
+  additional_address: string | null;
+  zip: string | null;
+  phone_number1: string | null;
+  phone_number2: string | null;
+  default_billing_address: Generated<number>;
+  default_shipping_address: Generated<number>;
+  created_at: number;
+}
+
+export interface CaseTypesTable {
+  tenant_id: string;
+  id: string;
+  type_name: string;
+  description: string | null;
+  status: string;
+  /** The flow's statuses in order, comma-separated as AICC's `caseStatus` shows them. */
+  case_statuses: string;
+  template_id: string | null;
+  content_template_id: string | null;
+  parent_id: string | null;
+  is_strict_order: Generated<number>;
+  creator_id: string | null;
+  created_at: number;
+  last_modified_by: string | null;
+  last_modified_at: number;
+}
+
+export interface CasesTable {
+  tenant_id: string;
+  id: string;
+  case_no: number;
+  type_id: string;
+  title: string | null;
+  description: string;
+  status: string;
+  state: string;
+  priority: string | null;
+  origin: string | null;
+  parent_id: string | null;
+  owner_id: string | null;
+  owner_type: Generated<string>;
+  contact_id: string | null;
+  contact_phone: string | null;
+  creator_id: string | null;
+  external_no: string | null;
+  reason: string | null;
+  is_upgraded: Generated<number>;
+  is_cancelled: Generated<number>;
+  attachment: string | null;
+  due_at: number | null;
+  created_at: number;
+  last_modified_at: number;
+  stay_at: number | null;
+  closed_at: number | null;
+  suspended_at: number | null;
+  suspend_accumulated_minutes: number | null;
+}
+
+export interface TasksTable {
+  tenant_id: string;
+  id: string;
+  task_no: number;
+  title: string;
+  description: string | null;
+  relate_type: string | null;
+  relate_id: string | null;
+  owner_id: string;
+  contact_id: string | null;
+  priority: string | null;
+  status: string;
+  attachment: string | null;
+  creator_id: string;
+  creator_name: string;
+  due_at: number | null;
+  created_at: number;
+  last_modified_at: number;
+  stay_at: number | null;
+  closed_at: number | null;
+}
+
+export interface TaskTracesTable {
+  tenant_id: string;
+  id: string;
+  task_id: string;
+  position: number;
+  type: string;
+  creator_id: string;
+  creator_name: string;
+  related_id: string | null;
+  title: string | null;
+  description: string | null;
+  created_at: number;
+}
+
+export interface TenantCountersTable {
+  tenant_id: string;
+  name: string;
+  value: number;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  users: UsersTable;
+  api_apps: ApiAppsTable;
+  access_tokens: AccessTokensTable;
+  organizations: OrganizationsTable;
+  contacts: ContactsTable;
+  addresses: AddressesTable;
+  case_types: CaseTypesTable;
+  cases: CasesTable;
+  tasks: TasksTable;
+  task_traces: TaskTracesTable;
+  tenant_counters: TenantCountersTable;
+}

@@ -1,0 +1,69 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { TOKEN_PATH } from './auth/routes.js';
+import type { Config } from './config.js';
+import { migrateToLatest, openDatabase, type OpenDatabase } from './db/database.js';
+import { DEMO_CLIENT, DEMO_TASK_ID } from './demo/records.js';
+import { ensureDemoTenant } from './demo/seed.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** The lines `serve --demo` prints: the demo credentials and a token-then-detail call that works as pasted. */
+export function demoBanner(baseUrl: string): string {
+  const tokenCall = `curl -s -X POST ${baseUrl}${TOKEN_PATH} -d grant_type=client_credentials -d client_id=${DEMO_CLIENT.clientId} -d client_secret=${DEMO_CLIENT.clientSecret}`;
+  return [
+    `Demo tenant ready: client_id=${DEMO_CLIENT.clientId} client_secret=${DEMO_CLIENT.clientSecret}`,
+    'Try it:',
+    `  TOKEN=$(${tokenCall} | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
+    `  curl -s ${baseUrl}/service/AICC__Case/1.0.0/openapi/task/${DEMO_TASK_ID} -H "access-token: $TOKEN"`,
+  ].join('\n');
+}
+
+/** Opens and migrates the database, seeds the demo when asked, and listens. */
+export async function startServer(config: Config, options: { logStream?: NodeJS.WritableStream } = {}): Promise<RunningServer> {
+  const database: OpenDatabase = openDatabase(config.database);
+  try {
+    await migrateToLatest(database.db);
+    if (config.demo) await ensureDemoTenant(database.db, Date.now());
+    const app = await buildApp({ config, db: database.db, ...options });
+    const address = await app.listen({ host: config.host, port: config.port });
+    const port = new URL(address).port;
+    const url = `http://${urlHost(config.host)}:${port}`;
+    return {
+      app,
+      url,
+      async close() {
+        await app.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+/** Stops accepting on SIGTERM/SIGINT, lets in-flight requests finish, then closes the database. */
+export function closeOnSignals(server: RunningServer): void {
+  let closing = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    server.app.log.info({ signal }, 'shutting down');
+    server.close().then(() => process.exit(0), (error: unknown) => {
+      server.app.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

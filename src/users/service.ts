@@ -1,0 +1,21 @@
+import { createAuthRepository } from '../auth/repository.js';
+import type { Db } from '../db/database.js';
+import { newId } from '../wire/ids.js';
+import { createUsersRepository } from './repository.js';
+
+export class UnknownTenantError extends Error {
+  constructor(tenantId: string) {
+    super(`no tenant with id ${tenantId}`);
+    this.name = 'UnknownTenantError';
+  }
+}
+
+/** Agents (AICC users): the owners and creators that tasks and cases name by id. */
+export async function createUser(db: Db, tenantId: string, name: string, now: number) {
+  return db.transaction().execute(async (trx) => {
+    if (!(await createAuthRepository(trx).findTenant(tenantId))) throw new UnknownTenantError(tenantId);
+    const user = { tenant_id: tenantId, id: newId('user'), name, created_at: now };
+    await createUsersRepository(trx).insertUser(user);
+    return { tenantId, userId: user.id, name };
+  });
+}

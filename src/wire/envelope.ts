@@ -1,0 +1,25 @@
+import { Type, type TSchema } from 'typebox';
+
+/** AICC replies carry this exact Content-Type (the docs' `application/json%3Bcharset=UTF-8` is a URL-encoded `;`). */
+export const WIRE_CONTENT_TYPE = 'application/json;charset=UTF-8';
+
+/** The message AICC's Chinese documentation shows on every success. */
+export const SUCCESS_MESSAGE = '成功';
+
+export const ErrorEnvelope = Type.Object({
+  resCode: Type.String(),
+  resMsg: Type.String(),
+});
+
+/** `{resCode, resMsg, result}`; keys in this order, as in every AICC example. */
+export function Envelope<T extends TSchema>(result: T) {
+  return Type.Object({
+    resCode: Type.String(),
+    resMsg: Type.String(),
+    result,
+  });
+}
+
+export function success<T>(result: T): { resCode: '0'; resMsg: string; result: T } {
+  return { resCode: '0', resMsg: SUCCESS_MESSAGE, result };
+}

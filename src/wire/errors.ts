@@ -1,0 +1,31 @@
+/**
+ * The one table of error codes that every route answers with. AICC documents no error codes for
+ * Case 2.0 (only the `{resCode, resMsg}` convention), so these are opencase's own: a string, never "0",
+ * whose first three digits are the HTTP status that carries it.
+ */
+export const errorCodes = {
+  invalidRequest: { resCode: '400001', httpStatus: 400, meaning: 'A field is missing, malformed or breaks a rule; resMsg names the field and the rule.' },
+  malformedBody: { resCode: '400002', httpStatus: 400, meaning: 'The body is not valid JSON.' },
+  missingToken: { resCode: '401001', httpStatus: 401, meaning: 'The access-token header is missing or empty.' },
+  invalidToken: { resCode: '401002', httpStatus: 401, meaning: 'The access-token is unknown, revoked or expired: fetch a new one.' },
+  recordNotFound: { resCode: '404001', httpStatus: 404, meaning: 'No record with that id in your tenant (another tenant\'s id gets the same answer).' },
+  routeNotFound: { resCode: '404002', httpStatus: 404, meaning: 'No API at that method and path.' },
+  payloadTooLarge: { resCode: '413001', httpStatus: 413, meaning: 'The body is larger than the server accepts (1 MiB by default).' },
+  unsupportedMediaType: { resCode: '415001', httpStatus: 415, meaning: 'The Content-Type is not application/json.' },
+  internal: { resCode: '500001', httpStatus: 500, meaning: 'An unexpected server error; the details are in the server log, never in the reply.' },
+} as const;
+
+export type ErrorKind = keyof typeof errorCodes;
+
+/** An error that reaches the client as `{resCode, resMsg}` with the kind's HTTP status. */
+export class ApiError extends Error {
+  readonly resCode: string;
+  readonly httpStatus: number;
+
+  constructor(readonly kind: ErrorKind, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.resCode = errorCodes[kind].resCode;
+    this.httpStatus = errorCodes[kind].httpStatus;
+  }
+}

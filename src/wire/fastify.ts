@@ -1,0 +1,86 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import secureJson from 'secure-json-parse';
+import { ErrorEnvelope, WIRE_CONTENT_TYPE } from './envelope.js';
+import { ApiError, errorCodes, type ErrorKind } from './errors.js';
+import { describeValidationError } from './validation.js';
+
+/** The body opencase sends for every failure: `{resCode, resMsg}` and nothing else, never a stack. */
+export function errorBody(kind: ErrorKind, message: string) {
+  return { resCode: errorCodes[kind].resCode, resMsg: message };
+}
+
+/** Maps anything thrown in a request to an error kind and a message safe to show the client. */
+export function classifyError(error: FastifyError | ApiError | Error): { kind: ErrorKind; message: string } {
+  if (error instanceof ApiError) return { kind: error.kind, message: error.message };
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    return { kind: 'invalidRequest', message: describeValidationError(fastifyError.validation, fastifyError.validationContext ?? 'body') };
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { kind: 'payloadTooLarge', message: 'body is larger than the server accepts' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_TYPE':
+      return { kind: 'unsupportedMediaType', message: 'Content-Type must be application/json' };
+  }
+  const status = fastifyError.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    // Fastify's own 4xx messages describe the request (bad Content-Length, aborted body…), never the server.
+    return { kind: 'invalidRequest', message: fastifyError.message };
+  }
+  return { kind: 'internal', message: 'internal error' };
+}
+
+/** JSON bodies parsed safely (no __proto__ or constructor poisoning); an empty body counts as `{}`. */
+function parseJsonBody(_request: unknown, body: string, done: (error: Error | null, value?: unknown) => void): void {
+  if (body.trim() === '') {
+    done(null, {});
+    return;
+  }
+  try {
+    done(null, secureJson.parse(body, undefined, { protoAction: 'error', constructorAction: 'error' }));
+  } catch {
+    done(new ApiError('malformedBody', 'body is not valid JSON'));
+  }
+}
+
+/**
+ * Puts a Fastify instance on the AICC wire: JSON bodies, the envelope's Content-Type, every error in
+ * `{resCode, resMsg}` with its status, and an envelope 404 for unknown routes.
+ */
+export function installWireFormat(app: FastifyInstance): void {
+  // Only JSON: Fastify's built-in text/plain parser would let a text body reach validation instead of a 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
+
+  // The envelope's Content-Type on every reply, set before any handler so that errors carry it too.
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.header('content-type', WIRE_CONTENT_TYPE);
+    done();
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const { kind, message } = classifyError(error);
+    const { httpStatus } = errorCodes[kind];
+    if (httpStatus >= 500) request.log.error({ err: error }, 'request failed');
+    reply.code(httpStatus).type(WIRE_CONTENT_TYPE).send(errorBody(kind, message));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).type(WIRE_CONTENT_TYPE).send(errorBody('routeNotFound', `no API at ${request.method} ${request.url.split('?')[0]}`));
+  });
+}
+
+/** For Fastify's `frameworkErrors`: a URL that is not valid percent-encoding, answered before routing. */
+export function badUrlReply(_error: FastifyError, _request: unknown, reply: FastifyReply): void {
+  reply.code(400).type(WIRE_CONTENT_TYPE).send(errorBody('invalidRequest', 'the URL is not valid percent-encoding'));
+}
+
+export const errorResponses = {
+  400: ErrorEnvelope,
+  401: ErrorEnvelope,
+  404: ErrorEnvelope,
+  413: ErrorEnvelope,
+  415: ErrorEnvelope,
+  500: ErrorEnvelope,
+} as const;

@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.js';
+import { TOKEN_PATH } from '../src/auth/routes.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { migrateToLatest, openDatabase, type OpenDatabase } from '../src/db/database.js';
+import { DEMO_CLIENT } from '../src/demo/records.js';
+import { ensureDemoTenant } from '../src/demo/seed.js';
+
+export const TASK_PATH = '/service/AICC__Case/1.0.0/openapi/task';
+
+/** A fresh directory for one test's database files, removed by the returned function. */
+export function tempDir(): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'opencase-test-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Collects every log line the app writes, so that tests can read them. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: OpenDatabase;
+  config: Config;
+  dbPath: string;
+  logs: LogCapture;
+  /** The time the app sees; tests move it to expire tokens. */
+  now: { value: number };
+  close(): Promise<void>;
+}
+
+/** A real SQLite file, migrated, with the demo tenant, behind a full app (app.inject, or listen for real HTTP). */
+export async function startTestApp(options: { demo?: boolean; env?: NodeJS.ProcessEnv } = { demo: true }): Promise<TestApp> {
+  const { dir, remove } = tempDir();
+  const dbPath = join(dir, 'opencase.db');
+  const config = loadConfig({ db: dbPath, port: '0' }, { OPENCASE_LOG_LEVEL: 'info', ...options.env });
+  const database = openDatabase(dbPath);
+  await migrateToLatest(database.db);
+  if (options.demo !== false) await ensureDemoTenant(database.db, Date.now());
+  const now = { value: Date.now() };
+  const logs = new LogCapture();
+  const app = await buildApp({ config, db: database.db, clock: () => now.value, logStream: logs });
+  return {
+    app, database, config, dbPath, logs, now,
+    async close() {
+      await app.close();
+      await database.close();
+      remove();
+    },
+  };
+}
+
+export async function fetchToken(app: FastifyInstance, clientId: string = DEMO_CLIENT.clientId, clientSecret: string = DEMO_CLIENT.clientSecret): Promise<string> {
+  const response = await app.inject({
+    method: 'POST',
+    url: TOKEN_PATH,
+    payload: `grant_type=client_credentials&client_id=${encodeURIComponent(clientId)}&client_secret=${encodeURIComponent(clientSecret)}`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  if (response.statusCode !== 200) throw new Error(`token call failed: ${response.statusCode} ${response.body}`);
+  return (response.json() as { access_token: string }).access_token;
+}
+
+/** The shape every failure must have: a non-"0" string resCode, a message, nothing else, no stack. */
+export function assertErrorEnvelope(body: string): { resCode: string; resMsg: string } {
+  const parsed = JSON.parse(body) as Record<string, unknown>;
+  if (Object.keys(parsed).join(',') !== 'resCode,resMsg') throw new Error(`not an error envelope: ${body}`);
+  if (typeof parsed.resCode !== 'string' || parsed.resCode === '0') throw new Error(`resCode must be a non-"0" string: ${body}`);
+  if (typeof parsed.resMsg !== 'string' || parsed.resMsg.length === 0) throw new Error(`resMsg must be a message: ${body}`);
+  if (/\bat .+:\d+:\d+/.test(body) || body.includes('node_modules')) throw new Error(`stack trace in reply: ${body}`);
+  return { resCode: parsed.resCode, resMsg: parsed.resMsg };
+}
