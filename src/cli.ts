@@ -43,7 +43,6 @@ function nonEmpty(value: string): string {
 
 const program = new Command('opencase')
   .description('A self-hostable case and task service that speaks the Huawei Cloud AICC Case 2.0 OpenAPI')
-  .showHelpAfterError('(run opencase --help for usage)')
   .exitOverride();
 
 program.command('serve')
@@ -56,8 +55,8 @@ program.command('serve')
     const config = loadConfig(flags);
     const server = await startServer(config);
     closeOnSignals(server);
-    process.stdout.write(`opencase listening on ${server.url} (database ${config.database})\n`);
-    if (config.demo) process.stdout.write(`${demoBanner(server.url)}\n`);
+    const banner = config.demo ? `\n${demoBanner(server.url)}` : '';
+    process.stdout.write(`opencase listening on ${server.url} (database ${config.database})${banner}\n`);
   });
 
 program.command('migrate')

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection } from 'kysely';
+import { CompiledQuery, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection } from 'kysely';
 
 /**
  * Kysely's SQLite driver opens transactions with a plain BEGIN, which takes the write lock only at the first
@@ -11,6 +11,18 @@ import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection } f
 class ImmediateTransactionDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+/**
+ * SQLite runs DDL inside transactions, but Kysely's adapter says it does not, so its Migrator would run
+ * migrations unlocked and two processes starting together would both try to create the tables. Declared
+ * transactional, each migration run is one BEGIN IMMEDIATE transaction: the second process waits, then finds
+ * the work done.
+ */
+class TransactionalDdlAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
   }
 }
 
@@ -24,6 +36,10 @@ class ImmediateTransactionDialect extends SqliteDialect {
 
   override createDriver() {
     return new ImmediateTransactionDriver({ database: this.#database });
+  }
+
+  override createAdapter() {
+    return new TransactionalDdlAdapter();
   }
 }
 

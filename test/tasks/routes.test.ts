@@ -7,7 +7,7 @@ import { DEMO_TASK_ID } from '../../src/demo/records.js';
 import { WIRE_CONTENT_TYPE } from '../../src/wire/envelope.js';
 import { assertErrorEnvelope, fetchToken, startTestApp, TASK_PATH, type TestApp } from '../helpers.js';
 
-const exampleText = readFileSync(new URL('../../../shared/spec/task-detail-example.json', import.meta.url), 'utf8');
+const exampleText = readFileSync(new URL('../fixtures/task-detail-example.json', import.meta.url), 'utf8');
 /** The example re-serialized compactly: equal text means equal values and the same key order. */
 const exampleCompact = JSON.stringify(JSON.parse(exampleText));
 

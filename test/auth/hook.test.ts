@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DEMO_TASK_ID } from '../../src/demo/records.js';
+import { WIRE_CONTENT_TYPE } from '../../src/wire/envelope.js';
+import { assertErrorEnvelope, fetchToken, startTestApp, TASK_PATH, type TestApp } from '../helpers.js';
+
+describe('the access-token header on AICC routes', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({ demo: true, env: { OPENCASE_TOKEN_TTL: '600' } });
+  });
+  after(() => t.close());
+
+  const detail = (headers: Record<string, string>, method: 'GET' | 'POST' = 'GET') =>
+    t.app.inject({ method, url: `${TASK_PATH}/${DEMO_TASK_ID}`, headers });
+
+  it('a missing or empty header is a 401 envelope (401001)', async () => {
+    for (const headers of [{}, { 'access-token': '' }] as Array<Record<string, string>>) {
+      for (const method of ['GET', 'POST'] as const) {
+        const response = await detail(headers, method);
+        assert.equal(response.statusCode, 401);
+        assert.equal(response.headers['content-type'], WIRE_CONTENT_TYPE);
+        assert.equal(assertErrorEnvelope(response.body).resCode, '401001');
+      }
+    }
+  });
+
+  it('an unknown token is a 401 envelope (401002), also as a Bearer Authorization header', async () => {
+    for (const headers of [{ 'access-token': 'x'.repeat(43) }, { 'access-token': "' OR 1=1 --" }, { authorization: 'Bearer whatever' }] as Array<Record<string, string>>) {
+      const response = await detail(headers);
+      assert.equal(response.statusCode, 401);
+      assertErrorEnvelope(response.body);
+    }
+  });
+
+  it('a token works until it expires, then is a 401 (401002)', async () => {
+    const token = await fetchToken(t.app);
+    assert.equal((await detail({ 'access-token': token })).statusCode, 200);
+    t.now.value += 599_000;
+    assert.equal((await detail({ 'access-token': token })).statusCode, 200);
+    t.now.value += 1_000;
+    const expired = await detail({ 'access-token': token });
+    assert.equal(expired.statusCode, 401);
+    assert.equal(assertErrorEnvelope(expired.body).resCode, '401002');
+  });
+
+  it('a 401 comes before any look at the body: bad JSON without a token is still a 401', async () => {
+    const response = await t.app.inject({
+      method: 'POST', url: `${TASK_PATH}/${DEMO_TASK_ID}`, headers: { 'content-type': 'application/json' }, payload: '{not json',
+    });
+    assert.equal(response.statusCode, 401);
+  });
+
+  it('a revoked app\'s tokens stop working at once', async () => {
+    const token = await fetchToken(t.app);
+    assert.equal((await detail({ 'access-token': token })).statusCode, 200);
+    await t.database.db.updateTable('api_apps').set({ revoked_at: t.now.value }).where('client_id', '=', 'demo-client').execute();
+    assert.equal((await detail({ 'access-token': token })).statusCode, 401);
+  });
+});

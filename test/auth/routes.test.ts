@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TOKEN_PATH } from '../../src/auth/routes.js';
+import { hashToken } from '../../src/auth/secrets.js';
+import { DEMO_CLIENT } from '../../src/demo/records.js';
+import { WIRE_CONTENT_TYPE } from '../../src/wire/envelope.js';
+import { startTestApp, type TestApp } from '../helpers.js';
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+const goodFields = { grant_type: 'client_credentials', client_id: DEMO_CLIENT.clientId, client_secret: DEMO_CLIENT.clientSecret };
+
+describe('POST /baas/auth/v1.0/oauth2/token', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(() => t.close());
+
+  function assertOAuthError(response: { statusCode: number; body: string; headers: Record<string, unknown> }, status: number, error: string) {
+    assert.equal(response.statusCode, status, response.body);
+    const body = JSON.parse(response.body) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(body), ['error', 'error_description']);
+    assert.equal(body.error, error);
+    assert.equal(typeof body.error_description, 'string');
+    assert.equal(response.headers['cache-control'], 'no-store');
+  }
+
+  it('issues a bearer token for a form-encoded request, as AICC documents it', async () => {
+    const response = await t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: FORM, payload: form(goodFields) });
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.headers['content-type'], WIRE_CONTENT_TYPE);
+    assert.equal(response.headers['cache-control'], 'no-store');
+    const body = response.json() as Record<string, unknown>;
+    assert.deepEqual(Object.keys(body), ['access_token', 'expires_in', 'token_type']);
+    assert.equal(body.token_type, 'Bearer');
+    assert.equal(body.expires_in, 3600);
+    // 256 random bits in base64url: 43 characters.
+    assert.match(String(body.access_token), /^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('issues a token for a JSON body and for HTTP Basic client credentials', async () => {
+    const json = await t.app.inject({ method: 'POST', url: TOKEN_PATH, payload: goodFields });
+    assert.equal(json.statusCode, 200, json.body);
+    const basic = Buffer.from(`${DEMO_CLIENT.clientId}:${DEMO_CLIENT.clientSecret}`).toString('base64');
+    const viaHeader = await t.app.inject({
+      method: 'POST', url: TOKEN_PATH, headers: { ...FORM, authorization: `Basic ${basic}` }, payload: form({ grant_type: 'client_credentials' }),
+    });
+    assert.equal(viaHeader.statusCode, 200, viaHeader.body);
+  });
+
+  it('every token is new, and only its hash is stored', async () => {
+    const tokens = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      const response = await t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: FORM, payload: form(goodFields) });
+      tokens.add((response.json() as { access_token: string }).access_token);
+    }
+    assert.equal(tokens.size, 3);
+    const rows = await t.database.db.selectFrom('access_tokens').selectAll().execute();
+    const stored = JSON.stringify(rows);
+    for (const token of tokens) {
+      assert.ok(!stored.includes(token), 'a raw token is in the database');
+      assert.ok(rows.some((row) => row.token_hash === hashToken(token)));
+    }
+  });
+
+  it('stores the client secret with scrypt, never in clear', async () => {
+    const apps = await t.database.db.selectFrom('api_apps').selectAll().execute();
+    assert.ok(apps.length > 0);
+    for (const app of apps) {
+      assert.match(app.client_secret_hash, /^scrypt\$/);
+      assert.ok(!app.client_secret_hash.includes(DEMO_CLIENT.clientSecret));
+    }
+  });
+
+  it('400 invalid_request when grant_type, client_id or client_secret is missing', async () => {
+    for (const missing of ['grant_type', 'client_id', 'client_secret'] as const) {
+      const fields: Record<string, string> = { ...goodFields };
+      delete fields[missing];
+      const response = await t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: FORM, payload: form(fields) });
+      assertOAuthError(response, 400, 'invalid_request');
+      assert.match(response.body, new RegExp(missing));
+    }
+    const empty = await t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: FORM, payload: '' });
+    assertOAuthError(empty, 400, 'invalid_request');
+    const none = await t.app.inject({ method: 'POST', url: TOKEN_PATH });
+    assertOAuthError(none, 400, 'invalid_request');
+  });
+
+  it('400 unsupported_grant_type for any other grant', async () => {
+    for (const grant of ['password', 'authorization_code', 'refresh_token', 'CLIENT_CREDENTIALS']) {
+      const response = await t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: FORM, payload: form({ ...goodFields, grant_type: grant }) });
+      assertOAuthError(response, 400, 'unsupported_grant_type');
+    }
+  });
+
+  it('401 invalid_client for a wrong secret or an unknown client, worded alike', async () => {
+    const wrongSecret = await t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: FORM, payload: form({ ...goodFields, client_secret: 'nope' }) });
+    assertOAuthError(wrongSecret, 401, 'invalid_client');
+    const unknown = await t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: FORM, payload: form({ ...goodFields, client_id: 'nobody' }) });
+    assertOAuthError(unknown, 401, 'invalid_client');
+    assert.equal(wrongSecret.body, unknown.body);
+    const badBasic = await t.app.inject({
+      method: 'POST', url: TOKEN_PATH, headers: { ...FORM, authorization: `Basic ${Buffer.from('demo-client:wrong').toString('base64')}` },
+      payload: form({ grant_type: 'client_credentials' }),
+    });
+    assertOAuthError(badBasic, 401, 'invalid_client');
+    assert.match(String(badBasic.headers['www-authenticate']), /^Basic/);
+  });
+
+  it('400 invalid_request for a repeated parameter, credentials sent twice, bad JSON; 415 for another Content-Type', async () => {
+    const repeated = await t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: FORM, payload: `${form(goodFields)}&grant_type=client_credentials` });
+    assertOAuthError(repeated, 400, 'invalid_request');
+    const basic = Buffer.from(`${DEMO_CLIENT.clientId}:${DEMO_CLIENT.clientSecret}`).toString('base64');
+    const twice = await t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: { ...FORM, authorization: `Basic ${basic}` }, payload: form(goodFields) });
+    assertOAuthError(twice, 400, 'invalid_request');
+    const badJson = await t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: { 'content-type': 'application/json' }, payload: '{"grant_type":' });
+    assertOAuthError(badJson, 400, 'invalid_request');
+    const text = await t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: { 'content-type': 'text/plain' }, payload: form(goodFields) });
+    assertOAuthError(text, 415, 'invalid_request');
+    const wrongType = await t.app.inject({ method: 'POST', url: TOKEN_PATH, payload: { ...goodFields, client_id: 42 } });
+    assertOAuthError(wrongType, 400, 'invalid_request');
+  });
+
+  it('a failed token call writes nothing', async () => {
+    const count = async () => (await t.database.db.selectFrom('access_tokens').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    const before = await count();
+    await t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: FORM, payload: form({ ...goodFields, client_secret: 'nope' }) });
+    await t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: FORM, payload: form({ ...goodFields, grant_type: 'password' }) });
+    assert.equal(await count(), before);
+  });
+});

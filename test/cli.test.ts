@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import SQLite from 'better-sqlite3';
+import { TOKEN_PATH } from '../src/auth/routes.js';
+import { runCli, startCliServer } from './cli-helpers.js';
+import { tempDir, TASK_PATH } from './helpers.js';
+
+function assertOneLineError(result: { code: number | null; stderr: string; stdout: string }, pattern: RegExp) {
+  assert.notEqual(result.code, 0);
+  const lines = result.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `expected one line, got:\n${result.stderr}`);
+  assert.match(lines[0] ?? '', pattern);
+  assert.ok(!/\n\s+at /.test(result.stderr), 'stack trace printed');
+}
+
+describe('the opencase command', () => {
+  let dir: string;
+  let remove: () => void;
+  before(() => {
+    ({ dir, remove } = tempDir());
+  });
+  after(() => remove());
+
+  it('migrate, tenant create --json and user create --json work on a new database, and the tenant can call the API', async () => {
+    const db = join(dir, 'cli.db');
+    const migrated = await runCli(['migrate', '--db', db]);
+    assert.equal(migrated.code, 0, migrated.stderr);
+
+    const created = await runCli(['tenant', 'create', '--db', db, '--name', 'Acme support', '--time-zone', 'Europe/Paris', '--json']);
+    assert.equal(created.code, 0, created.stderr);
+    const tenant = JSON.parse(created.stdout) as Record<string, string>;
+    assert.deepEqual(Object.keys(tenant), ['tenantId', 'userId', 'clientId', 'clientSecret']);
+    assert.match(tenant.tenantId ?? '', /^[0-9A-Za-z]{20}$/);
+    assert.match(tenant.userId ?? '', /^[0-9A-Za-z]{20}$/);
+
+    const user = await runCli(['user', 'create', '--tenant', tenant.tenantId ?? '', '--name', 'Li Lei', '--json'], { OPENCASE_DB: db });
+    assert.equal(user.code, 0, user.stderr);
+    const userRecord = JSON.parse(user.stdout) as Record<string, string>;
+    assert.equal(userRecord.tenantId, tenant.tenantId);
+    assert.equal(userRecord.name, 'Li Lei');
+
+    const server = await startCliServer(['--db', db]);
+    try {
+      const tokenResponse = await fetch(`${server.url}${TOKEN_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: tenant.clientId ?? '', client_secret: tenant.clientSecret ?? '' }),
+      });
+      assert.equal(tokenResponse.status, 200);
+      const { access_token } = await tokenResponse.json() as { access_token: string };
+      const detail = await fetch(`${server.url}${TASK_PATH}/ccqG0000014iXvGKONQO`, { headers: { 'access-token': access_token } });
+      assert.equal(detail.status, 404, 'a new tenant sees no demo data');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('user create for an unknown tenant is a one-line error', async () => {
+    const result = await runCli(['user', 'create', '--db', join(dir, 'cli.db'), '--tenant', 'tnntNOPE000000000000', '--name', 'x']);
+    assertOneLineError(result, /no tenant with id tnntNOPE000000000000/);
+  });
+
+  it('bad flags are one-line errors with a non-zero exit', async () => {
+    assertOneLineError(await runCli(['serve', '--bogus']), /unknown option '--bogus'/);
+    assertOneLineError(await runCli(['serve', '--db', join(dir, 'p.db'), '--port', 'eighty']), /--port must be a whole number/);
+    assertOneLineError(await runCli(['serve', '--db', join(dir, 'p.db'), '--port', '70000']), /--port must be between/);
+    assertOneLineError(await runCli(['tenant', 'create', '--db', join(dir, 'p.db')]), /required option '--name <name>'/);
+    assertOneLineError(await runCli(['tenant', 'create', '--db', join(dir, 'p.db'), '--name', 'x', '--time-zone', 'Mars/Base']), /not an IANA time zone/);
+    assertOneLineError(await runCli(['nonsense']), /unknown command 'nonsense'/);
+  });
+
+  it('an unwritable database path is a one-line error', async () => {
+    const file = join(dir, 'plain-file');
+    writeFileSync(file, 'not a directory');
+    assertOneLineError(await runCli(['migrate', '--db', join(file, 'x.db')]), /cannot open database/);
+    assertOneLineError(await runCli(['serve', '--db', join(file, 'x.db')]), /cannot open database/);
+  });
+
+  it('a database locked by another process is a one-line error after the busy timeout', async () => {
+    const db = join(dir, 'locked.db');
+    assert.equal((await runCli(['migrate', '--db', db])).code, 0);
+    const holder = new SQLite(db);
+    holder.exec('BEGIN EXCLUSIVE');
+    try {
+      assertOneLineError(await runCli(['tenant', 'create', '--db', db, '--name', 'x']), /database is locked/);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+  });
+});

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { formatWireDate, isValidTimeZone, parseWireDate } from '../../src/wire/dates.js';
+
+describe('wire dates: YYYY-MM-DD HH:mm:ss in the tenant time zone', () => {
+  it('renders an instant in the tenant zone', () => {
+    const instant = Date.UTC(2023, 6, 7, 6, 51, 35);
+    assert.equal(formatWireDate(instant, 'Asia/Shanghai'), '2023-07-07 14:51:35');
+    assert.equal(formatWireDate(instant, 'UTC'), '2023-07-07 06:51:35');
+    assert.equal(formatWireDate(instant, 'America/New_York'), '2023-07-07 02:51:35');
+    assert.equal(formatWireDate(Date.UTC(2023, 0, 1, 0, 0, 0), 'UTC'), '2023-01-01 00:00:00');
+    assert.equal(formatWireDate(null, 'UTC'), null);
+  });
+
+  it('parses wall-clock text back to the same instant', () => {
+    for (const zone of ['Asia/Shanghai', 'Europe/Paris', 'America/Los_Angeles', 'UTC', 'Asia/Kolkata']) {
+      for (const text of ['2023-07-07 14:51:35', '2024-02-29 23:59:59', '2023-12-31 00:00:00']) {
+        const instant = parseWireDate(text, zone);
+        assert.notEqual(instant, null);
+        assert.equal(formatWireDate(instant, zone), text, `${zone} ${text}`);
+      }
+    }
+    assert.equal(parseWireDate('2023-07-07 14:51:35', 'Asia/Shanghai'), Date.UTC(2023, 6, 7, 6, 51, 35));
+  });
+
+  it('handles daylight-saving changes', () => {
+    // Paris: clocks go 02:00 -> 03:00 on 2024-03-31; 02:30 does not exist and resolves after the jump.
+    assert.equal(parseWireDate('2024-03-31 01:30:00', 'Europe/Paris'), Date.UTC(2024, 2, 31, 0, 30));
+    assert.equal(parseWireDate('2024-03-31 03:30:00', 'Europe/Paris'), Date.UTC(2024, 2, 31, 1, 30));
+    assert.equal(formatWireDate(parseWireDate('2024-03-31 02:30:00', 'Europe/Paris'), 'Europe/Paris'), '2024-03-31 03:30:00');
+    assert.equal(parseWireDate('2024-10-27 12:00:00', 'Europe/Paris'), Date.UTC(2024, 9, 27, 11, 0));
+  });
+
+  it('rejects text that is not a real date', () => {
+    for (const text of ['2023-02-30 00:00:00', '2023-13-01 00:00:00', '2023-01-01 24:00:00', '2023-01-01 00:60:00',
+      '2023-01-01T00:00:00', '2023-1-1 00:00:00', '', 'yesterday', '2023-01-01 00:00:00 ']) {
+      assert.equal(parseWireDate(text, 'UTC'), null, text);
+    }
+  });
+
+  it('knows IANA zones from garbage', () => {
+    assert.ok(isValidTimeZone('Asia/Shanghai'));
+    assert.ok(!isValidTimeZone('Mars/Olympus'));
+    assert.ok(!isValidTimeZone(''));
+  });
+});
