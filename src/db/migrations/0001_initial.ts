@@ -132,7 +132,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('addresses_pk', ['tenant_id', 'id'])
     .execute();
-  await db.schema.createIndex('addresses_subject_idx').on('addresses').columns(['tenant_id', 'subject_id', 'created_at']).execute();
+  // Matches findPrimaryAddress's order, so the contact's address is read from the index without a sort.
+  await db.schema.createIndex('addresses_subject_idx').on('addresses')
+    .columns(['tenant_id', 'subject_id', 'default_shipping_address desc', 'created_at', 'id']).execute();
 
   await db.schema.createTable('case_types')
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
