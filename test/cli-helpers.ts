@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { TOKEN_PATH } from '../src/auth/routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = ['--import', 'tsx', 'src/cli.ts'];
@@ -58,4 +59,15 @@ export function startCliServer(args: string[], env: NodeJS.ProcessEnv = {}): Pro
     child.on('error', reject);
     child.on('exit', (code) => reject(new Error(`server exited with ${code} before listening:\n${output}`)));
   });
+}
+
+/** The token call over real HTTP, form-encoded as AICC documents it; throws unless it succeeds. */
+export async function fetchTokenOverHttp(baseUrl: string, clientId: string, clientSecret: string): Promise<string> {
+  const response = await fetch(`${baseUrl}${TOKEN_PATH}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }),
+  });
+  if (response.status !== 200) throw new Error(`token call failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { access_token: string }).access_token;
 }

@@ -3,8 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
-import { TOKEN_PATH } from '../src/auth/routes.js';
-import { runCli, startCliServer } from './cli-helpers.js';
+import { fetchTokenOverHttp, runCli, startCliServer } from './cli-helpers.js';
 import { tempDir, TASK_PATH } from './helpers.js';
 
 function assertOneLineError(result: { code: number | null; stderr: string; stdout: string }, pattern: RegExp) {
@@ -43,13 +42,7 @@ describe('the opencase command', () => {
 
     const server = await startCliServer(['--db', db]);
     try {
-      const tokenResponse = await fetch(`${server.url}${TOKEN_PATH}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: tenant.clientId ?? '', client_secret: tenant.clientSecret ?? '' }),
-      });
-      assert.equal(tokenResponse.status, 200);
-      const { access_token } = await tokenResponse.json() as { access_token: string };
+      const access_token = await fetchTokenOverHttp(server.url, tenant.clientId ?? '', tenant.clientSecret ?? '');
       const detail = await fetch(`${server.url}${TASK_PATH}/ccqG0000014iXvGKONQO`, { headers: { 'access-token': access_token } });
       assert.equal(detail.status, 404, 'a new tenant sees no demo data');
     } finally {

@@ -3,11 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
-import { TOKEN_PATH } from '../../src/auth/routes.js';
 import { migrateToLatest, openDatabase } from '../../src/db/database.js';
 import { DEMO_CLIENT, DEMO_TASK_ID, DEMO_TENANT } from '../../src/demo/records.js';
 import { ensureDemoTenant } from '../../src/demo/seed.js';
-import { startCliServer } from '../cli-helpers.js';
+import { fetchTokenOverHttp, startCliServer } from '../cli-helpers.js';
 import { tempDir, TASK_PATH } from '../helpers.js';
 
 const example = JSON.stringify(JSON.parse(readFileSync(new URL('../fixtures/task-detail-example.json', import.meta.url), 'utf8')));
@@ -51,12 +50,7 @@ describe('the demo tenant', () => {
       for (const result of started) if (result.status === 'rejected') throw result.reason;
       for (const server of servers) {
         assert.match(server.output(), /client_id=demo-client client_secret=demo-secret/);
-        const tokenResponse = await fetch(`${server.url}${TOKEN_PATH}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: `grant_type=client_credentials&client_id=${DEMO_CLIENT.clientId}&client_secret=${DEMO_CLIENT.clientSecret}`,
-        });
-        const { access_token } = await tokenResponse.json() as { access_token: string };
+        const access_token = await fetchTokenOverHttp(server.url, DEMO_CLIENT.clientId, DEMO_CLIENT.clientSecret);
         const detail = await fetch(`${server.url}${TASK_PATH}/${DEMO_TASK_ID}`, { headers: { 'access-token': access_token } });
         assert.equal(detail.status, 200);
         assert.equal(detail.headers.get('content-type'), 'application/json;charset=UTF-8');
