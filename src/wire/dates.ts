@@ -58,19 +58,47 @@ function wallClockAt(instant: number, timeZone: string): WallClock {
 
 const pad2 = (n: number) => (n < 10 ? '0' : '') + n;
 
+/** The zone's offset from UTC, in milliseconds, at an instant, asked of Intl (exact, but microseconds a call). */
+function offsetAt(instant: number, timeZone: string): number {
+  const c = wallClockAt(instant, timeZone);
+  return Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second) - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * Offsets change only at daylight-saving and legal transitions, which fall on quarter hours of UTC in every
+ * current zone. An offset is cached for a quarter hour when the zone has it at both ends of that quarter (two
+ * transitions never fall within one); a quarter that holds a transition is asked of Intl every time.
+ */
+const QUARTER_HOUR = 15 * 60 * 1000;
+const OFFSET_CACHE_LIMIT = 100_000;
+const offsetCache = new Map<string, Map<number, number>>();
+
+function cachedOffsetAt(instant: number, timeZone: string): number {
+  let zoneCache = offsetCache.get(timeZone);
+  if (!zoneCache) {
+    zoneCache = new Map();
+    offsetCache.set(timeZone, zoneCache);
+  }
+  const quarter = Math.floor(instant / QUARTER_HOUR);
+  const cached = zoneCache.get(quarter);
+  if (cached !== undefined) return cached;
+  const start = offsetAt(quarter * QUARTER_HOUR, timeZone);
+  const end = offsetAt((quarter + 1) * QUARTER_HOUR - 1000, timeZone);
+  if (start !== end) return offsetAt(instant, timeZone);
+  if (zoneCache.size >= OFFSET_CACHE_LIMIT) zoneCache.clear();
+  zoneCache.set(quarter, start);
+  return start;
+}
+
 /** An instant as AICC shows it, in the tenant's zone; null stays null (AICC sends null, never omits the key). */
 export function formatWireDate(instant: number, timeZone: string): string;
 export function formatWireDate(instant: number | null, timeZone: string): string | null;
 export function formatWireDate(instant: number | null, timeZone: string): string | null {
   if (instant === null) return null;
-  const c = wallClockAt(instant, timeZone);
-  return `${String(c.year).padStart(4, '0')}-${pad2(c.month)}-${pad2(c.day)} ${pad2(c.hour)}:${pad2(c.minute)}:${pad2(c.second)}`;
-}
-
-/** The zone's offset from UTC, in milliseconds, at an instant. */
-function offsetAt(instant: number, timeZone: string): number {
-  const c = wallClockAt(instant, timeZone);
-  return Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second) - Math.floor(instant / 1000) * 1000;
+  const local = new Date(instant + cachedOffsetAt(instant, timeZone));
+  const year = local.getUTCFullYear();
+  return `${year >= 1000 ? year : String(year).padStart(4, '0')}-${pad2(local.getUTCMonth() + 1)}-${pad2(local.getUTCDate())} `
+    + `${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())}:${pad2(local.getUTCSeconds())}`;
 }
 
 /**

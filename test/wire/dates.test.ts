@@ -31,6 +31,26 @@ describe('wire dates: YYYY-MM-DD HH:mm:ss in the tenant time zone', () => {
     assert.equal(parseWireDate('2024-10-27 12:00:00', 'Europe/Paris'), Date.UTC(2024, 9, 27, 11, 0));
   });
 
+  it('agrees with Intl at every minute around daylight-saving changes, in zones with odd offsets too', () => {
+    const reference = (instant: number, timeZone: string) => {
+      const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+        timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      }).formatToParts(instant).map((p) => [p.type, p.value]));
+      return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+    };
+    const transitions: Array<[string, number]> = [
+      ['Europe/Paris', Date.UTC(2024, 2, 31, 1)], ['Europe/Paris', Date.UTC(2024, 9, 27, 1)],
+      ['America/New_York', Date.UTC(2024, 2, 10, 7)], ['Australia/Lord_Howe', Date.UTC(2024, 3, 6, 14, 30)],
+      ['Australia/Lord_Howe', Date.UTC(2024, 9, 5, 15, 30)], ['Asia/Kathmandu', Date.UTC(2024, 0, 1)], ['Asia/Shanghai', Date.UTC(2023, 6, 7)],
+    ];
+    for (const [zone, around] of transitions) {
+      for (let minute = -120; minute <= 120; minute++) {
+        const instant = around + minute * 60_000 + 17_123;
+        assert.equal(formatWireDate(instant, zone), reference(instant, zone), `${zone} ${new Date(instant).toISOString()}`);
+      }
+    }
+  });
+
   it('rejects text that is not a real date', () => {
     for (const text of ['2023-02-30 00:00:00', '2023-13-01 00:00:00', '2023-01-01 24:00:00', '2023-01-01 00:60:00',
       '2023-01-01T00:00:00', '2023-1-1 00:00:00', '', 'yesterday', '2023-01-01 00:00:00 ']) {
