@@ -10,7 +10,8 @@ import { migrateToLatest, openDatabase, type OpenDatabase } from '../src/db/data
 import { DEMO_CLIENT } from '../src/demo/records.js';
 import { ensureDemoTenant } from '../src/demo/seed.js';
 
-export const TASK_PATH = '/service/AICC__Case/1.0.0/openapi/task';
+export const AICC = '/service/AICC__Case/1.0.0/openapi';
+export const TASK_PATH = `${AICC}/task`;
 
 /** A fresh directory for one test's database files, removed by the returned function. */
 export function tempDir(): { dir: string; remove: () => void } {
@@ -78,4 +79,9 @@ export function assertErrorEnvelope(body: string): { resCode: string; resMsg: st
   if (typeof parsed.resMsg !== 'string' || parsed.resMsg.length === 0) throw new Error(`resMsg must be a message: ${body}`);
   if (/\bat .+:\d+:\d+/.test(body) || body.includes('node_modules')) throw new Error(`stack trace in reply: ${body}`);
   return { resCode: parsed.resCode, resMsg: parsed.resMsg };
+}
+
+/** A POST to an AICC route the way an AICC client sends it: JSON body, `access-token` header. */
+export function postAicc(app: FastifyInstance, token: string, path: string, body: unknown) {
+  return app.inject({ method: 'POST', url: `${AICC}/${path}`, headers: { 'access-token': token, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
 }

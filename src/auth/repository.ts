@@ -35,7 +35,7 @@ export function createAuthRepository(db: Db) {
         .innerJoin('api_apps', (join) => join
           .onRef('api_apps.tenant_id', '=', 'access_tokens.tenant_id')
           .onRef('api_apps.id', '=', 'access_tokens.app_id'))
-        .select(['tenants.id as tenantId', 'tenants.time_zone as timeZone', 'access_tokens.app_id as appId'])
+        .select(['tenants.id as tenantId', 'tenants.time_zone as timeZone', 'access_tokens.app_id as appId', 'api_apps.user_id as appUserId'])
         .where('access_tokens.token_hash', '=', tokenHash)
         .where('access_tokens.expires_at', '>', now)
         .where('access_tokens.revoked_at', 'is', null)

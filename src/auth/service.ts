@@ -11,6 +11,8 @@ export interface TenantContext {
   tenantId: string;
   timeZone: string;
   appId: string;
+  /** The user the API app acts as: the operator of a change whose request names none. */
+  appUserId: string;
 }
 
 export interface IssuedToken {
@@ -84,6 +86,7 @@ export async function createTenant(
       name: `${input.name} API`,
       client_id: clientId,
       client_secret_hash: clientSecretHash,
+      user_id: userId,
       created_at: now,
     });
     return { tenantId, userId, caseTypeId, clientId, clientSecret };

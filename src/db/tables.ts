@@ -24,6 +24,7 @@ export interface ApiAppsTable {
   name: string;
   client_id: string;
   client_secret_hash: string;
+  user_id: string;
   created_at: number;
   revoked_at: number | null;
 }
@@ -192,6 +193,7 @@ export interface TasksTable {
   last_modified_at: number;
   stay_at: number | null;
   closed_at: number | null;
+  trace_count: Generated<number>;
 }
 
 export interface TaskTracesTable {
@@ -205,6 +207,8 @@ export interface TaskTracesTable {
   related_id: string | null;
   title: string | null;
   description: string | null;
+  attachment: string | null;
+  changes_json: string | null;
   created_at: number;
 }
 

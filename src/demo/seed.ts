@@ -31,10 +31,10 @@ export async function ensureDemoTenant(db: Db, now: number): Promise<boolean> {
 
     const tenant_id = DEMO_TENANT.id;
     await auth.insertTenant({ id: tenant_id, name: DEMO_TENANT.name, time_zone: DEMO_TENANT.timeZone, created_at: now });
-    await auth.insertApiApp({
-      tenant_id, id: newId('apiApp'), name: 'demo', client_id: DEMO_CLIENT.clientId, client_secret_hash: secretHash, created_at: now,
-    });
     await createUsersRepository(trx).insertUser({ tenant_id, id: DEMO_USER.id, name: DEMO_USER.name, created_at: at(DEMO_USER.createdDate) });
+    await auth.insertApiApp({
+      tenant_id, id: newId('apiApp'), name: 'demo', client_id: DEMO_CLIENT.clientId, client_secret_hash: secretHash, user_id: DEMO_USER.id, created_at: now,
+    });
 
     const contacts = createContactsRepository(trx);
     await contacts.insertOrganization({
@@ -107,6 +107,7 @@ export async function ensureDemoTenant(db: Db, now: number): Promise<boolean> {
       due_at: at(DEMO_TASK.dueDate),
       created_at: createdAt,
       last_modified_at: createdAt,
+      trace_count: 1,
     });
     await tasks.insertTrace({
       tenant_id,

@@ -1,8 +1,47 @@
-import type { Insertable } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { TasksTable, TaskTracesTable } from '../db/tables.js';
 
+/** What a task list may be narrowed by, in database terms; every field given must hold. */
+export interface TaskFilters {
+  /** LIKE-escaped by the caller (escapeLike): `%` and `_` in it are literal. Matched case-insensitively. */
+  titleContains?: string;
+  status?: string;
+  excludeStatus?: string;
+  priority?: string;
+  ownerId?: string;
+  creatorId?: string;
+  relateType?: string;
+  relateId?: string;
+  contactId?: string;
+  createdFrom?: number;
+  createdTo?: number;
+}
+
+/** `%` and `_` match anything in LIKE; the backslash escapes them (and itself) so user text matches literally. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 export function createTasksRepository(db: Db) {
+  function filtered(filters: TaskFilters) {
+    let query = db.selectFrom('tasks');
+    if (filters.titleContains !== undefined) {
+      query = query.where(sql<boolean>`lower(tasks.title) like lower(${`%${filters.titleContains}%`}) escape '\\'`);
+    }
+    if (filters.status !== undefined) query = query.where('tasks.status', '=', filters.status);
+    if (filters.excludeStatus !== undefined) query = query.where('tasks.status', '!=', filters.excludeStatus);
+    if (filters.priority !== undefined) query = query.where('tasks.priority', '=', filters.priority);
+    if (filters.ownerId !== undefined) query = query.where('tasks.owner_id', '=', filters.ownerId);
+    if (filters.creatorId !== undefined) query = query.where('tasks.creator_id', '=', filters.creatorId);
+    if (filters.relateType !== undefined) query = query.where('tasks.relate_type', '=', filters.relateType);
+    if (filters.relateId !== undefined) query = query.where('tasks.relate_id', '=', filters.relateId);
+    if (filters.contactId !== undefined) query = query.where('tasks.contact_id', '=', filters.contactId);
+    if (filters.createdFrom !== undefined) query = query.where('tasks.created_at', '>=', filters.createdFrom);
+    if (filters.createdTo !== undefined) query = query.where('tasks.created_at', '<=', filters.createdTo);
+    return query;
+  }
+
   return {
     async insertTask(task: Insertable<TasksTable>): Promise<void> {
       await db.insertInto('tasks').values(task).execute();
@@ -10,6 +49,24 @@ export function createTasksRepository(db: Db) {
 
     async insertTrace(trace: Insertable<TaskTracesTable>): Promise<void> {
       await db.insertInto('task_traces').values(trace).execute();
+    },
+
+    findTask(tenantId: string, taskId: string) {
+      return db.selectFrom('tasks').selectAll().where('tenant_id', '=', tenantId).where('id', '=', taskId).executeTakeFirst();
+    },
+
+    /**
+     * Applies a change and counts the trace it will write, in one UPDATE: the returned count is the new
+     * trace's position, and the row stays locked until the transaction ends.
+     */
+    async applyChange(tenantId: string, taskId: string, patch: Updateable<TasksTable>): Promise<number> {
+      const row = await db.updateTable('tasks')
+        .set((eb) => ({ ...patch, trace_count: eb('trace_count', '+', 1) }))
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', taskId)
+        .returning('trace_count')
+        .executeTakeFirstOrThrow();
+      return Number(row.trace_count);
     },
 
     /** The task with its owner's current name (a left join: an owner removed later leaves the task readable). */
@@ -32,6 +89,30 @@ export function createTasksRepository(db: Db) {
         .where('tenant_id', '=', tenantId)
         .where('task_id', '=', taskId)
         .orderBy('position')
+        .execute();
+    },
+
+    async countTasks(tenantId: string, filters: TaskFilters): Promise<number> {
+      const row = await filtered(filters)
+        .where('tasks.tenant_id', '=', tenantId)
+        .select((eb) => eb.fn.countAll<number | string>().as('count'))
+        .executeTakeFirstOrThrow();
+      return Number(row.count);
+    },
+
+    /** One page, newest first; the id breaks ties so that pages never overlap or skip. */
+    listTasks(tenantId: string, filters: TaskFilters, start: number, limit: number) {
+      return filtered(filters)
+        .leftJoin('users as owner', (join) => join
+          .onRef('owner.tenant_id', '=', 'tasks.tenant_id')
+          .onRef('owner.id', '=', 'tasks.owner_id'))
+        .selectAll('tasks')
+        .select('owner.name as owner_name')
+        .where('tasks.tenant_id', '=', tenantId)
+        .orderBy('tasks.created_at', 'desc')
+        .orderBy('tasks.id', 'desc')
+        .limit(limit)
+        .offset(start)
         .execute();
     },
   };

@@ -1,24 +1,60 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../auth/hook.js';
-import { success } from '../wire/envelope.js';
+import { Acknowledgement, acknowledged, success } from '../wire/envelope.js';
 import { ApiError } from '../wire/errors.js';
 import { errorResponses } from '../wire/fastify.js';
-import { TaskDetailBody, TaskDetailResponse, TaskIdParams } from './schemas.js';
-import { getTaskDetail } from './service.js';
+import {
+  CreateTaskBody, CreateTaskResponse, ListTasksBody, ListTasksResponse, ModifyTaskBody, ProcessTaskBody, TaskDetailBody,
+  TaskDetailResponse, TaskIdParams, TransferTaskBody, UpdateTaskStatusBody,
+} from './schemas.js';
+import { createTask, getTaskDetail, listTasks, modifyTask, processTask, transferTask, updateTaskStatus } from './service.js';
 
-/** Task routes, registered under `/service/AICC__Case/1.0.0/openapi`. */
+/** Task routes (工单任务, V2.0), registered under `/service/AICC__Case/1.0.0/openapi`. */
 export async function taskRoutes(app: FastifyInstance): Promise<void> {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
-  const response = { 200: TaskDetailResponse, ...errorResponses };
+  const acknowledgement = { 200: Acknowledgement, ...errorResponses };
+  const detailResponse = { 200: TaskDetailResponse, ...errorResponses };
+
+  typed.post('/task', { schema: { body: CreateTaskBody, response: { 200: CreateTaskResponse, ...errorResponses } } }, async (request) => {
+    return success(await createTask(app.db, tenantOf(request), request.body.taskInfo, app.clock()));
+  });
+
+  typed.post('/task/list', { schema: { body: ListTasksBody, response: { 200: ListTasksResponse, ...errorResponses } } }, async (request) => {
+    return success(await listTasks(app.db, tenantOf(request), request.body));
+  });
+
+  typed.post('/task/modify', { schema: { body: ModifyTaskBody, response: acknowledgement } }, async (request) => {
+    // AICC moves owners and statuses through their own calls; ignoring them here would report a change not made.
+    for (const [field, call] of [['ownerId', 'task/transfer'], ['status', 'task/status/update']] as const) {
+      if (field in request.body.taskInfo) throw new ApiError('invalidRequest', `taskInfo.${field} cannot be changed by task/modify: use ${call}`);
+    }
+    await modifyTask(app.db, tenantOf(request), request.body.taskInfo, app.clock());
+    return acknowledged();
+  });
+
+  typed.post('/task/transfer', { schema: { body: TransferTaskBody, response: acknowledgement } }, async (request) => {
+    await transferTask(app.db, tenantOf(request), request.body, app.clock());
+    return acknowledged();
+  });
+
+  typed.post('/task/status/update', { schema: { body: UpdateTaskStatusBody, response: acknowledgement } }, async (request) => {
+    await updateTaskStatus(app.db, tenantOf(request), request.body, app.clock());
+    return acknowledged();
+  });
+
+  typed.post('/task/process', { schema: { body: ProcessTaskBody, response: acknowledgement } }, async (request) => {
+    await processTask(app.db, tenantOf(request), request.body, app.clock());
+    return acknowledged();
+  });
 
   // AICC's newest Chinese page documents GET, every other revision POST: both are served.
-  typed.get('/task/:id', { schema: { params: TaskIdParams, response } }, async (request) => {
+  typed.get('/task/:id', { schema: { params: TaskIdParams, response: detailResponse } }, async (request) => {
     return success(await getTaskDetail(app.db, tenantOf(request), request.params.id));
   });
 
   typed.post('/task/:id', {
-    schema: { params: TaskIdParams, body: TaskDetailBody, response },
+    schema: { params: TaskIdParams, body: TaskDetailBody, response: detailResponse },
     // The id is in the path, so a POST with no body at all is a complete request.
     preValidation: async (request) => {
       request.body ??= {};

@@ -1,11 +1,21 @@
 import { Type, type Static } from 'typebox';
 import { CaseInfo } from '../cases/schemas.js';
 import { CustomerInfo } from '../contacts/schemas.js';
+import { WireDate } from '../wire/dates.js';
 import { Envelope } from '../wire/envelope.js';
+import { PRIORITIES, RELATE_TYPES, TASK_CLASSIFICATIONS, TASK_PROCESS_TYPES, TASK_STATUSES } from '../wire/enums.js';
 import { WireId } from '../wire/ids.js';
-import { Nullable } from '../wire/schema.js';
+import { Nullable, StringEnum } from '../wire/schema.js';
 
 const Text = Nullable(Type.String());
+
+// Lengths as AICC documents them (characters here; AICC's tables say bytes).
+const Title = Type.String({ minLength: 1, maxLength: 128 });
+const Description = Type.String({ maxLength: 20000 });
+const Attachment = Type.String({ maxLength: 255 });
+const Priority = StringEnum(PRIORITIES);
+const RelateType = StringEnum(RELATE_TYPES);
+const TaskStatus = StringEnum(TASK_STATUSES);
 
 /** Task detail's `taskInfo`: the 18 fields of the seed's table 4, alphabetical as in AICC's example. */
 export const TaskInfo = Type.Object({
@@ -60,3 +70,106 @@ export const TaskIdParams = Type.Object({ id: WireId });
 
 /** AICC's pages also list `id` as a body field of the detail call; when sent, it must match the path. */
 export const TaskDetailBody = Type.Object({ id: Type.Optional(WireId) });
+
+/** 创建任务: `{taskInfo}`; `type` and `relateId` come together. */
+export const CreateTaskBody = Type.Object({
+  taskInfo: Type.Object({
+    title: Title,
+    description: Type.Optional(Nullable(Description)),
+    type: Type.Optional(Nullable(RelateType)),
+    relateId: Type.Optional(Nullable(WireId)),
+    ownerId: WireId,
+    contactId: Type.Optional(Nullable(WireId)),
+    creatorId: WireId,
+    priority: Type.Optional(Nullable(Priority)),
+    dueDate: Type.Optional(Nullable(WireDate)),
+    attachment: Type.Optional(Nullable(Attachment)),
+  }),
+});
+export type CreateTaskInput = Static<typeof CreateTaskBody>['taskInfo'];
+
+export const CreateTaskResponse = Envelope(Type.Object({ taskId: Type.String() }));
+
+/**
+ * 修改任务: the fields sent are changed, the others kept; null clears an optional field. Owner and status
+ * change through task/transfer and task/status/update, as AICC documents. `creatorId` is the operator.
+ */
+export const ModifyTaskBody = Type.Object({
+  taskInfo: Type.Object({
+    id: WireId,
+    title: Type.Optional(Title),
+    description: Type.Optional(Nullable(Description)),
+    type: Type.Optional(Nullable(RelateType)),
+    relateId: Type.Optional(Nullable(WireId)),
+    contactId: Type.Optional(Nullable(WireId)),
+    priority: Type.Optional(Nullable(Priority)),
+    dueDate: Type.Optional(Nullable(WireDate)),
+    attachment: Type.Optional(Nullable(Attachment)),
+    creatorId: Type.Optional(WireId),
+  }),
+});
+export type ModifyTaskInput = Static<typeof ModifyTaskBody>['taskInfo'];
+
+/** 分配任务. */
+export const TransferTaskBody = Type.Object({ id: WireId, ownerId: WireId, creatorId: WireId });
+export type TransferTaskInput = Static<typeof TransferTaskBody>;
+
+/** 修改任务状态: any status to any other ("non-strict", as AICC documents). */
+export const UpdateTaskStatusBody = Type.Object({ id: WireId, creatorId: WireId, status: TaskStatus });
+export type UpdateTaskStatusInput = Static<typeof UpdateTaskStatusBody>;
+
+/** 处理任务: the key is `taskId` here, not `id`, as AICC documents. */
+export const ProcessTaskBody = Type.Object({
+  taskId: WireId,
+  creatorId: WireId,
+  processInfo: Type.Object({
+    type: StringEnum(TASK_PROCESS_TYPES),
+    title: Title,
+    description: Type.String({ minLength: 1, maxLength: 20000 }),
+    attachment: Type.Optional(Nullable(Attachment)),
+  }),
+});
+export type ProcessTaskInput = Static<typeof ProcessTaskBody>;
+
+/** 查询任务列表. `creatorId` is required by AICC: it is the acting user that `classification` is relative to. */
+export const ListTasksBody = Type.Object({
+  start: Type.Integer({ minimum: 0 }),
+  limit: Type.Integer({ minimum: 1, maximum: 100 }),
+  creatorId: WireId,
+  title: Type.Optional(Type.String({ maxLength: 128 })),
+  status: Type.Optional(TaskStatus),
+  priority: Type.Optional(Priority),
+  ownerId: Type.Optional(WireId),
+  type: Type.Optional(RelateType),
+  relateId: Type.Optional(WireId),
+  classification: Type.Optional(StringEnum(TASK_CLASSIFICATIONS)),
+  contactId: Type.Optional(WireId),
+  startTime: Type.Optional(WireDate),
+  endTime: Type.Optional(WireDate),
+});
+export type ListTasksInput = Static<typeof ListTasksBody>;
+
+/** A `taskList` item: task detail's `taskInfo` with the id under `taskId`, as the list page names it. */
+export const TaskListItem = Type.Object({
+  attachment: Text,
+  closedDate: Text,
+  contactId: Text,
+  createdDate: Type.String(),
+  creatorId: Type.String(),
+  creatorName: Type.String(),
+  description: Text,
+  dueDate: Text,
+  ownerId: Type.String(),
+  ownerName: Text,
+  priority: Text,
+  relateId: Text,
+  status: Type.String(),
+  stayDate: Text,
+  taskId: Type.String(),
+  taskNo: Type.String(),
+  title: Type.String(),
+  type: Text,
+});
+export type TaskListItem = Static<typeof TaskListItem>;
+
+export const ListTasksResponse = Envelope(Type.Object({ count: Type.Integer(), taskList: Type.Array(TaskListItem) }));

@@ -1,21 +1,35 @@
-import type { Selectable } from 'kysely';
+import type { Selectable, Updateable } from 'kysely';
 import type { TenantContext } from '../auth/service.js';
+import { requireCase } from '../cases/references.js';
 import { createCasesRepository } from '../cases/repository.js';
-import { toCaseInfo } from '../cases/service.js';
 import type { CaseInfo } from '../cases/schemas.js';
+import { toCaseInfo } from '../cases/service.js';
+import { requireContact } from '../contacts/references.js';
 import { loadCustomerInfo } from '../contacts/service.js';
+import { nextSerial } from '../db/counters.js';
 import type { Db } from '../db/database.js';
 import type { TasksTable } from '../db/tables.js';
-import { formatWireDate } from '../wire/dates.js';
+import { requireUser } from '../users/references.js';
+import { formatWireDate, parseWireDate } from '../wire/dates.js';
 import { ApiError } from '../wire/errors.js';
+import { newId } from '../wire/ids.js';
 import { formatSerialNumber } from '../wire/numbers.js';
-import { createTasksRepository } from './repository.js';
-import type { TaskDetail, TaskInfo } from './schemas.js';
+import { recordTaskChange, type FieldChange } from './changes.js';
+import { createTasksRepository, escapeLike, type TaskFilters } from './repository.js';
+import type {
+  CreateTaskInput, ListTasksInput, ModifyTaskInput, ProcessTaskInput, TaskDetail, TaskInfo, TaskListItem, TransferTaskInput,
+  UpdateTaskStatusInput,
+} from './schemas.js';
 
 /** The only association type AICC documents for a task. */
 export const RELATE_TYPE_CASE = 'Case';
 
-function toTaskInfo(row: Selectable<TasksTable> & { owner_name: string | null }, timeZone: string): TaskInfo {
+type TaskRow = Selectable<TasksTable> & { owner_name: string | null };
+
+/** The columns task/modify may change (owner and status have calls of their own). */
+type ModifiableColumn = 'title' | 'description' | 'relate_type' | 'relate_id' | 'contact_id' | 'priority' | 'due_at' | 'attachment';
+
+function toTaskInfo(row: TaskRow, timeZone: string): TaskInfo {
   return {
     attachment: row.attachment,
     closedDate: formatWireDate(row.closed_at, timeZone),
@@ -38,11 +52,38 @@ function toTaskInfo(row: Selectable<TasksTable> & { owner_name: string | null },
   };
 }
 
+function toTaskListItem(row: TaskRow, timeZone: string): TaskListItem {
+  const { id, ...info } = toTaskInfo(row, timeZone);
+  return { ...info, taskId: id };
+}
+
+function notFound(taskId: string): ApiError {
+  return new ApiError('recordNotFound', `task ${taskId} does not exist`);
+}
+
+/** A wire date in the tenant's zone as an instant; a 400 naming the field when it is no real date. */
+function instantOf(text: string, timeZone: string, field: string): number {
+  const instant = parseWireDate(text, timeZone);
+  if (instant === null) throw new ApiError('invalidRequest', `${field} is not a real date`);
+  return instant;
+}
+
+/** AICC: "if the association type has a value, relateId must have one too"; and a relateId names nothing without a type. */
+function checkRelation(type: string | null, relateId: string | null, prefix: string): void {
+  if (type !== null && relateId === null) throw new ApiError('invalidRequest', `${prefix}relateId is required when ${prefix}type is set`);
+  if (type === null && relateId !== null) throw new ApiError('invalidRequest', `${prefix}type is required when ${prefix}relateId is set`);
+}
+
+/** The operator a change is recorded under: the user the request names, else the API app's user. */
+function operatorOf(trx: Db, tenant: TenantContext, creatorId: string | undefined, field: string) {
+  return requireUser(trx, tenant.tenantId, creatorId ?? tenant.appUserId, field);
+}
+
 /** 查询任务详情: the task, its history, the case it belongs to and its contact, all within the caller's tenant. */
 export async function getTaskDetail(db: Db, tenant: TenantContext, taskId: string): Promise<TaskDetail> {
   const tasks = createTasksRepository(db);
   const task = await tasks.findTaskWithOwnerName(tenant.tenantId, taskId);
-  if (!task) throw new ApiError('recordNotFound', `task ${taskId} does not exist`);
+  if (!task) throw notFound(taskId);
 
   const [traces, relatedCase, customerInfo] = await Promise.all([
     tasks.findTraces(tenant.tenantId, taskId),
@@ -66,4 +107,196 @@ export async function getTaskDetail(db: Db, tenant: TenantContext, taskId: strin
       type: trace.type,
     })),
   };
+}
+
+/** 创建任务: a Pending task with the next task number and its CreateTask trace, in one transaction. */
+export async function createTask(db: Db, tenant: TenantContext, input: CreateTaskInput, now: number): Promise<{ taskId: string }> {
+  const type = input.type ?? null;
+  const relateId = input.relateId ?? null;
+  checkRelation(type, relateId, 'taskInfo.');
+  const dueAt = input.dueDate ? instantOf(input.dueDate, tenant.timeZone, 'taskInfo.dueDate') : null;
+
+  return db.transaction().execute(async (trx) => {
+    const { tenantId } = tenant;
+    await requireUser(trx, tenantId, input.ownerId, 'taskInfo.ownerId');
+    const creator = await requireUser(trx, tenantId, input.creatorId, 'taskInfo.creatorId');
+    if (input.contactId) await requireContact(trx, tenantId, input.contactId, 'taskInfo.contactId');
+    if (relateId) await requireCase(trx, tenantId, relateId, 'taskInfo.relateId');
+
+    const taskId = newId('task');
+    const tasks = createTasksRepository(trx);
+    await tasks.insertTask({
+      tenant_id: tenantId,
+      id: taskId,
+      task_no: await nextSerial(trx, tenantId, 'task_no'),
+      title: input.title,
+      description: input.description ?? null,
+      relate_type: type,
+      relate_id: relateId,
+      owner_id: input.ownerId,
+      contact_id: input.contactId ?? null,
+      priority: input.priority ?? null,
+      status: 'Pending',
+      attachment: input.attachment ?? null,
+      creator_id: creator.id,
+      creator_name: creator.name,
+      due_at: dueAt,
+      created_at: now,
+      last_modified_at: now,
+      trace_count: 1,
+    });
+    await tasks.insertTrace({
+      tenant_id: tenantId,
+      id: newId('trace'),
+      task_id: taskId,
+      position: 1,
+      type: 'CreateTask',
+      creator_id: creator.id,
+      creator_name: creator.name,
+      created_at: now,
+    });
+    return { taskId };
+  });
+}
+
+/** 修改任务: changes the fields sent; a call that changes nothing writes nothing, not even a trace. */
+export async function modifyTask(db: Db, tenant: TenantContext, input: ModifyTaskInput, now: number): Promise<void> {
+  const { timeZone, tenantId } = tenant;
+  const dueAt = input.dueDate === undefined || input.dueDate === null ? input.dueDate : instantOf(input.dueDate, timeZone, 'taskInfo.dueDate');
+
+  await db.transaction().execute(async (trx) => {
+    const task = await createTasksRepository(trx).findTask(tenantId, input.id);
+    if (!task) throw notFound(input.id);
+    const operator = await operatorOf(trx, tenant, input.creatorId, 'taskInfo.creatorId');
+
+    const type = input.type !== undefined ? input.type : task.relate_type;
+    const relateId = input.relateId !== undefined ? input.relateId : task.relate_id;
+    checkRelation(type, relateId, 'taskInfo.');
+    if (input.contactId) await requireContact(trx, tenantId, input.contactId, 'taskInfo.contactId');
+    if (input.relateId) await requireCase(trx, tenantId, input.relateId, 'taskInfo.relateId');
+
+    const wanted: Array<[field: string, column: ModifiableColumn, next: string | number | null | undefined]> = [
+      ['title', 'title', input.title],
+      ['description', 'description', input.description],
+      ['type', 'relate_type', type],
+      ['relateId', 'relate_id', relateId],
+      ['contactId', 'contact_id', input.contactId],
+      ['priority', 'priority', input.priority],
+      ['dueDate', 'due_at', dueAt],
+      ['attachment', 'attachment', input.attachment],
+    ];
+    const patch: Partial<Record<ModifiableColumn, string | number | null>> = {};
+    const changes: FieldChange[] = [];
+    const wire = (column: ModifiableColumn, value: string | number | null) =>
+      (column === 'due_at' ? formatWireDate(value as number | null, timeZone) : (value as string | null));
+    for (const [field, column, next] of wanted) {
+      if (next === undefined || next === task[column]) continue;
+      patch[column] = next;
+      changes.push({ field, from: wire(column, task[column]), to: wire(column, next) });
+    }
+    if (changes.length === 0) return;
+
+    await recordTaskChange(trx, tenantId, task.id, { type: 'ModifyTask', operator, patch: patch as Updateable<TasksTable>, changes }, now);
+  });
+}
+
+/** 分配任务: a new owner, who must be a user of the tenant; the same owner again changes nothing. */
+export async function transferTask(db: Db, tenant: TenantContext, input: TransferTaskInput, now: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const task = await createTasksRepository(trx).findTask(tenant.tenantId, input.id);
+    if (!task) throw notFound(input.id);
+    const operator = await operatorOf(trx, tenant, input.creatorId, 'creatorId');
+    await requireUser(trx, tenant.tenantId, input.ownerId, 'ownerId');
+    if (input.ownerId === task.owner_id) return;
+    await recordTaskChange(trx, tenant.tenantId, task.id, {
+      type: 'TransferTask',
+      operator,
+      patch: { owner_id: input.ownerId },
+      changes: [{ field: 'ownerId', from: task.owner_id, to: input.ownerId }],
+    }, now);
+  });
+}
+
+/**
+ * 修改任务状态: any status to any other. `stayDate` becomes the moment the new status was entered;
+ * `closedDate` is set on Completed and cleared when the task is reopened.
+ */
+export async function updateTaskStatus(db: Db, tenant: TenantContext, input: UpdateTaskStatusInput, now: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const task = await createTasksRepository(trx).findTask(tenant.tenantId, input.id);
+    if (!task) throw notFound(input.id);
+    const operator = await operatorOf(trx, tenant, input.creatorId, 'creatorId');
+    if (input.status === task.status) return;
+    await recordTaskChange(trx, tenant.tenantId, task.id, {
+      type: 'StatusUpdate',
+      operator,
+      patch: { status: input.status, stay_at: now, closed_at: input.status === 'Completed' ? now : null },
+      changes: [{ field: 'status', from: task.status, to: input.status }],
+    }, now);
+  });
+}
+
+/** 处理任务: a handling note (title, description, attachment) on the task's trace; the status is left as it is. */
+export async function processTask(db: Db, tenant: TenantContext, input: ProcessTaskInput, now: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const task = await createTasksRepository(trx).findTask(tenant.tenantId, input.taskId);
+    if (!task) throw notFound(input.taskId);
+    const operator = await operatorOf(trx, tenant, input.creatorId, 'creatorId');
+    await recordTaskChange(trx, tenant.tenantId, task.id, {
+      type: 'ProcessTask',
+      operator,
+      patch: {},
+      changes: [],
+      title: input.processInfo.title,
+      description: input.processInfo.description,
+      attachment: input.processInfo.attachment ?? null,
+    }, now);
+  });
+}
+
+/** Two filters on one column that must both hold: the value they agree on, or `conflict` when they cannot. */
+function both(a: string | undefined, b: string | undefined): string | undefined | 'conflict' {
+  if (a !== undefined && b !== undefined && a !== b) return 'conflict';
+  return a ?? b;
+}
+
+/**
+ * 查询任务列表. `classification` is relative to the acting user (`creatorId`): Todo = owned by them and not
+ * Completed; Created = created by them; Processed = owned by them and Completed.
+ */
+export async function listTasks(db: Db, tenant: TenantContext, input: ListTasksInput): Promise<{ count: number; taskList: TaskListItem[] }> {
+  const { tenantId, timeZone } = tenant;
+  if (input.type !== undefined && input.relateId === undefined) throw new ApiError('invalidRequest', 'relateId is required when type is set');
+  const createdFrom = input.startTime !== undefined ? instantOf(input.startTime, timeZone, 'startTime') : undefined;
+  const createdTo = input.endTime !== undefined ? instantOf(input.endTime, timeZone, 'endTime') : undefined;
+  if (createdFrom !== undefined && createdTo !== undefined && createdFrom > createdTo) {
+    throw new ApiError('invalidRequest', 'startTime must not be after endTime');
+  }
+  await requireUser(db, tenantId, input.creatorId, 'creatorId');
+
+  const actor = input.creatorId;
+  const owner = both(input.ownerId, input.classification === 'Todo' || input.classification === 'Processed' ? actor : undefined);
+  const status = both(input.status, input.classification === 'Processed' ? 'Completed' : undefined);
+  const excludeStatus = input.classification === 'Todo' ? 'Completed' : undefined;
+  if (owner === 'conflict' || status === 'conflict' || (status !== undefined && status === excludeStatus)) return { count: 0, taskList: [] };
+
+  const filters: TaskFilters = {
+    ...(input.title !== undefined && { titleContains: escapeLike(input.title) }),
+    ...(status !== undefined && { status }),
+    ...(excludeStatus !== undefined && { excludeStatus }),
+    ...(input.priority !== undefined && { priority: input.priority }),
+    ...(owner !== undefined && { ownerId: owner }),
+    ...(input.classification === 'Created' && { creatorId: actor }),
+    ...(input.type !== undefined && { relateType: input.type }),
+    ...(input.relateId !== undefined && { relateId: input.relateId }),
+    ...(input.contactId !== undefined && { contactId: input.contactId }),
+    ...(createdFrom !== undefined && { createdFrom }),
+    ...(createdTo !== undefined && { createdTo }),
+  };
+  const tasks = createTasksRepository(db);
+  const [count, rows] = await Promise.all([
+    tasks.countTasks(tenantId, filters),
+    tasks.listTasks(tenantId, filters, input.start, input.limit),
+  ]);
+  return { count, taskList: rows.map((row) => toTaskListItem(row, timeZone)) };
 }

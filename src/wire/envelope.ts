@@ -23,3 +23,10 @@ export function Envelope<T extends TSchema>(result: T) {
 export function success<T>(result: T): { resCode: '0'; resMsg: string; result: T } {
   return { resCode: '0', resMsg: SUCCESS_MESSAGE, result };
 }
+
+/** The reply of write-only calls: AICC shows just `{"resCode":"0","resMsg":…}`, no `result`. */
+export const Acknowledgement = ErrorEnvelope;
+
+export function acknowledged(): { resCode: '0'; resMsg: string } {
+  return { resCode: '0', resMsg: SUCCESS_MESSAGE };
+}

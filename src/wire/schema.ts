@@ -5,6 +5,14 @@ import { Type, type Static, type TSchema } from 'typebox';
  * list rather than anyOf so that fast-json-stringify serializes it on its fast path.
  */
 export function Nullable<T extends TSchema>(schema: T) {
-  const { type, ...rest } = schema as unknown as { type: string } & Record<string, unknown>;
-  return Type.Unsafe<Static<T> | null>({ ...rest, type: [type, 'null'] });
+  const { type, enum: values, ...rest } = schema as unknown as { type: string; enum?: unknown[] } & Record<string, unknown>;
+  return Type.Unsafe<Static<T> | null>({ ...rest, type: [type, 'null'], ...(values ? { enum: [...values, null] } : {}) });
+}
+
+/**
+ * A string from a fixed list, written as JSON-schema `enum` so that a wrong value is reported as
+ * "must be one of: …" rather than as a failed union.
+ */
+export function StringEnum<const T extends readonly string[]>(values: T, options: { description?: string } = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }

@@ -28,6 +28,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('client_id', 'text', (c) => c.notNull().unique())
     .addColumn('client_secret_hash', 'text', (c) => c.notNull())
+    // The machine user the app acts as (AICC binds each OAuth record to one): the operator when a call names none.
+    .addColumn('user_id', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('revoked_at', 'bigint')
     .addPrimaryKeyConstraint('api_apps_pk', ['tenant_id', 'id'])
@@ -209,10 +211,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('last_modified_at', 'bigint', (c) => c.notNull())
     .addColumn('stay_at', 'bigint')
     .addColumn('closed_at', 'bigint')
+    // Traces written so far: advanced by the UPDATE that records a change, which also locks the row on
+    // PostgreSQL, so the next trace's position is never taken twice.
+    .addColumn('trace_count', 'integer', (c) => c.notNull().defaultTo(0))
     .addPrimaryKeyConstraint('tasks_pk', ['tenant_id', 'id'])
     .addUniqueConstraint('tasks_task_no_unique', ['tenant_id', 'task_no'])
     .execute();
   await db.schema.createIndex('tasks_relate_idx').on('tasks').columns(['tenant_id', 'relate_id']).execute();
+  // Lists are newest first within a tenant, alone or filtered by owner, creator or status.
+  await db.schema.createIndex('tasks_created_idx').on('tasks').columns(['tenant_id', 'created_at desc', 'id desc']).execute();
+  await db.schema.createIndex('tasks_owner_idx').on('tasks').columns(['tenant_id', 'owner_id', 'status', 'created_at desc', 'id desc']).execute();
+  await db.schema.createIndex('tasks_creator_idx').on('tasks').columns(['tenant_id', 'creator_id', 'created_at desc', 'id desc']).execute();
+  await db.schema.createIndex('tasks_status_idx').on('tasks').columns(['tenant_id', 'status', 'created_at desc', 'id desc']).execute();
 
   await db.schema.createTable('task_traces')
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
@@ -226,6 +236,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('related_id', 'text')
     .addColumn('title', 'text')
     .addColumn('description', 'text')
+    .addColumn('attachment', 'text')
+    // What the change did, field by field: [{"field","from","to"}] in wire values; null when nothing was changed.
+    .addColumn('changes_json', 'text')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('task_traces_pk', ['tenant_id', 'id'])
     .addUniqueConstraint('task_traces_position_unique', ['tenant_id', 'task_id', 'position'])
