@@ -1,6 +1,7 @@
 import type { Db } from './database.js';
 
-export type CounterName = 'task_no' | 'case_no';
+/** trace_seq orders every trace of a tenant, task and case alike, for the trace export. */
+export type CounterName = 'task_no' | 'case_no' | 'trace_seq';
 
 /**
  * The next task or case number of a tenant. The counter row is advanced in the caller's transaction, which

@@ -171,6 +171,11 @@ export interface CasesTable {
   closed_at: number | null;
   suspended_at: number | null;
   suspend_accumulated_minutes: number | null;
+  cancelled_at: number | null;
+  be_id: string | null;
+  reopen_count: Generated<number>;
+  transfer_count: Generated<number>;
+  trace_count: Generated<number>;
 }
 
 export interface TasksTable {
@@ -201,6 +206,7 @@ export interface TaskTracesTable {
   id: string;
   task_id: string;
   position: number;
+  seq: number;
   type: string;
   creator_id: string;
   creator_name: string;
@@ -209,6 +215,37 @@ export interface TaskTracesTable {
   description: string | null;
   attachment: string | null;
   changes_json: string | null;
+  created_at: number;
+}
+
+export interface CaseTracesTable {
+  tenant_id: string;
+  id: string;
+  case_id: string;
+  position: number;
+  seq: number;
+  type: string;
+  creator_id: string;
+  creator_name: string;
+  related_id: string | null;
+  title: string | null;
+  description: string | null;
+  attachment: string | null;
+  changes_json: string | null;
+  created_at: number;
+}
+
+export interface CaseFollowersTable {
+  tenant_id: string;
+  case_id: string;
+  user_id: string;
+  created_at: number;
+}
+
+export interface QueuesTable {
+  tenant_id: string;
+  id: string;
+  name: string;
   created_at: number;
 }
 
@@ -230,5 +267,8 @@ export interface Database {
   cases: CasesTable;
   tasks: TasksTable;
   task_traces: TaskTracesTable;
+  case_traces: CaseTracesTable;
+  case_followers: CaseFollowersTable;
+  queues: QueuesTable;
   tenant_counters: TenantCountersTable;
 }

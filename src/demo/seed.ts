@@ -5,6 +5,7 @@ import { createCasesRepository } from '../cases/repository.js';
 import { createContactsRepository } from '../contacts/repository.js';
 import { advanceSerialTo } from '../db/counters.js';
 import type { Db } from '../db/database.js';
+import { writeTaskTrace } from '../tasks/changes.js';
 import { createTasksRepository } from '../tasks/repository.js';
 import { createUsersRepository } from '../users/repository.js';
 import { parseWireDate } from '../wire/dates.js';
@@ -109,16 +110,9 @@ export async function ensureDemoTenant(db: Db, now: number): Promise<boolean> {
       last_modified_at: createdAt,
       trace_count: 1,
     });
-    await tasks.insertTrace({
-      tenant_id,
-      id: newId('trace'),
-      task_id: DEMO_TASK.id,
-      position: 1,
-      type: 'CreateTask',
-      creator_id: DEMO_USER.id,
-      creator_name: DEMO_TASK.creatorName,
-      created_at: createdAt,
-    });
+    await writeTaskTrace(trx, tenant_id, DEMO_TASK.id, 1, {
+      type: 'CreateTask', operator: { id: DEMO_USER.id, name: DEMO_TASK.creatorName }, changes: [],
+    }, createdAt);
     await advanceSerialTo(trx, tenant_id, 'task_no', DEMO_TASK.taskNo);
     return true;
   });

@@ -14,7 +14,8 @@ import { formatWireDate, parseWireDate } from '../wire/dates.js';
 import { ApiError } from '../wire/errors.js';
 import { newId } from '../wire/ids.js';
 import { formatSerialNumber } from '../wire/numbers.js';
-import { recordTaskChange, type FieldChange } from './changes.js';
+import type { FieldChange } from '../traces/record.js';
+import { recordTaskChange, writeTaskTrace } from './changes.js';
 import { createTasksRepository, escapeLike, type TaskFilters } from './repository.js';
 import type {
   CreateTaskInput, ListTasksInput, ModifyTaskInput, ProcessTaskInput, TaskDetail, TaskInfo, TaskListItem, TransferTaskInput,
@@ -145,16 +146,7 @@ export async function createTask(db: Db, tenant: TenantContext, input: CreateTas
       last_modified_at: now,
       trace_count: 1,
     });
-    await tasks.insertTrace({
-      tenant_id: tenantId,
-      id: newId('trace'),
-      task_id: taskId,
-      position: 1,
-      type: 'CreateTask',
-      creator_id: creator.id,
-      creator_name: creator.name,
-      created_at: now,
-    });
+    await writeTaskTrace(trx, tenantId, taskId, 1, { type: 'CreateTask', operator: creator, changes: [] }, now);
     return { taskId };
   });
 }
@@ -196,7 +188,7 @@ export async function modifyTask(db: Db, tenant: TenantContext, input: ModifyTas
     }
     if (changes.length === 0) return;
 
-    await recordTaskChange(trx, tenantId, task.id, { type: 'ModifyTask', operator, patch: patch as Updateable<TasksTable>, changes }, now);
+    await recordTaskChange(trx, tenantId, task.id, patch as Updateable<TasksTable>, { type: 'ModifyTask', operator, changes }, now);
   });
 }
 
@@ -208,10 +200,9 @@ export async function transferTask(db: Db, tenant: TenantContext, input: Transfe
     const operator = await operatorOf(trx, tenant, input.creatorId, 'creatorId');
     await requireUser(trx, tenant.tenantId, input.ownerId, 'ownerId');
     if (input.ownerId === task.owner_id) return;
-    await recordTaskChange(trx, tenant.tenantId, task.id, {
+    await recordTaskChange(trx, tenant.tenantId, task.id, { owner_id: input.ownerId }, {
       type: 'TransferTask',
       operator,
-      patch: { owner_id: input.ownerId },
       changes: [{ field: 'ownerId', from: task.owner_id, to: input.ownerId }],
     }, now);
   });
@@ -227,10 +218,10 @@ export async function updateTaskStatus(db: Db, tenant: TenantContext, input: Upd
     if (!task) throw notFound(input.id);
     const operator = await operatorOf(trx, tenant, input.creatorId, 'creatorId');
     if (input.status === task.status) return;
-    await recordTaskChange(trx, tenant.tenantId, task.id, {
+    const patch = { status: input.status, stay_at: now, closed_at: input.status === 'Completed' ? now : null };
+    await recordTaskChange(trx, tenant.tenantId, task.id, patch, {
       type: 'StatusUpdate',
       operator,
-      patch: { status: input.status, stay_at: now, closed_at: input.status === 'Completed' ? now : null },
       changes: [{ field: 'status', from: task.status, to: input.status }],
     }, now);
   });
@@ -242,10 +233,9 @@ export async function processTask(db: Db, tenant: TenantContext, input: ProcessT
     const task = await createTasksRepository(trx).findTask(tenant.tenantId, input.taskId);
     if (!task) throw notFound(input.taskId);
     const operator = await operatorOf(trx, tenant, input.creatorId, 'creatorId');
-    await recordTaskChange(trx, tenant.tenantId, task.id, {
+    await recordTaskChange(trx, tenant.tenantId, task.id, {}, {
       type: 'ProcessTask',
       operator,
-      patch: {},
       changes: [],
       title: input.processInfo.title,
       description: input.processInfo.description,

@@ -21,6 +21,7 @@ export const idPrefixes = {
   tenant: 'tnnt',
   apiApp: 'oapp',
   trace: 'ctrc',
+  queue: 'queu',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

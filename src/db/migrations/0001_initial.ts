@@ -186,8 +186,57 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('closed_at', 'bigint')
     .addColumn('suspended_at', 'bigint')
     .addColumn('suspend_accumulated_minutes', 'integer')
+    .addColumn('cancelled_at', 'bigint')
+    .addColumn('be_id', 'text')
+    .addColumn('reopen_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('transfer_count', 'integer', (c) => c.notNull().defaultTo(0))
+    // Same role as tasks.trace_count: the next trace's position, taken under the row's lock.
+    .addColumn('trace_count', 'integer', (c) => c.notNull().defaultTo(0))
     .addPrimaryKeyConstraint('cases_pk', ['tenant_id', 'id'])
     .addUniqueConstraint('cases_case_no_unique', ['tenant_id', 'case_no'])
+    .execute();
+  await db.schema.createIndex('cases_created_idx').on('cases').columns(['tenant_id', 'created_at desc', 'id desc']).execute();
+  await db.schema.createIndex('cases_owner_idx').on('cases').columns(['tenant_id', 'owner_id', 'created_at desc', 'id desc']).execute();
+  await db.schema.createIndex('cases_creator_idx').on('cases').columns(['tenant_id', 'creator_id', 'created_at desc', 'id desc']).execute();
+  await db.schema.createIndex('cases_contact_idx').on('cases').columns(['tenant_id', 'contact_id', 'created_at desc']).execute();
+
+  await db.schema.createTable('case_traces')
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+    .addColumn('id', 'text', (c) => c.notNull())
+    .addColumn('case_id', 'text', (c) => c.notNull())
+    .addColumn('position', 'integer', (c) => c.notNull())
+    .addColumn('seq', 'bigint', (c) => c.notNull())
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('creator_id', 'text', (c) => c.notNull())
+    .addColumn('creator_name', 'text', (c) => c.notNull())
+    .addColumn('related_id', 'text')
+    .addColumn('title', 'text')
+    .addColumn('description', 'text')
+    .addColumn('attachment', 'text')
+    .addColumn('changes_json', 'text')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('case_traces_pk', ['tenant_id', 'id'])
+    .addUniqueConstraint('case_traces_position_unique', ['tenant_id', 'case_id', 'position'])
+    .addUniqueConstraint('case_traces_seq_unique', ['tenant_id', 'seq'])
+    .execute();
+
+  // Who follows which case: the `isFollower` of case detail and the Follow classification of case/list.
+  await db.schema.createTable('case_followers')
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+    .addColumn('case_id', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('case_followers_pk', ['tenant_id', 'case_id', 'user_id'])
+    .execute();
+  await db.schema.createIndex('case_followers_user_idx').on('case_followers').columns(['tenant_id', 'user_id']).execute();
+
+  // Queues a case can be transferred to (case/transfer with ownerType "queue").
+  await db.schema.createTable('queues')
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+    .addColumn('id', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('queues_pk', ['tenant_id', 'id'])
     .execute();
 
   await db.schema.createTable('tasks')
@@ -230,6 +279,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('task_id', 'text', (c) => c.notNull())
     // 1, 2, 3… within the task: the order of its history, independent of clock resolution.
     .addColumn('position', 'integer', (c) => c.notNull())
+    // The tenant-wide order of all traces, task and case alike, taken from a counter row under lock so that it
+    // is also commit order: the trace export's cursor never passes a trace that commits later.
+    .addColumn('seq', 'bigint', (c) => c.notNull())
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('creator_id', 'text', (c) => c.notNull())
     .addColumn('creator_name', 'text', (c) => c.notNull())
@@ -242,6 +294,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('task_traces_pk', ['tenant_id', 'id'])
     .addUniqueConstraint('task_traces_position_unique', ['tenant_id', 'task_id', 'position'])
+    .addUniqueConstraint('task_traces_seq_unique', ['tenant_id', 'seq'])
     .execute();
 
   // Task and case numbers: one row per tenant and sequence, advanced under the write lock, never max()+1.

@@ -1,0 +1,50 @@
+import { nextSerial } from '../db/counters.js';
+import type { Db } from '../db/database.js';
+import { newId } from '../wire/ids.js';
+
+/** One field a change altered, in wire names and wire values (dates as the tenant reads them). */
+export interface FieldChange {
+  field: string;
+  from: string | null;
+  to: string | null;
+}
+
+/** `title: "a" → "b"; dueDate: null → "2023-07-08 00:00:00"`: a trace's human-readable description of its changes. */
+export function describeChanges(changes: FieldChange[]): string {
+  return changes.map((c) => `${c.field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`).join('; ');
+}
+
+/** What a trace says: who did it, and what, in the terms of AICC's trace item plus the field-by-field changes. */
+export interface TraceInput {
+  type: string;
+  operator: { id: string; name: string };
+  changes: FieldChange[];
+  title?: string | null;
+  /** Defaults to the description of the changes. */
+  description?: string | null;
+  attachment?: string | null;
+  relatedId?: string | null;
+}
+
+/**
+ * The columns every trace row has, task or case: its position in the record's history, its place in the
+ * tenant-wide sequence (taken now, inside the writer's transaction, so that sequence order is commit order),
+ * who, when and what.
+ */
+export async function traceColumns(trx: Db, tenantId: string, position: number, trace: TraceInput, now: number) {
+  return {
+    tenant_id: tenantId,
+    id: newId('trace'),
+    position,
+    seq: await nextSerial(trx, tenantId, 'trace_seq'),
+    type: trace.type,
+    creator_id: trace.operator.id,
+    creator_name: trace.operator.name,
+    related_id: trace.relatedId ?? null,
+    title: trace.title ?? null,
+    description: trace.description !== undefined ? trace.description : (trace.changes.length > 0 ? describeChanges(trace.changes) : null),
+    attachment: trace.attachment ?? null,
+    changes_json: trace.changes.length > 0 ? JSON.stringify(trace.changes) : null,
+    created_at: now,
+  };
+}
