@@ -1,11 +1,65 @@
-import type { Insertable } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { CaseTypesTable } from '../db/tables.js';
 
+export interface CaseTypeFilters {
+  /** LIKE-escaped; matched case-insensitively. */
+  typeNameContains?: string;
+  status?: string;
+}
+
 export function createCaseTypesRepository(db: Db) {
+  function withNames() {
+    return db.selectFrom('case_types')
+      .leftJoin('users as creator', (join) => join.onRef('creator.tenant_id', '=', 'case_types.tenant_id').onRef('creator.id', '=', 'case_types.creator_id'))
+      .leftJoin('users as modifier', (join) => join.onRef('modifier.tenant_id', '=', 'case_types.tenant_id').onRef('modifier.id', '=', 'case_types.last_modified_by'))
+      .selectAll('case_types')
+      .select(['creator.name as creator_name', 'modifier.name as last_modified_name']);
+  }
+
+  function filtered(tenantId: string, filters: CaseTypeFilters) {
+    let query = db.selectFrom('case_types').where('case_types.tenant_id', '=', tenantId);
+    if (filters.typeNameContains !== undefined) {
+      query = query.where(sql<boolean>`lower(case_types.type_name) like lower(${`%${filters.typeNameContains}%`}) escape '\\'`);
+    }
+    if (filters.status !== undefined) query = query.where('case_types.status', '=', filters.status);
+    return query;
+  }
+
   return {
     async insertCaseType(caseType: Insertable<CaseTypesTable>): Promise<void> {
       await db.insertInto('case_types').values(caseType).execute();
+    },
+
+    async updateCaseType(tenantId: string, id: string, patch: Updateable<CaseTypesTable>): Promise<void> {
+      await db.updateTable('case_types').set(patch).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+    },
+
+    findCaseType(tenantId: string, id: string) {
+      return db.selectFrom('case_types').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    },
+
+    findCaseTypeByName(tenantId: string, typeName: string) {
+      return db.selectFrom('case_types').select('id').where('tenant_id', '=', tenantId).where('type_name', '=', typeName).executeTakeFirst();
+    },
+
+    findCaseTypeWithNames(tenantId: string, id: string) {
+      return withNames().where('case_types.tenant_id', '=', tenantId).where('case_types.id', '=', id).executeTakeFirst();
+    },
+
+    async countCaseTypes(tenantId: string, filters: CaseTypeFilters): Promise<number> {
+      const row = await filtered(tenantId, filters).select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirstOrThrow();
+      return Number(row.count);
+    },
+
+    listCaseTypes(tenantId: string, filters: CaseTypeFilters, start: number, limit: number) {
+      return filtered(tenantId, filters)
+        .selectAll('case_types')
+        .orderBy('case_types.created_at', 'desc')
+        .orderBy('case_types.id', 'desc')
+        .limit(limit)
+        .offset(start)
+        .execute();
     },
   };
 }

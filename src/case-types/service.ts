@@ -1,13 +1,39 @@
+import type { Selectable } from 'kysely';
+import type { TenantContext } from '../auth/service.js';
 import type { Db } from '../db/database.js';
+import { escapeLike } from '../db/like.js';
+import type { CaseTypesTable } from '../db/tables.js';
+import { requireUser } from '../users/references.js';
+import { formatWireDate } from '../wire/dates.js';
+import { COMPLETED_STATUS } from '../wire/enums.js';
+import { ApiError } from '../wire/errors.js';
 import { newId } from '../wire/ids.js';
 import { createCaseTypesRepository } from './repository.js';
+import type { CaseTypeInfo, CaseTypeListItem, CreateCaseTypeInput, ListCaseTypesInput, UpdateCaseTypeInput } from './schemas.js';
 
 /** The flow every new tenant starts with, so that cases can be created before anyone configures one. */
 export const DEFAULT_CASE_TYPE = {
   typeName: 'General',
   description: 'Default case type',
-  caseStatuses: ['Pending', 'Processing', 'Completed'],
+  caseStatuses: ['Pending', 'Processing', COMPLETED_STATUS],
 } as const;
+
+/** A case type's flow: its statuses in order, the last one Completed. */
+export function flowOf(caseType: { case_statuses: string }): string[] {
+  return caseType.case_statuses.split(',');
+}
+
+/**
+ * `caseStatus` as a flow: comma-separated, each status non-empty, none twice, and Completed (the status that
+ * closes a case, AICC's default) last.
+ */
+export function parseFlow(caseStatus: string, field: string): string[] {
+  const statuses = caseStatus.split(',').map((s) => s.trim());
+  if (statuses.some((s) => s === '' || s.length > 128)) throw new ApiError('invalidRequest', `${field} must list statuses of 1 to 128 characters, separated by commas`);
+  if (new Set(statuses).size !== statuses.length) throw new ApiError('invalidRequest', `${field} must not list a status twice`);
+  if (statuses.at(-1) !== COMPLETED_STATUS) throw new ApiError('invalidRequest', `${field} must end with ${COMPLETED_STATUS}`);
+  return statuses;
+}
 
 export async function createDefaultCaseType(db: Db, tenantId: string, creatorId: string, now: number): Promise<string> {
   const id = newId('caseType');
@@ -25,4 +51,132 @@ export async function createDefaultCaseType(db: Db, tenantId: string, creatorId:
     last_modified_at: now,
   });
   return id;
+}
+
+function toListItem(row: Selectable<CaseTypesTable>): CaseTypeListItem {
+  return {
+    caseStatus: row.case_statuses,
+    contentTempalteId: row.content_template_id,
+    description: row.description,
+    id: row.id,
+    isStrctOrder: row.is_strict_order === 1,
+    parentId: row.parent_id,
+    status: row.status,
+    templateId: row.template_id,
+    templateName: null,
+    typeName: row.type_name,
+  };
+}
+
+function notFound(id: string): ApiError {
+  return new ApiError('recordNotFound', `case type ${id} does not exist`);
+}
+
+/** 查询工单类型列表: newest first; typeName is a case-insensitive contains. */
+export async function listCaseTypes(db: Db, tenant: TenantContext, input: ListCaseTypesInput) {
+  const filters = {
+    ...(input.typeName !== undefined && { typeNameContains: escapeLike(input.typeName) }),
+    ...(input.status !== undefined && { status: input.status }),
+  };
+  const repository = createCaseTypesRepository(db);
+  const [count, rows] = await Promise.all([
+    repository.countCaseTypes(tenant.tenantId, filters),
+    repository.listCaseTypes(tenant.tenantId, filters, input.start, input.limit),
+  ]);
+  return { caseTypes: rows.map(toListItem), count };
+}
+
+/** 查询工单类型详情. */
+export async function getCaseType(db: Db, tenant: TenantContext, id: string): Promise<{ caseTypeInfo: CaseTypeInfo }> {
+  const row = await createCaseTypesRepository(db).findCaseTypeWithNames(tenant.tenantId, id);
+  if (!row) throw notFound(id);
+  return {
+    caseTypeInfo: {
+      caseStatus: row.case_statuses,
+      contentTempalteId: row.content_template_id,
+      createdDate: formatWireDate(row.created_at, tenant.timeZone),
+      creatorName: row.creator_name,
+      description: row.description,
+      id: row.id,
+      isStrctOrder: row.is_strict_order === 1,
+      lastModifiedDate: formatWireDate(row.last_modified_at, tenant.timeZone),
+      lastModifiedName: row.last_modified_name,
+      parentId: row.parent_id,
+      status: row.status,
+      tempalteId: row.template_id,
+      typeName: row.type_name,
+    },
+  };
+}
+
+async function requireUniqueName(db: Db, tenantId: string, typeName: string, exceptId?: string): Promise<void> {
+  const existing = await createCaseTypesRepository(db).findCaseTypeByName(tenantId, typeName);
+  if (existing && existing.id !== exceptId) throw new ApiError('invalidRequest', `typeName ${typeName} is already used by case type ${existing.id}`);
+}
+
+async function requireParent(db: Db, tenantId: string, parentId: string | null | undefined, selfId?: string): Promise<void> {
+  if (!parentId) return;
+  if (parentId === selfId) throw new ApiError('invalidRequest', 'parentId must not be the case type itself');
+  if (!(await createCaseTypesRepository(db).findCaseType(tenantId, parentId))) {
+    throw new ApiError('invalidRequest', `parentId ${parentId} is not a case type of this tenant`);
+  }
+}
+
+/** opencase extension: a new case type with its flow. */
+export async function createCaseType(db: Db, tenant: TenantContext, input: CreateCaseTypeInput, now: number): Promise<{ caseTypeId: string }> {
+  const flow = parseFlow(input.caseStatus, 'caseStatus');
+  return db.transaction().execute(async (trx) => {
+    const creator = await requireUser(trx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
+    await requireUniqueName(trx, tenant.tenantId, input.typeName);
+    await requireParent(trx, tenant.tenantId, input.parentId);
+    const caseTypeId = newId('caseType');
+    await createCaseTypesRepository(trx).insertCaseType({
+      tenant_id: tenant.tenantId,
+      id: caseTypeId,
+      type_name: input.typeName,
+      description: input.description ?? null,
+      status: input.status ?? 'Active',
+      case_statuses: flow.join(','),
+      parent_id: input.parentId ?? null,
+      is_strict_order: input.isStrctOrder ? 1 : 0,
+      creator_id: creator.id,
+      created_at: now,
+      last_modified_by: creator.id,
+      last_modified_at: now,
+    });
+    return { caseTypeId };
+  });
+}
+
+/**
+ * opencase extension: changes a case type. A status that cases are in cannot leave the flow (they would be
+ * stranded on a node the flow no longer has): that is a 409 naming the status.
+ */
+export async function updateCaseType(
+  db: Db, tenant: TenantContext, id: string, input: UpdateCaseTypeInput, now: number,
+  statusesInUse: (trx: Db, tenantId: string, typeId: string) => Promise<string[]>,
+): Promise<void> {
+  const flow = input.caseStatus !== undefined ? parseFlow(input.caseStatus, 'caseStatus') : undefined;
+  await db.transaction().execute(async (trx) => {
+    const repository = createCaseTypesRepository(trx);
+    const current = await repository.findCaseType(tenant.tenantId, id);
+    if (!current) throw notFound(id);
+    const modifier = await requireUser(trx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
+    if (input.typeName !== undefined) await requireUniqueName(trx, tenant.tenantId, input.typeName, id);
+    await requireParent(trx, tenant.tenantId, input.parentId, id);
+    if (flow) {
+      const stranded = (await statusesInUse(trx, tenant.tenantId, id)).filter((status) => !flow.includes(status));
+      if (stranded.length > 0) throw new ApiError('conflict', `caseStatus must keep ${stranded.join(', ')}: cases of this type are in it`);
+    }
+    await repository.updateCaseType(tenant.tenantId, id, {
+      ...(input.typeName !== undefined && { type_name: input.typeName }),
+      ...(input.description !== undefined && { description: input.description }),
+      ...(input.status !== undefined && { status: input.status }),
+      ...(flow !== undefined && { case_statuses: flow.join(',') }),
+      ...(input.isStrctOrder !== undefined && { is_strict_order: input.isStrctOrder ? 1 : 0 }),
+      ...(input.parentId !== undefined && { parent_id: input.parentId }),
+      last_modified_by: modifier.id,
+      last_modified_at: now,
+    });
+  });
 }

@@ -18,11 +18,6 @@ export interface TaskFilters {
   createdTo?: number;
 }
 
-/** `%` and `_` match anything in LIKE; the backslash escapes them (and itself) so user text matches literally. */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 export function createTasksRepository(db: Db) {
   function filtered(filters: TaskFilters) {
     let query = db.selectFrom('tasks');

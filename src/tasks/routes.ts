@@ -6,8 +6,9 @@ import { ApiError } from '../wire/errors.js';
 import { errorResponses } from '../wire/fastify.js';
 import {
   CreateTaskBody, CreateTaskResponse, ListTasksBody, ListTasksResponse, ModifyTaskBody, ProcessTaskBody, TaskDetailBody,
-  TaskDetailResponse, TaskIdParams, TransferTaskBody, UpdateTaskStatusBody,
+  TaskIdParams, TransferTaskBody, UpdateTaskStatusBody,
 } from './schemas.js';
+import { TaskDetailResponse } from './detail-schema.js';
 import { createTask, getTaskDetail, listTasks, modifyTask, processTask, transferTask, updateTaskStatus } from './service.js';
 
 /** Task routes (工单任务, V2.0), registered under `/service/AICC__Case/1.0.0/openapi`. */

@@ -1,6 +1,4 @@
 import { Type, type Static } from 'typebox';
-import { CaseInfo } from '../cases/schemas.js';
-import { CustomerInfo } from '../contacts/schemas.js';
 import { WireDate } from '../wire/dates.js';
 import { Envelope } from '../wire/envelope.js';
 import { PRIORITIES, RELATE_TYPES, TASK_CLASSIFICATIONS, TASK_PROCESS_TYPES, TASK_STATUSES } from '../wire/enums.js';
@@ -39,32 +37,6 @@ export const TaskInfo = Type.Object({
   type: Text,
 });
 export type TaskInfo = Static<typeof TaskInfo>;
-
-/** One `taskTrace` item: exactly the six keys of the seed's table 5. */
-export const TaskTraceItem = Type.Object({
-  creatorId: Type.String(),
-  creatorName: Type.String(),
-  description: Text,
-  relatedId: Text,
-  title: Text,
-  type: Type.String(),
-});
-export type TaskTraceItem = Static<typeof TaskTraceItem>;
-
-/**
- * The `result` of 查询任务详情. `caseInfos` is declared as a single Case in AICC's table but is an array in
- * its example, so it is an array here (empty when the task relates to no case); `customerInfo` nests the
- * contact twice, as the example does, and is null when the task has no contact.
- */
-export const TaskDetail = Type.Object({
-  caseInfos: Type.Array(CaseInfo),
-  customerInfo: Nullable(CustomerInfo),
-  taskInfo: TaskInfo,
-  taskTrace: Type.Array(TaskTraceItem),
-});
-export type TaskDetail = Static<typeof TaskDetail>;
-
-export const TaskDetailResponse = Envelope(TaskDetail);
 
 export const TaskIdParams = Type.Object({ id: WireId });
 

@@ -1,9 +1,9 @@
-import type { Selectable, Updateable } from 'kysely';
+import type { Updateable } from 'kysely';
 import type { TenantContext } from '../auth/service.js';
 import { requireCase } from '../cases/references.js';
 import { createCasesRepository } from '../cases/repository.js';
 import type { CaseInfo } from '../cases/schemas.js';
-import { toCaseInfo } from '../cases/service.js';
+import { toCaseInfo } from '../cases/mapping.js';
 import { requireContact } from '../contacts/references.js';
 import { loadCustomerInfo } from '../contacts/service.js';
 import { nextSerial } from '../db/counters.js';
@@ -13,50 +13,22 @@ import { requireUser } from '../users/references.js';
 import { formatWireDate, parseWireDate } from '../wire/dates.js';
 import { ApiError } from '../wire/errors.js';
 import { newId } from '../wire/ids.js';
-import { formatSerialNumber } from '../wire/numbers.js';
 import type { FieldChange } from '../traces/record.js';
+import { toTraceItem } from '../traces/schemas.js';
 import { recordTaskChange, writeTaskTrace } from './changes.js';
-import { createTasksRepository, escapeLike, type TaskFilters } from './repository.js';
+import { toTaskInfo, toTaskListItem } from './mapping.js';
+import { escapeLike } from '../db/like.js';
+import { createTasksRepository, type TaskFilters } from './repository.js';
+import type { TaskDetail } from './detail-schema.js';
 import type {
-  CreateTaskInput, ListTasksInput, ModifyTaskInput, ProcessTaskInput, TaskDetail, TaskInfo, TaskListItem, TransferTaskInput,
-  UpdateTaskStatusInput,
+  CreateTaskInput, ListTasksInput, ModifyTaskInput, ProcessTaskInput, TaskListItem, TransferTaskInput, UpdateTaskStatusInput,
 } from './schemas.js';
 
 /** The only association type AICC documents for a task. */
 export const RELATE_TYPE_CASE = 'Case';
 
-type TaskRow = Selectable<TasksTable> & { owner_name: string | null };
-
 /** The columns task/modify may change (owner and status have calls of their own). */
 type ModifiableColumn = 'title' | 'description' | 'relate_type' | 'relate_id' | 'contact_id' | 'priority' | 'due_at' | 'attachment';
-
-function toTaskInfo(row: TaskRow, timeZone: string): TaskInfo {
-  return {
-    attachment: row.attachment,
-    closedDate: formatWireDate(row.closed_at, timeZone),
-    contactId: row.contact_id,
-    createdDate: formatWireDate(row.created_at, timeZone),
-    creatorId: row.creator_id,
-    creatorName: row.creator_name,
-    description: row.description,
-    dueDate: formatWireDate(row.due_at, timeZone),
-    id: row.id,
-    ownerId: row.owner_id,
-    ownerName: row.owner_name,
-    priority: row.priority,
-    relateId: row.relate_id,
-    status: row.status,
-    stayDate: formatWireDate(row.stay_at, timeZone),
-    taskNo: formatSerialNumber(row.task_no),
-    title: row.title,
-    type: row.relate_type,
-  };
-}
-
-function toTaskListItem(row: TaskRow, timeZone: string): TaskListItem {
-  const { id, ...info } = toTaskInfo(row, timeZone);
-  return { ...info, taskId: id };
-}
 
 function notFound(taskId: string): ApiError {
   return new ApiError('recordNotFound', `task ${taskId} does not exist`);
@@ -99,14 +71,7 @@ export async function getTaskDetail(db: Db, tenant: TenantContext, taskId: strin
     caseInfos,
     customerInfo,
     taskInfo: toTaskInfo(task, tenant.timeZone),
-    taskTrace: traces.map((trace) => ({
-      creatorId: trace.creator_id,
-      creatorName: trace.creator_name,
-      description: trace.description,
-      relatedId: trace.related_id,
-      title: trace.title,
-      type: trace.type,
-    })),
+    taskTrace: traces.map(toTraceItem),
   };
 }
 

@@ -15,3 +15,32 @@ export const TASK_PROCESS_TYPES = ['Iternal'] as const;
 /** Trace types: the two AICC documents, then opencase's own for changes AICC records without naming them. */
 export const TASK_TRACE_TYPES = ['CreateTask', 'StatusUpdate', 'ModifyTask', 'TransferTask', 'ProcessTask'] as const;
 export type TaskTraceType = (typeof TASK_TRACE_TYPES)[number];
+
+export const CASE_TYPE_STATUSES = ['Active', 'Inactive'] as const;
+
+/** Case `state`: where the case is overall, whatever its flow calls its current node. */
+export const CASE_STATES = ['Pending', 'Processing', 'Completed'] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+
+/** The flow node every case type ends in (AICC: "0.Completed (default)"). */
+export const COMPLETED_STATUS = 'Completed';
+
+/**
+ * Case origins in the order of case/list's ordinal form (0.Email 1.Voice 2.webchat 3.Whatsapp). The create page
+ * spells one "Whatapp"; it is accepted and stored as Whatsapp, the spelling of case detail and list.
+ */
+export const CASE_ORIGINS = ['Email', 'Voice', 'webchat', 'Whatsapp'] as const;
+export const CASE_ORIGIN_ALIASES: Record<string, (typeof CASE_ORIGINS)[number]> = { Whatapp: 'Whatsapp' };
+
+/** Priorities in case/list's ordinal form (0.Low 1.Medium 2.High 3.Critical). */
+export const PRIORITY_ORDINALS = ['Low', 'Medium', 'High', 'Critical'] as const;
+
+export const CASE_CLASSIFICATIONS = ['Todo', 'Follow', 'Created', 'Processed'] as const;
+export const CASE_RESUMEN_TYPES = ['newCases', 'finishedCases', 'unfinishedCases', 'overCases'] as const;
+export const CASE_OWNER_TYPES = ['user', 'queue'] as const;
+export const CASE_PROCESS_TYPES = ['Iternal', 'Email', 'SMS'] as const;
+
+export const CASE_TRACE_TYPES = [
+  'CreateCase', 'ModifyCase', 'TransferCase', 'ProcessCase', 'StatusUpdate', 'CancelCase', 'SuspendCase', 'ResumeCase', 'CreateTask',
+] as const;
+export type CaseTraceType = (typeof CASE_TRACE_TYPES)[number];

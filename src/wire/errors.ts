@@ -10,6 +10,7 @@ export const errorCodes = {
   invalidToken: { resCode: '401002', httpStatus: 401, meaning: 'The access-token is unknown, revoked or expired: fetch a new one.' },
   recordNotFound: { resCode: '404001', httpStatus: 404, meaning: 'No record with that id in your tenant (another tenant\'s id gets the same answer).' },
   routeNotFound: { resCode: '404002', httpStatus: 404, meaning: 'No API at that method and path.' },
+  conflict: { resCode: '409001', httpStatus: 409, meaning: 'The record is not in a state that allows this call (a cancelled case cannot change status, a status still in use cannot leave a flow…).' },
   payloadTooLarge: { resCode: '413001', httpStatus: 413, meaning: 'The body is larger than the server accepts (1 MiB by default).' },
   unsupportedMediaType: { resCode: '415001', httpStatus: 415, meaning: 'The Content-Type is not application/json.' },
   internal: { resCode: '500001', httpStatus: 500, meaning: 'An unexpected server error; the details are in the server log, never in the reply.' },

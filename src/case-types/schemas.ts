@@ -1,0 +1,78 @@
+import { Type, type Static } from 'typebox';
+import { Envelope } from '../wire/envelope.js';
+import { CASE_TYPE_STATUSES } from '../wire/enums.js';
+import { WireId } from '../wire/ids.js';
+import { Nullable, StringEnum } from '../wire/schema.js';
+
+const Text = Nullable(Type.String());
+
+/** caseType/list items. The list spells it `templateId`; the detail `tempalteId` (sic): both kept. */
+export const CaseTypeListItem = Type.Object({
+  caseStatus: Type.String(),
+  contentTempalteId: Text,
+  description: Text,
+  id: Type.String(),
+  isStrctOrder: Type.Boolean(),
+  parentId: Text,
+  status: Type.String(),
+  templateId: Text,
+  templateName: Text,
+  typeName: Type.String(),
+});
+export type CaseTypeListItem = Static<typeof CaseTypeListItem>;
+
+export const CaseTypeInfo = Type.Object({
+  caseStatus: Type.String(),
+  contentTempalteId: Text,
+  createdDate: Type.String(),
+  creatorName: Text,
+  description: Text,
+  id: Type.String(),
+  isStrctOrder: Type.Boolean(),
+  lastModifiedDate: Type.String(),
+  lastModifiedName: Text,
+  parentId: Text,
+  status: Type.String(),
+  tempalteId: Text,
+  typeName: Type.String(),
+});
+export type CaseTypeInfo = Static<typeof CaseTypeInfo>;
+
+export const ListCaseTypesBody = Type.Object({
+  start: Type.Integer({ minimum: 0 }),
+  limit: Type.Integer({ minimum: 1, maximum: 100 }),
+  typeName: Type.Optional(Type.String({ maxLength: 128 })),
+  status: Type.Optional(StringEnum(CASE_TYPE_STATUSES)),
+});
+export type ListCaseTypesInput = Static<typeof ListCaseTypesBody>;
+
+export const ListCaseTypesResponse = Envelope(Type.Object({ caseTypes: Type.Array(CaseTypeListItem), count: Type.Integer() }));
+
+export const CaseTypeIdParams = Type.Object({ id: WireId });
+export const CaseTypeDetailBody = Type.Object({ id: Type.Optional(WireId) });
+export const CaseTypeDetailResponse = Envelope(Type.Object({ caseTypeInfo: CaseTypeInfo }));
+
+/** opencase extension: a case type and its flow. `caseStatus` lists the flow's statuses in order, comma-separated. */
+export const CreateCaseTypeBody = Type.Object({
+  typeName: Type.String({ minLength: 1, maxLength: 128 }),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+  status: Type.Optional(StringEnum(CASE_TYPE_STATUSES)),
+  caseStatus: Type.String({ minLength: 1, maxLength: 2000 }),
+  isStrctOrder: Type.Optional(Type.Boolean()),
+  parentId: Type.Optional(Nullable(WireId)),
+  creatorId: Type.Optional(WireId),
+});
+export type CreateCaseTypeInput = Static<typeof CreateCaseTypeBody>;
+
+export const UpdateCaseTypeBody = Type.Object({
+  typeName: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+  status: Type.Optional(StringEnum(CASE_TYPE_STATUSES)),
+  caseStatus: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+  isStrctOrder: Type.Optional(Type.Boolean()),
+  parentId: Type.Optional(Nullable(WireId)),
+  creatorId: Type.Optional(WireId),
+});
+export type UpdateCaseTypeInput = Static<typeof UpdateCaseTypeBody>;
+
+export const CaseTypeCreatedResponse = Envelope(Type.Object({ caseTypeId: Type.String() }));
