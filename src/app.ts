@@ -3,6 +3,8 @@ import { requireAccessToken } from './auth/hook.js';
 import { tokenRoutes } from './auth/routes.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
+import { caseTypeRoutes } from './case-types/routes.js';
+import { caseRoutes } from './cases/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 import { badUrlReply, installWireFormat } from './wire/fastify.js';
 
@@ -50,6 +52,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(async (aicc) => {
     requireAccessToken(aicc);
     await aicc.register(taskRoutes);
+    await aicc.register(caseRoutes);
+    await aicc.register(caseTypeRoutes);
   }, { prefix: AICC_PREFIX });
 
   return app;

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { TenantContext } from '../auth/service.js';
+import { createCasesRepository } from '../cases/repository.js';
 import type { Db } from '../db/database.js';
 import { escapeLike } from '../db/like.js';
 import type { CaseTypesTable } from '../db/tables.js';
@@ -154,7 +155,6 @@ export async function createCaseType(db: Db, tenant: TenantContext, input: Creat
  */
 export async function updateCaseType(
   db: Db, tenant: TenantContext, id: string, input: UpdateCaseTypeInput, now: number,
-  statusesInUse: (trx: Db, tenantId: string, typeId: string) => Promise<string[]>,
 ): Promise<void> {
   const flow = input.caseStatus !== undefined ? parseFlow(input.caseStatus, 'caseStatus') : undefined;
   await db.transaction().execute(async (trx) => {
@@ -165,7 +165,7 @@ export async function updateCaseType(
     if (input.typeName !== undefined) await requireUniqueName(trx, tenant.tenantId, input.typeName, id);
     await requireParent(trx, tenant.tenantId, input.parentId, id);
     if (flow) {
-      const stranded = (await statusesInUse(trx, tenant.tenantId, id)).filter((status) => !flow.includes(status));
+      const stranded = (await createCasesRepository(trx).statusesInUse(tenant.tenantId, id)).filter((status) => !flow.includes(status));
       if (stranded.length > 0) throw new ApiError('conflict', `caseStatus must keep ${stranded.join(', ')}: cases of this type are in it`);
     }
     await repository.updateCaseType(tenant.tenantId, id, {

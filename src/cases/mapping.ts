@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { CasesTable } from '../db/tables.js';
 import { formatWireDate } from '../wire/dates.js';
 import { formatSerialNumber } from '../wire/numbers.js';
-import type { CaseInfo } from './schemas.js';
+import type { CaseInfo, CaseListItem } from './schemas.js';
 
 export function toCaseInfo(row: Selectable<CasesTable>, timeZone: string): CaseInfo {
   return {
@@ -30,5 +30,41 @@ export function toCaseInfo(row: Selectable<CasesTable>, timeZone: string): CaseI
     suspendDate: formatWireDate(row.suspended_at, timeZone),
     title: row.title,
     type: row.type_id,
+  };
+}
+
+/** The AppCube object type AICC's case list names in `type.__objectType`. */
+export const CASE_TYPE_OBJECT = 'AICC__CaseType__CST';
+
+export function toCaseListItem(row: Selectable<CasesTable> & { type_name: string | null }, timeZone: string): CaseListItem {
+  const info = toCaseInfo(row, timeZone);
+  return {
+    caseNo: info.caseNo,
+    closedDate: info.closedDate,
+    contactId: info.contactId,
+    contactPhone: info.contactPhone,
+    createdDate: info.createdDate,
+    creatorId: info.creatorId,
+    dueDate: info.dueDate,
+    extternalNo: info.extternalNo,
+    id: info.id,
+    isCanced: row.is_cancelled === 1,
+    isSuspend: row.suspended_at !== null,
+    isUpgraded: info.isUpgraded,
+    origin: info.origin,
+    ownerId: info.ownerId,
+    parentId: info.parentId,
+    priority: info.priority,
+    reason: info.reason,
+    state: info.state,
+    status: info.status,
+    stayDate: info.stayDate,
+    suspendAccumulatedTime: info.suspendAccumulatedTime,
+    suspendDate: info.suspendDate,
+    title: info.title,
+    type: info.type,
+    'type.__objectType': CASE_TYPE_OBJECT,
+    'type.name': row.type_name,
+    typeName: row.type_name,
   };
 }

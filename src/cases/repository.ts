@@ -1,15 +1,160 @@
-import type { Insertable } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { CasesTable } from '../db/tables.js';
+import type { CasesTable, CaseTracesTable } from '../db/tables.js';
+import { COMPLETED_STATUS } from '../wire/enums.js';
+
+/** What a case list may be narrowed by, in database terms; every field given must hold. */
+export interface CaseFilters {
+  /** LIKE-escaped; matched case-insensitively. */
+  titleContains?: string;
+  status?: string;
+  priority?: string;
+  origin?: string;
+  ownerId?: string;
+  ownerType?: string;
+  typeId?: string;
+  contactId?: string;
+  contactPhone?: string;
+  creatorId?: string;
+  caseNo?: number;
+  createdFrom?: number;
+  createdTo?: number;
+  completed?: boolean;
+  cancelled?: boolean;
+  /** Due before this instant and not Completed. */
+  overdueAt?: number;
+  reopened?: boolean;
+  /** Completed without ever being transferred. */
+  directResponse?: boolean;
+  followerId?: string;
+}
 
 export function createCasesRepository(db: Db) {
+  function filtered(tenantId: string, f: CaseFilters) {
+    let query = db.selectFrom('cases').where('cases.tenant_id', '=', tenantId);
+    if (f.titleContains !== undefined) query = query.where(sql<boolean>`lower(cases.title) like lower(${`%${f.titleContains}%`}) escape '\\'`);
+    if (f.status !== undefined) query = query.where('cases.status', '=', f.status);
+    if (f.priority !== undefined) query = query.where('cases.priority', '=', f.priority);
+    if (f.origin !== undefined) query = query.where('cases.origin', '=', f.origin);
+    if (f.ownerId !== undefined) query = query.where('cases.owner_id', '=', f.ownerId);
+    if (f.ownerType !== undefined) query = query.where('cases.owner_type', '=', f.ownerType);
+    if (f.typeId !== undefined) query = query.where('cases.type_id', '=', f.typeId);
+    if (f.contactId !== undefined) query = query.where('cases.contact_id', '=', f.contactId);
+    if (f.contactPhone !== undefined) query = query.where('cases.contact_phone', '=', f.contactPhone);
+    if (f.creatorId !== undefined) query = query.where('cases.creator_id', '=', f.creatorId);
+    if (f.caseNo !== undefined) query = query.where('cases.case_no', '=', f.caseNo);
+    if (f.createdFrom !== undefined) query = query.where('cases.created_at', '>=', f.createdFrom);
+    if (f.createdTo !== undefined) query = query.where('cases.created_at', '<=', f.createdTo);
+    if (f.completed !== undefined) query = query.where('cases.state', f.completed ? '=' : '!=', COMPLETED_STATUS);
+    if (f.cancelled !== undefined) query = query.where('cases.is_cancelled', '=', f.cancelled ? 1 : 0);
+    if (f.overdueAt !== undefined) query = query.where('cases.due_at', '<', f.overdueAt).where('cases.state', '!=', COMPLETED_STATUS);
+    if (f.reopened !== undefined) query = query.where('cases.reopen_count', f.reopened ? '>' : '=', 0);
+    if (f.directResponse !== undefined) {
+      query = f.directResponse
+        ? query.where('cases.state', '=', COMPLETED_STATUS).where('cases.transfer_count', '=', 0)
+        : query.where((eb) => eb.or([eb('cases.state', '!=', COMPLETED_STATUS), eb('cases.transfer_count', '>', 0)]));
+    }
+    if (f.followerId !== undefined) {
+      const followerId = f.followerId;
+      query = query.where((eb) => eb.exists(eb.selectFrom('case_followers')
+        .select('case_followers.case_id')
+        .whereRef('case_followers.tenant_id', '=', 'cases.tenant_id')
+        .whereRef('case_followers.case_id', '=', 'cases.id')
+        .where('case_followers.user_id', '=', followerId)));
+    }
+    return query;
+  }
+
   return {
     async insertCase(record: Insertable<CasesTable>): Promise<void> {
       await db.insertInto('cases').values(record).execute();
     },
 
+    async insertTrace(trace: Insertable<CaseTracesTable>): Promise<void> {
+      await db.insertInto('case_traces').values(trace).execute();
+    },
+
     findCase(tenantId: string, caseId: string) {
       return db.selectFrom('cases').selectAll().where('tenant_id', '=', tenantId).where('id', '=', caseId).executeTakeFirst();
+    },
+
+    /** Applies a change and counts the trace it will write, in one UPDATE that also locks the row. */
+    async applyChange(tenantId: string, caseId: string, patch: Updateable<CasesTable>): Promise<number> {
+      const row = await db.updateTable('cases')
+        .set((eb) => ({ ...patch, trace_count: eb('trace_count', '+', 1) }))
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', caseId)
+        .returning('trace_count')
+        .executeTakeFirstOrThrow();
+      return Number(row.trace_count);
+    },
+
+    /** A case's history, oldest first. */
+    findTraces(tenantId: string, caseId: string) {
+      return db.selectFrom('case_traces')
+        .select(['creator_id', 'creator_name', 'description', 'related_id', 'title', 'type'])
+        .where('tenant_id', '=', tenantId)
+        .where('case_id', '=', caseId)
+        .orderBy('position')
+        .execute();
+    },
+
+    /** The flow statuses cases of a type are in now. */
+    async statusesInUse(tenantId: string, typeId: string): Promise<string[]> {
+      const rows = await db.selectFrom('cases').select('status').distinct().where('tenant_id', '=', tenantId).where('type_id', '=', typeId).execute();
+      return rows.map((row) => row.status);
+    },
+
+    /** The user with the fewest open cases (ties by id): where an auto-assigned case goes. */
+    async leastLoadedUser(tenantId: string): Promise<string | undefined> {
+      const row = await db.selectFrom('users')
+        .leftJoin('cases', (join) => join
+          .onRef('cases.tenant_id', '=', 'users.tenant_id')
+          .onRef('cases.owner_id', '=', 'users.id')
+          .on('cases.owner_type', '=', 'user')
+          .on('cases.state', '!=', COMPLETED_STATUS)
+          .on('cases.is_cancelled', '=', 0))
+        .select(['users.id', (eb) => eb.fn.count('cases.id').as('open_cases')])
+        .where('users.tenant_id', '=', tenantId)
+        .groupBy('users.id')
+        .orderBy('open_cases')
+        .orderBy('users.id')
+        .limit(1)
+        .executeTakeFirst();
+      return row?.id;
+    },
+
+    async isFollower(tenantId: string, caseId: string, userId: string): Promise<boolean> {
+      const row = await db.selectFrom('case_followers').select('user_id')
+        .where('tenant_id', '=', tenantId).where('case_id', '=', caseId).where('user_id', '=', userId).executeTakeFirst();
+      return row !== undefined;
+    },
+
+    async follow(tenantId: string, caseId: string, userId: string, now: number): Promise<void> {
+      await db.insertInto('case_followers').values({ tenant_id: tenantId, case_id: caseId, user_id: userId, created_at: now })
+        .onConflict((oc) => oc.columns(['tenant_id', 'case_id', 'user_id']).doNothing()).execute();
+    },
+
+    async unfollow(tenantId: string, caseId: string, userId: string): Promise<void> {
+      await db.deleteFrom('case_followers').where('tenant_id', '=', tenantId).where('case_id', '=', caseId).where('user_id', '=', userId).execute();
+    },
+
+    async countCases(tenantId: string, filters: CaseFilters): Promise<number> {
+      const row = await filtered(tenantId, filters).select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirstOrThrow();
+      return Number(row.count);
+    },
+
+    /** One page, newest first, with each case's type name. */
+    listCases(tenantId: string, filters: CaseFilters, start: number, limit: number) {
+      return filtered(tenantId, filters)
+        .leftJoin('case_types', (join) => join.onRef('case_types.tenant_id', '=', 'cases.tenant_id').onRef('case_types.id', '=', 'cases.type_id'))
+        .selectAll('cases')
+        .select('case_types.type_name')
+        .orderBy('cases.created_at', 'desc')
+        .orderBy('cases.id', 'desc')
+        .limit(limit)
+        .offset(start)
+        .execute();
     },
   };
 }

@@ -1,5 +1,14 @@
 import { Type, type Static } from 'typebox';
-import { Nullable } from '../wire/schema.js';
+import { CustomerInfo } from '../contacts/schemas.js';
+import { TaskInfo } from '../tasks/schemas.js';
+import { TraceItem } from '../traces/schemas.js';
+import { WireDate } from '../wire/dates.js';
+import { Envelope } from '../wire/envelope.js';
+import {
+  CASE_CLASSIFICATIONS, CASE_ORIGIN_ALIASES, CASE_ORIGINS, CASE_OWNER_TYPES, CASE_PROCESS_TYPES, CASE_RESUMEN_TYPES, PRIORITIES,
+} from '../wire/enums.js';
+import { WireId } from '../wire/ids.js';
+import { Nullable, StringEnum } from '../wire/schema.js';
 
 const Text = Nullable(Type.String());
 
@@ -34,3 +43,162 @@ export const CaseInfo = Type.Object({
   type: Type.String(),
 });
 export type CaseInfo = Static<typeof CaseInfo>;
+
+const Title = Type.String({ minLength: 1, maxLength: 128 });
+const Description = Type.String({ minLength: 1, maxLength: 20000 });
+const Attachment = Type.String({ maxLength: 255 });
+const Phone = Type.String({ maxLength: 20 });
+const Remark = Type.String({ minLength: 1, maxLength: 2000 });
+const Origin = StringEnum([...CASE_ORIGINS, ...Object.keys(CASE_ORIGIN_ALIASES)]);
+
+/** 创建工单. `isAtuoAssigned` (sic) is required; without an owner the case is auto-assigned. */
+export const CreateCaseBody = Type.Object({
+  caseInfo: Type.Object({
+    title: Title,
+    description: Description,
+    type: WireId,
+    ownerId: Type.Optional(Nullable(WireId)),
+    isAtuoAssigned: Type.Boolean(),
+    priority: Type.Optional(Nullable(StringEnum(PRIORITIES))),
+    origin: Type.Optional(Nullable(Origin)),
+    dueDate: Type.Optional(Nullable(WireDate)),
+    contactId: WireId,
+    attachment: Type.Optional(Nullable(Attachment)),
+    creatorId: Type.Optional(WireId),
+    contactPhone: Type.Optional(Nullable(Phone)),
+    beId: Type.Optional(Nullable(Type.String({ maxLength: 20 }))),
+  }),
+});
+export type CreateCaseInput = Static<typeof CreateCaseBody>['caseInfo'];
+
+export const CreateCaseResponse = Envelope(Type.Object({ caseId: Type.String() }));
+
+/** 修改工单: id, title and description required (AICC's table); other fields changed when sent, null clears. */
+export const ModifyCaseBody = Type.Object({
+  caseInfo: Type.Object({
+    id: WireId,
+    title: Title,
+    description: Description,
+    ownerId: Type.Optional(WireId),
+    priority: Type.Optional(Nullable(StringEnum(PRIORITIES))),
+    dueDate: Type.Optional(Nullable(WireDate)),
+    contactId: Type.Optional(WireId),
+    creatorId: WireId,
+    contactPhone: Type.Optional(Nullable(Phone)),
+    attachment: Type.Optional(Nullable(Attachment)),
+  }),
+});
+export type ModifyCaseInput = Static<typeof ModifyCaseBody>['caseInfo'];
+
+/** 分配工单. `ownerType` is on AICC's Chinese page only: optional here, `user` when absent. */
+export const TransferCaseBody = Type.Object({
+  id: WireId,
+  ownerId: WireId,
+  ownerType: Type.Optional(StringEnum(CASE_OWNER_TYPES)),
+  creatorId: WireId,
+  remark: Remark,
+});
+export type TransferCaseInput = Static<typeof TransferCaseBody>;
+
+/** 处理工单: an internal note, an email or an SMS, recorded on the case (opencase sends no mail or SMS). */
+export const ProcessCaseBody = Type.Object({
+  caseId: WireId,
+  creatorId: WireId,
+  processInfo: Type.Object({
+    type: StringEnum(CASE_PROCESS_TYPES),
+    title: Title,
+    description: Description,
+    from: Type.Optional(Nullable(Type.String({ maxLength: 20 }))),
+    fromName: Type.Optional(Nullable(Type.String({ maxLength: 80 }))),
+    toAddress: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+    creatorId: Type.Optional(Nullable(WireId)),
+  }),
+});
+export type ProcessCaseInput = Static<typeof ProcessCaseBody>;
+
+/** 取消工单, and opencase's suspend and resume, which take the same fields. */
+export const CancelCaseBody = Type.Object({ id: WireId, creatorId: WireId, remark: Remark });
+export type CancelCaseInput = Static<typeof CancelCaseBody>;
+
+export const CaseActionBody = Type.Object({ creatorId: Type.Optional(WireId), remark: Type.Optional(Remark) });
+export type CaseActionInput = Static<typeof CaseActionBody>;
+
+/** 修改工单状态 / 工单流转 (path `status/update`, without `case/`). */
+export const UpdateCaseStatusBody = Type.Object({ id: WireId, creatorId: WireId, status: Type.String({ minLength: 1, maxLength: 128 }) });
+export type UpdateCaseStatusInput = Static<typeof UpdateCaseStatusBody>;
+
+/** case/list's priority and origin take a name or the list page's ordinal ("0".."3"). */
+const ORDINALS = ['0', '1', '2', '3'] as const;
+
+/** 查询工单列表. Only start and limit are required. */
+export const ListCasesBody = Type.Object({
+  start: Type.Integer({ minimum: 0 }),
+  limit: Type.Integer({ minimum: 1, maximum: 100 }),
+  title: Type.Optional(Type.String({ maxLength: 128 })),
+  status: Type.Optional(Type.String({ maxLength: 128 })),
+  priority: Type.Optional(StringEnum([...PRIORITIES, ...ORDINALS])),
+  origin: Type.Optional(StringEnum([...CASE_ORIGINS, ...Object.keys(CASE_ORIGIN_ALIASES), ...ORDINALS])),
+  ownerId: Type.Optional(WireId),
+  type: Type.Optional(WireId),
+  contactId: Type.Optional(WireId),
+  contactPhone: Type.Optional(Phone),
+  creatorId: Type.Optional(WireId),
+  startTime: Type.Optional(WireDate),
+  endTime: Type.Optional(WireDate),
+  classification: Type.Optional(StringEnum(CASE_CLASSIFICATIONS)),
+  queueId: Type.Optional(WireId),
+  caseNo: Type.Optional(Type.String({ pattern: '^[0-9]{1,30}$' })),
+  isReopen: Type.Optional(Type.Boolean()),
+  isDirectResponse: Type.Optional(Type.Boolean()),
+  resumenType: Type.Optional(StringEnum(CASE_RESUMEN_TYPES)),
+  isExport: Type.Optional(Type.Boolean()),
+});
+export type ListCasesInput = Static<typeof ListCasesBody>;
+
+/** A caseList item, keys as AICC's example shows them (its dotted lookup keys included), alphabetical. */
+export const CaseListItem = Type.Object({
+  caseNo: Type.String(),
+  closedDate: Text,
+  contactId: Text,
+  contactPhone: Text,
+  createdDate: Type.String(),
+  creatorId: Text,
+  dueDate: Text,
+  extternalNo: Text,
+  id: Type.String(),
+  isCanced: Type.Boolean(),
+  isSuspend: Type.Boolean(),
+  isUpgraded: Type.Boolean(),
+  origin: Text,
+  ownerId: Text,
+  parentId: Text,
+  priority: Text,
+  reason: Text,
+  state: Type.String(),
+  status: Type.String(),
+  stayDate: Text,
+  suspendAccumulatedTime: Nullable(Type.Integer()),
+  suspendDate: Text,
+  title: Text,
+  type: Type.String(),
+  'type.__objectType': Type.String(),
+  'type.name': Text,
+  typeName: Text,
+});
+export type CaseListItem = Static<typeof CaseListItem>;
+
+/** AICC wraps the page in a one-element array: `"result": [{"caseList": […], "count": N}]`. */
+export const ListCasesResponse = Envelope(Type.Array(Type.Object({ caseList: Type.Array(CaseListItem), count: Type.Integer() })));
+
+export const CaseIdParams = Type.Object({ id: WireId });
+
+/** 查询工单详情. */
+export const CaseDetail = Type.Object({
+  caseInfo: CaseInfo,
+  caseTrace: Type.Array(TraceItem),
+  customerInfo: Nullable(CustomerInfo),
+  isFollower: Type.Boolean(),
+  tasks: Type.Array(TaskInfo),
+});
+export type CaseDetail = Static<typeof CaseDetail>;
+export const CaseDetailResponse = Envelope(CaseDetail);

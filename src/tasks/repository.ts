@@ -87,6 +87,22 @@ export function createTasksRepository(db: Db) {
         .execute();
     },
 
+    /** The tasks related to a case, oldest first, with their owners' names. */
+    listTasksOfCase(tenantId: string, caseId: string) {
+      return db.selectFrom('tasks')
+        .leftJoin('users as owner', (join) => join
+          .onRef('owner.tenant_id', '=', 'tasks.tenant_id')
+          .onRef('owner.id', '=', 'tasks.owner_id'))
+        .selectAll('tasks')
+        .select('owner.name as owner_name')
+        .where('tasks.tenant_id', '=', tenantId)
+        .where('tasks.relate_id', '=', caseId)
+        .where('tasks.relate_type', '=', 'Case')
+        .orderBy('tasks.created_at')
+        .orderBy('tasks.id')
+        .execute();
+    },
+
     async countTasks(tenantId: string, filters: TaskFilters): Promise<number> {
       const row = await filtered(filters)
         .where('tasks.tenant_id', '=', tenantId)

@@ -1,5 +1,6 @@
 import type { Updateable } from 'kysely';
 import type { TenantContext } from '../auth/service.js';
+import { recordCaseChange } from '../cases/changes.js';
 import { requireCase } from '../cases/references.js';
 import { createCasesRepository } from '../cases/repository.js';
 import type { CaseInfo } from '../cases/schemas.js';
@@ -10,7 +11,7 @@ import { nextSerial } from '../db/counters.js';
 import type { Db } from '../db/database.js';
 import type { TasksTable } from '../db/tables.js';
 import { requireUser } from '../users/references.js';
-import { formatWireDate, parseWireDate } from '../wire/dates.js';
+import { formatWireDate } from '../wire/dates.js';
 import { ApiError } from '../wire/errors.js';
 import { newId } from '../wire/ids.js';
 import type { FieldChange } from '../traces/record.js';
@@ -18,6 +19,7 @@ import { toTraceItem } from '../traces/schemas.js';
 import { recordTaskChange, writeTaskTrace } from './changes.js';
 import { toTaskInfo, toTaskListItem } from './mapping.js';
 import { escapeLike } from '../db/like.js';
+import { both, createdRange, instantOf } from '../lists/filters.js';
 import { createTasksRepository, type TaskFilters } from './repository.js';
 import type { TaskDetail } from './detail-schema.js';
 import type {
@@ -32,13 +34,6 @@ type ModifiableColumn = 'title' | 'description' | 'relate_type' | 'relate_id' | 
 
 function notFound(taskId: string): ApiError {
   return new ApiError('recordNotFound', `task ${taskId} does not exist`);
-}
-
-/** A wire date in the tenant's zone as an instant; a 400 naming the field when it is no real date. */
-function instantOf(text: string, timeZone: string, field: string): number {
-  const instant = parseWireDate(text, timeZone);
-  if (instant === null) throw new ApiError('invalidRequest', `${field} is not a real date`);
-  return instant;
 }
 
 /** AICC: "if the association type has a value, relateId must have one too"; and a relateId names nothing without a type. */
@@ -112,6 +107,12 @@ export async function createTask(db: Db, tenant: TenantContext, input: CreateTas
       trace_count: 1,
     });
     await writeTaskTrace(trx, tenantId, taskId, 1, { type: 'CreateTask', operator: creator, changes: [] }, now);
+    // The case's own history shows the task too, linked by relatedId.
+    if (relateId) {
+      await recordCaseChange(trx, tenantId, relateId, {}, {
+        type: 'CreateTask', operator: creator, changes: [], relatedId: taskId, title: input.title, description: null,
+      }, now);
+    }
     return { taskId };
   });
 }
@@ -209,12 +210,6 @@ export async function processTask(db: Db, tenant: TenantContext, input: ProcessT
   });
 }
 
-/** Two filters on one column that must both hold: the value they agree on, or `conflict` when they cannot. */
-function both(a: string | undefined, b: string | undefined): string | undefined | 'conflict' {
-  if (a !== undefined && b !== undefined && a !== b) return 'conflict';
-  return a ?? b;
-}
-
 /**
  * 查询任务列表. `classification` is relative to the acting user (`creatorId`): Todo = owned by them and not
  * Completed; Created = created by them; Processed = owned by them and Completed.
@@ -222,11 +217,7 @@ function both(a: string | undefined, b: string | undefined): string | undefined 
 export async function listTasks(db: Db, tenant: TenantContext, input: ListTasksInput): Promise<{ count: number; taskList: TaskListItem[] }> {
   const { tenantId, timeZone } = tenant;
   if (input.type !== undefined && input.relateId === undefined) throw new ApiError('invalidRequest', 'relateId is required when type is set');
-  const createdFrom = input.startTime !== undefined ? instantOf(input.startTime, timeZone, 'startTime') : undefined;
-  const createdTo = input.endTime !== undefined ? instantOf(input.endTime, timeZone, 'endTime') : undefined;
-  if (createdFrom !== undefined && createdTo !== undefined && createdFrom > createdTo) {
-    throw new ApiError('invalidRequest', 'startTime must not be after endTime');
-  }
+  const range = createdRange(input, timeZone);
   await requireUser(db, tenantId, input.creatorId, 'creatorId');
 
   const actor = input.creatorId;
@@ -245,8 +236,7 @@ export async function listTasks(db: Db, tenant: TenantContext, input: ListTasksI
     ...(input.type !== undefined && { relateType: input.type }),
     ...(input.relateId !== undefined && { relateId: input.relateId }),
     ...(input.contactId !== undefined && { contactId: input.contactId }),
-    ...(createdFrom !== undefined && { createdFrom }),
-    ...(createdTo !== undefined && { createdTo }),
+    ...range,
   };
   const tasks = createTasksRepository(db);
   const [count, rows] = await Promise.all([

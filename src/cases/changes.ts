@@ -1,0 +1,23 @@
+import type { Updateable } from 'kysely';
+import type { Db } from '../db/database.js';
+import type { CasesTable } from '../db/tables.js';
+import { traceColumns, type TraceInput } from '../traces/record.js';
+import type { CaseTraceType } from '../wire/enums.js';
+import { createCasesRepository } from './repository.js';
+
+export interface CaseTrace extends TraceInput {
+  type: CaseTraceType;
+}
+
+/** Writes a case's trace at a given position of its history, in the caller's transaction. */
+export async function writeCaseTrace(trx: Db, tenantId: string, caseId: string, position: number, trace: CaseTrace, now: number): Promise<void> {
+  await createCasesRepository(trx).insertTrace({ ...(await traceColumns(trx, tenantId, position, trace, now)), case_id: caseId });
+}
+
+/** Applies a change to a case and writes its trace, in the caller's transaction: both land or neither does. */
+export async function recordCaseChange(
+  trx: Db, tenantId: string, caseId: string, patch: Updateable<CasesTable>, trace: CaseTrace, now: number,
+): Promise<void> {
+  const position = await createCasesRepository(trx).applyChange(tenantId, caseId, { ...patch, last_modified_at: now });
+  await writeCaseTrace(trx, tenantId, caseId, position, trace, now);
+}

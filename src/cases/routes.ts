@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { tenantOf } from '../auth/hook.js';
+import { Acknowledgement, acknowledged, success } from '../wire/envelope.js';
+import { errorResponses } from '../wire/fastify.js';
+import {
+  CancelCaseBody, CaseDetailResponse, CaseIdParams, CreateCaseBody, CreateCaseResponse, ListCasesBody, ListCasesResponse, ModifyCaseBody,
+  ProcessCaseBody, TransferCaseBody, UpdateCaseStatusBody,
+} from './schemas.js';
+import { cancelCase, createCase, getCaseDetail, listCases, modifyCase, processCase, transferCase, updateCaseStatus } from './service.js';
+
+/** Case routes (工单, V2.0), registered under `/service/AICC__Case/1.0.0/openapi`. */
+export async function caseRoutes(app: FastifyInstance): Promise<void> {
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+  const acknowledgement = { 200: Acknowledgement, ...errorResponses };
+
+  typed.post('/case', { schema: { body: CreateCaseBody, response: { 200: CreateCaseResponse, ...errorResponses } } }, async (request) => {
+    return success(await createCase(app.db, tenantOf(request), request.body.caseInfo, app.clock()));
+  });
+
+  // AICC wraps the page in a one-element array.
+  typed.post('/case/list', { schema: { body: ListCasesBody, response: { 200: ListCasesResponse, ...errorResponses } } }, async (request) => {
+    return success([await listCases(app.db, tenantOf(request), request.body, app.clock())]);
+  });
+
+  typed.get('/case/:id', { schema: { params: CaseIdParams, response: { 200: CaseDetailResponse, ...errorResponses } } }, async (request) => {
+    return success(await getCaseDetail(app.db, tenantOf(request), request.params.id));
+  });
+
+  typed.post('/case/modify', { schema: { body: ModifyCaseBody, response: acknowledgement } }, async (request) => {
+    await modifyCase(app.db, tenantOf(request), request.body.caseInfo, app.clock());
+    return acknowledged();
+  });
+
+  typed.post('/case/transfer', { schema: { body: TransferCaseBody, response: acknowledgement } }, async (request) => {
+    await transferCase(app.db, tenantOf(request), request.body, app.clock());
+    return acknowledged();
+  });
+
+  typed.post('/case/process', { schema: { body: ProcessCaseBody, response: acknowledgement } }, async (request) => {
+    await processCase(app.db, tenantOf(request), request.body, app.clock());
+    return acknowledged();
+  });
+
+  typed.post('/case/cancel', { schema: { body: CancelCaseBody, response: acknowledgement } }, async (request) => {
+    await cancelCase(app.db, tenantOf(request), request.body, app.clock());
+    return acknowledged();
+  });
+
+  // The path is status/update, without case/, as AICC documents it.
+  typed.post('/status/update', { schema: { body: UpdateCaseStatusBody, response: acknowledgement } }, async (request) => {
+    await updateCaseStatus(app.db, tenantOf(request), request.body, app.clock());
+    return acknowledged();
+  });
+}

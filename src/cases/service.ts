@@ -1,0 +1,380 @@
+import type { Selectable, Updateable } from 'kysely';
+import type { TenantContext } from '../auth/service.js';
+import { createCaseTypesRepository } from '../case-types/repository.js';
+import { flowOf } from '../case-types/service.js';
+import { requireContact } from '../contacts/references.js';
+import { loadCustomerInfo } from '../contacts/service.js';
+import { nextSerial } from '../db/counters.js';
+import type { Db } from '../db/database.js';
+import { escapeLike } from '../db/like.js';
+import type { CasesTable } from '../db/tables.js';
+import { both, createdRange, instantOf } from '../lists/filters.js';
+import { createQueuesRepository } from '../queues/repository.js';
+import { toTaskInfo } from '../tasks/mapping.js';
+import { createTasksRepository } from '../tasks/repository.js';
+import type { FieldChange } from '../traces/record.js';
+import { toTraceItem } from '../traces/schemas.js';
+import { requireUser } from '../users/references.js';
+import { formatWireDate, parseWireDate } from '../wire/dates.js';
+import { CASE_ORIGIN_ALIASES, CASE_ORIGINS, COMPLETED_STATUS, PRIORITY_ORDINALS, type CaseState } from '../wire/enums.js';
+import { ApiError } from '../wire/errors.js';
+import { newId } from '../wire/ids.js';
+import { recordCaseChange, writeCaseTrace } from './changes.js';
+import { toCaseInfo, toCaseListItem } from './mapping.js';
+import { createCasesRepository, type CaseFilters } from './repository.js';
+import type {
+  CancelCaseInput, CaseActionInput, CaseDetail, CaseListItem, CreateCaseInput, ListCasesInput, ModifyCaseInput, ProcessCaseInput,
+  TransferCaseInput, UpdateCaseStatusInput,
+} from './schemas.js';
+
+type CaseRow = Selectable<CasesTable>;
+
+/** AICC documents a case list's time range as at most 31 days. */
+const CASE_LIST_MAX_DAYS = 31;
+/** AICC: suspendAccumulatedTime is in minutes, 1 to 1439999. */
+const MAX_SUSPEND_MINUTES = 1_439_999;
+
+function notFound(caseId: string): ApiError {
+  return new ApiError('recordNotFound', `case ${caseId} does not exist`);
+}
+
+function stateFor(status: string, started: boolean): CaseState {
+  if (status === COMPLETED_STATUS) return 'Completed';
+  return started ? 'Processing' : 'Pending';
+}
+
+function normalizeOrigin(origin: string | null | undefined): string | null {
+  if (!origin) return null;
+  return CASE_ORIGIN_ALIASES[origin] ?? origin;
+}
+
+async function loadCase(trx: Db, tenantId: string, caseId: string): Promise<CaseRow> {
+  const found = await createCasesRepository(trx).findCase(tenantId, caseId);
+  if (!found) throw notFound(caseId);
+  return found;
+}
+
+/** Cancelled cases are read-only until resumed. */
+function requireNotCancelled(row: CaseRow, call: string): void {
+  if (row.is_cancelled === 1) throw new ApiError('conflict', `case ${row.id} is cancelled: resume it before ${call}`);
+}
+
+/** Minutes of a suspension that ends now, added to the case's total (AICC's range is 1 to 1439999). */
+function endSuspension(row: CaseRow, now: number): Updateable<CasesTable> {
+  if (row.suspended_at === null) return {};
+  const minutes = Math.max(1, Math.ceil((now - row.suspended_at) / 60_000));
+  return { suspended_at: null, suspend_accumulated_minutes: Math.min(MAX_SUSPEND_MINUTES, (row.suspend_accumulated_minutes ?? 0) + minutes) };
+}
+
+/** 创建工单: the case enters the first status of its type's flow, with the next case number and a CreateCase trace. */
+export async function createCase(db: Db, tenant: TenantContext, input: CreateCaseInput, now: number): Promise<{ caseId: string }> {
+  const { tenantId, timeZone } = tenant;
+  const dueAt = input.dueDate ? instantOf(input.dueDate, timeZone, 'caseInfo.dueDate') : null;
+  if (!input.ownerId && !input.isAtuoAssigned) {
+    throw new ApiError('invalidRequest', 'caseInfo.ownerId is required when caseInfo.isAtuoAssigned is false');
+  }
+  return db.transaction().execute(async (trx) => {
+    const caseType = await createCaseTypesRepository(trx).findCaseType(tenantId, input.type);
+    if (!caseType) throw new ApiError('invalidRequest', `caseInfo.type ${input.type} is not a case type of this tenant`);
+    if (caseType.status !== 'Active') throw new ApiError('invalidRequest', `caseInfo.type ${input.type} is Inactive: cases need an Active case type`);
+    const creator = await requireUser(trx, tenantId, input.creatorId ?? tenant.appUserId, 'caseInfo.creatorId');
+    await requireContact(trx, tenantId, input.contactId, 'caseInfo.contactId');
+    const cases = createCasesRepository(trx);
+    let ownerId = input.ownerId ?? null;
+    if (ownerId) await requireUser(trx, tenantId, ownerId, 'caseInfo.ownerId');
+    else ownerId = (await cases.leastLoadedUser(tenantId)) ?? creator.id;
+
+    const status = flowOf(caseType)[0] ?? COMPLETED_STATUS;
+    const caseId = newId('case');
+    await cases.insertCase({
+      tenant_id: tenantId,
+      id: caseId,
+      case_no: await nextSerial(trx, tenantId, 'case_no'),
+      type_id: caseType.id,
+      title: input.title,
+      description: input.description,
+      status,
+      state: stateFor(status, false),
+      priority: input.priority ?? null,
+      origin: normalizeOrigin(input.origin),
+      owner_id: ownerId,
+      owner_type: 'user',
+      contact_id: input.contactId,
+      contact_phone: input.contactPhone ?? null,
+      creator_id: creator.id,
+      attachment: input.attachment ?? null,
+      be_id: input.beId ?? null,
+      due_at: dueAt,
+      created_at: now,
+      last_modified_at: now,
+      closed_at: status === COMPLETED_STATUS ? now : null,
+      trace_count: 1,
+    });
+    await writeCaseTrace(trx, tenantId, caseId, 1, {
+      type: 'CreateCase',
+      operator: creator,
+      changes: input.ownerId ? [] : [{ field: 'ownerId', from: null, to: ownerId }],
+      description: input.ownerId ? null : `auto-assigned to ${ownerId}`,
+    }, now);
+    return { caseId };
+  });
+}
+
+/** 查询工单详情: the case, its history, its contact, its tasks, and whether the caller (the API app's user) follows it. */
+export async function getCaseDetail(db: Db, tenant: TenantContext, caseId: string): Promise<CaseDetail> {
+  const cases = createCasesRepository(db);
+  const row = await cases.findCase(tenant.tenantId, caseId);
+  if (!row) throw notFound(caseId);
+  const [traces, customerInfo, tasks, isFollower] = await Promise.all([
+    cases.findTraces(tenant.tenantId, caseId),
+    loadCustomerInfo(db, tenant.tenantId, row.contact_id, tenant.timeZone),
+    createTasksRepository(db).listTasksOfCase(tenant.tenantId, caseId),
+    cases.isFollower(tenant.tenantId, caseId, tenant.appUserId),
+  ]);
+  return {
+    caseInfo: toCaseInfo(row, tenant.timeZone),
+    caseTrace: traces.map(toTraceItem),
+    customerInfo,
+    isFollower,
+    tasks: tasks.map((task) => toTaskInfo(task, tenant.timeZone)),
+  };
+}
+
+/** The columns case/modify may change. */
+type ModifiableColumn = 'title' | 'description' | 'owner_id' | 'priority' | 'due_at' | 'contact_id' | 'contact_phone' | 'attachment';
+
+/** 修改工单: the fields sent are changed; a call that changes nothing writes nothing. */
+export async function modifyCase(db: Db, tenant: TenantContext, input: ModifyCaseInput, now: number): Promise<void> {
+  const { tenantId, timeZone } = tenant;
+  const dueAt = input.dueDate === undefined || input.dueDate === null ? input.dueDate : instantOf(input.dueDate, timeZone, 'caseInfo.dueDate');
+  await db.transaction().execute(async (trx) => {
+    const row = await loadCase(trx, tenantId, input.id);
+    requireNotCancelled(row, 'modifying it');
+    const operator = await requireUser(trx, tenantId, input.creatorId, 'caseInfo.creatorId');
+    if (input.ownerId) await requireUser(trx, tenantId, input.ownerId, 'caseInfo.ownerId');
+    if (input.contactId) await requireContact(trx, tenantId, input.contactId, 'caseInfo.contactId');
+
+    const wanted: Array<[field: string, column: ModifiableColumn, next: string | number | null | undefined]> = [
+      ['title', 'title', input.title],
+      ['description', 'description', input.description],
+      ['ownerId', 'owner_id', input.ownerId],
+      ['priority', 'priority', input.priority],
+      ['dueDate', 'due_at', dueAt],
+      ['contactId', 'contact_id', input.contactId],
+      ['contactPhone', 'contact_phone', input.contactPhone],
+      ['attachment', 'attachment', input.attachment],
+    ];
+    const patch: Partial<Record<ModifiableColumn, string | number | null>> = {};
+    const changes: FieldChange[] = [];
+    const wire = (column: ModifiableColumn, value: string | number | null) =>
+      (column === 'due_at' ? formatWireDate(value as number | null, timeZone) : (value as string | null));
+    for (const [field, column, next] of wanted) {
+      if (next === undefined || next === row[column]) continue;
+      patch[column] = next;
+      changes.push({ field, from: wire(column, row[column]), to: wire(column, next) });
+    }
+    if (changes.length === 0) return;
+    const ownerMoved = patch.owner_id !== undefined ? { owner_type: 'user', transfer_count: row.transfer_count + 1 } : {};
+    await recordCaseChange(trx, tenantId, row.id, { ...(patch as Updateable<CasesTable>), ...ownerMoved }, { type: 'ModifyCase', operator, changes }, now);
+  });
+}
+
+/** 分配工单: to a user or a queue of the tenant, with the remark on the trace. */
+export async function transferCase(db: Db, tenant: TenantContext, input: TransferCaseInput, now: number): Promise<void> {
+  const { tenantId } = tenant;
+  const ownerType = input.ownerType ?? 'user';
+  await db.transaction().execute(async (trx) => {
+    const row = await loadCase(trx, tenantId, input.id);
+    requireNotCancelled(row, 'transferring it');
+    const operator = await requireUser(trx, tenantId, input.creatorId, 'creatorId');
+    if (ownerType === 'user') await requireUser(trx, tenantId, input.ownerId, 'ownerId');
+    else if (!(await createQueuesRepository(trx).findQueue(tenantId, input.ownerId))) {
+      throw new ApiError('invalidRequest', `ownerId ${input.ownerId} is not a queue of this tenant`);
+    }
+    if (row.owner_id === input.ownerId && row.owner_type === ownerType) return;
+    const changes: FieldChange[] = [{ field: 'ownerId', from: row.owner_id, to: input.ownerId }];
+    if (row.owner_type !== ownerType) changes.push({ field: 'ownerType', from: row.owner_type, to: ownerType });
+    await recordCaseChange(trx, tenantId, row.id, { owner_id: input.ownerId, owner_type: ownerType, transfer_count: row.transfer_count + 1 }, {
+      type: 'TransferCase', operator, changes, title: input.remark,
+    }, now);
+  });
+}
+
+/** 处理工单: an internal note, an email or an SMS recorded on the trace; opencase itself sends nothing. */
+export async function processCase(db: Db, tenant: TenantContext, input: ProcessCaseInput, now: number): Promise<void> {
+  const { tenantId } = tenant;
+  await db.transaction().execute(async (trx) => {
+    const row = await loadCase(trx, tenantId, input.caseId);
+    requireNotCancelled(row, 'processing it');
+    const operator = await requireUser(trx, tenantId, input.creatorId, 'creatorId');
+    const info = input.processInfo;
+    if (info.creatorId) await requireUser(trx, tenantId, info.creatorId, 'processInfo.creatorId');
+    const channel: FieldChange[] = [{ field: 'processInfo.type', from: null, to: info.type }];
+    for (const [field, value] of [['processInfo.from', info.from], ['processInfo.fromName', info.fromName], ['processInfo.toAddress', info.toAddress]] as const) {
+      if (value) channel.push({ field, from: null, to: value });
+    }
+    await recordCaseChange(trx, tenantId, row.id, {}, {
+      type: 'ProcessCase', operator, changes: channel, title: info.title, description: info.description,
+    }, now);
+  });
+}
+
+/** 取消工单: the case keeps its status and becomes read-only; resume returns it to work. A suspension ends here. */
+export async function cancelCase(db: Db, tenant: TenantContext, input: CancelCaseInput, now: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const row = await loadCase(trx, tenant.tenantId, input.id);
+    if (row.is_cancelled === 1) throw new ApiError('conflict', `case ${row.id} is already cancelled`);
+    const operator = await requireUser(trx, tenant.tenantId, input.creatorId, 'creatorId');
+    await recordCaseChange(trx, tenant.tenantId, row.id, { is_cancelled: 1, cancelled_at: now, ...endSuspension(row, now) }, {
+      type: 'CancelCase', operator, changes: [{ field: 'isCanced', from: 'false', to: 'true' }], title: input.remark,
+    }, now);
+  });
+}
+
+/** opencase extension: pauses the case's clock (suspendDate set; the time is added to suspendAccumulatedTime on resume). */
+export async function suspendCase(db: Db, tenant: TenantContext, caseId: string, input: CaseActionInput, now: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const row = await loadCase(trx, tenant.tenantId, caseId);
+    requireNotCancelled(row, 'suspending it');
+    if (row.state === 'Completed') throw new ApiError('conflict', `case ${row.id} is Completed: there is no clock to pause`);
+    if (row.suspended_at !== null) throw new ApiError('conflict', `case ${row.id} is already suspended`);
+    const operator = await requireUser(trx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
+    await recordCaseChange(trx, tenant.tenantId, row.id, { suspended_at: now }, {
+      type: 'SuspendCase', operator, changes: [{ field: 'isSuspend', from: 'false', to: 'true' }], title: input.remark ?? null,
+    }, now);
+  });
+}
+
+/**
+ * opencase extension (AICC offers it in its console): a cancelled case returns to work in the status it had;
+ * a suspended one restarts its clock, the pause added to suspendAccumulatedTime.
+ */
+export async function resumeCase(db: Db, tenant: TenantContext, caseId: string, input: CaseActionInput, now: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const row = await loadCase(trx, tenant.tenantId, caseId);
+    const operator = await requireUser(trx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
+    let patch: Updateable<CasesTable>;
+    let changes: FieldChange[];
+    if (row.is_cancelled === 1) {
+      patch = { is_cancelled: 0, cancelled_at: null };
+      changes = [{ field: 'isCanced', from: 'true', to: 'false' }];
+    } else if (row.suspended_at !== null) {
+      patch = endSuspension(row, now);
+      changes = [
+        { field: 'isSuspend', from: 'true', to: 'false' },
+        { field: 'suspendAccumulatedTime', from: row.suspend_accumulated_minutes?.toString() ?? null, to: String(patch.suspend_accumulated_minutes) },
+      ];
+    } else {
+      throw new ApiError('conflict', `case ${row.id} is neither cancelled nor suspended`);
+    }
+    await recordCaseChange(trx, tenant.tenantId, row.id, patch, { type: 'ResumeCase', operator, changes, title: input.remark ?? null }, now);
+  });
+}
+
+/**
+ * 修改工单状态 / 工单流转: to a status of the case type's flow; when the flow is strict (isStrctOrder), only to the
+ * next one. Completed closes the case (ending any suspension); leaving Completed reopens it.
+ */
+export async function updateCaseStatus(db: Db, tenant: TenantContext, input: UpdateCaseStatusInput, now: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const row = await loadCase(trx, tenant.tenantId, input.id);
+    requireNotCancelled(row, 'changing its status');
+    const operator = await requireUser(trx, tenant.tenantId, input.creatorId, 'creatorId');
+    const caseType = await createCaseTypesRepository(trx).findCaseType(tenant.tenantId, row.type_id);
+    const flow = caseType ? flowOf(caseType) : [COMPLETED_STATUS];
+    if (!flow.includes(input.status)) {
+      throw new ApiError('invalidRequest', `status ${input.status} is not in the flow of case type ${row.type_id} (${flow.join(', ')})`);
+    }
+    if (input.status === row.status) return;
+    if (caseType?.is_strict_order === 1) {
+      const next = flow[flow.indexOf(row.status) + 1];
+      if (flow.includes(row.status) && input.status !== next) {
+        throw new ApiError('invalidRequest', `status must be ${next ?? 'unchanged'}: case type ${row.type_id} keeps its flow in strict order (${flow.join(' → ')})`);
+      }
+    }
+    const closing = input.status === COMPLETED_STATUS;
+    const reopening = row.status === COMPLETED_STATUS;
+    const state = stateFor(input.status, true);
+    const patch: Updateable<CasesTable> = {
+      status: input.status,
+      state,
+      stay_at: now,
+      closed_at: closing ? now : null,
+      ...(reopening && { reopen_count: row.reopen_count + 1 }),
+      ...(closing && endSuspension(row, now)),
+    };
+    const changes: FieldChange[] = [{ field: 'status', from: row.status, to: input.status }];
+    if (state !== row.state) changes.push({ field: 'state', from: row.state, to: state });
+    await recordCaseChange(trx, tenant.tenantId, row.id, patch, { type: 'StatusUpdate', operator, changes }, now);
+  });
+}
+
+/** opencase extension: the caller's user (or the user named) follows or stops following a case. */
+export async function setFollowing(db: Db, tenant: TenantContext, caseId: string, userId: string | undefined, follow: boolean, now: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await loadCase(trx, tenant.tenantId, caseId);
+    const user = await requireUser(trx, tenant.tenantId, userId ?? tenant.appUserId, 'userId');
+    const cases = createCasesRepository(trx);
+    if (follow) await cases.follow(tenant.tenantId, caseId, user.id, now);
+    else await cases.unfollow(tenant.tenantId, caseId, user.id);
+  });
+}
+
+/** case/list's ordinal form ("0".."3") as the value it stands for; names pass through. */
+function fromOrdinal(value: string, ordered: readonly string[]): string {
+  return /^[0-3]$/.test(value) ? (ordered[Number(value)] ?? value) : value;
+}
+
+/** Midnight today in the tenant's zone: where "new cases" (resumenType newCases) begin. */
+function startOfToday(now: number, timeZone: string): number {
+  const today = formatWireDate(now, timeZone).slice(0, 10);
+  return parseWireDate(`${today} 00:00:00`, timeZone) ?? now;
+}
+
+/**
+ * 查询工单列表. `classification` is relative to `creatorId` (else the API app's user): Todo = owned and open,
+ * Follow = followed, Created = created, Processed = owned and Completed. `resumenType`: newCases = created today,
+ * finishedCases / unfinishedCases = Completed or not, overCases = past due and not Completed.
+ */
+export async function listCases(db: Db, tenant: TenantContext, input: ListCasesInput, now: number): Promise<{ caseList: CaseListItem[]; count: number }> {
+  const { tenantId, timeZone } = tenant;
+  const range = createdRange(input, timeZone, CASE_LIST_MAX_DAYS);
+  const actor = input.creatorId ?? tenant.appUserId;
+  const c = input.classification;
+  const r = input.resumenType;
+
+  const owner = [input.ownerId, input.queueId, c === 'Todo' || c === 'Processed' ? actor : undefined].reduce(both<string>, undefined);
+  const completedByClass = c === 'Todo' ? false : c === 'Processed' ? true : undefined;
+  const completedByResumen = r === 'finishedCases' ? true : r === 'unfinishedCases' || r === 'overCases' ? false : undefined;
+  const completed = both(completedByClass, completedByResumen);
+  if (owner === 'conflict' || completed === 'conflict') return { caseList: [], count: 0 };
+  // Without a classification creatorId filters by creator; with one, it names whose Todo, Follow… list this is.
+  const creator = c === 'Created' ? actor : c === undefined ? input.creatorId : undefined;
+  const createdFrom = r === 'newCases' ? Math.max(range.createdFrom ?? -Infinity, startOfToday(now, timeZone)) : range.createdFrom;
+
+  const filters: CaseFilters = {
+    ...(input.title !== undefined && { titleContains: escapeLike(input.title) }),
+    ...(input.status !== undefined && { status: input.status }),
+    ...(input.priority !== undefined && { priority: fromOrdinal(input.priority, PRIORITY_ORDINALS) }),
+    ...(input.origin !== undefined && { origin: normalizeOrigin(fromOrdinal(input.origin, CASE_ORIGINS)) ?? input.origin }),
+    ...(owner !== undefined && { ownerId: owner }),
+    ...(input.queueId !== undefined && { ownerType: 'queue' }),
+    ...(input.type !== undefined && { typeId: input.type }),
+    ...(input.contactId !== undefined && { contactId: input.contactId }),
+    ...(input.contactPhone !== undefined && { contactPhone: input.contactPhone }),
+    ...(creator !== undefined && { creatorId: creator }),
+    ...(c === 'Todo' && { cancelled: false }),
+    ...(c === 'Follow' && { followerId: actor }),
+    ...(input.caseNo !== undefined && { caseNo: Number(input.caseNo) }),
+    ...(createdFrom !== undefined && { createdFrom }),
+    ...(range.createdTo !== undefined && { createdTo: range.createdTo }),
+    ...(completed !== undefined && { completed }),
+    ...(r === 'overCases' && { overdueAt: now }),
+    ...(input.isReopen !== undefined && { reopened: input.isReopen }),
+    ...(input.isDirectResponse !== undefined && { directResponse: input.isDirectResponse }),
+  };
+  const cases = createCasesRepository(db);
+  const [count, rows] = await Promise.all([cases.countCases(tenantId, filters), cases.listCases(tenantId, filters, input.start, input.limit)]);
+  return { caseList: rows.map((row) => toCaseListItem(row, timeZone)), count };
+}
+
