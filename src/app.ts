@@ -3,8 +3,12 @@ import { requireAccessToken } from './auth/hook.js';
 import { tokenRoutes } from './auth/routes.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
-import { caseTypeRoutes } from './case-types/routes.js';
-import { caseRoutes } from './cases/routes.js';
+import { caseTypeExtensionRoutes, caseTypeRoutes } from './case-types/routes.js';
+import { caseExtensionRoutes, caseRoutes } from './cases/routes.js';
+import { contactRoutes } from './contacts/routes.js';
+import { queueRoutes } from './queues/routes.js';
+import { traceRoutes } from './traces/routes.js';
+import { userRoutes } from './users/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 import { badUrlReply, installWireFormat } from './wire/fastify.js';
 
@@ -18,6 +22,7 @@ declare module 'fastify' {
 }
 
 export const AICC_PREFIX = '/service/AICC__Case/1.0.0/openapi';
+export const EXTENSIONS_PREFIX = '/opencase/v1';
 
 export interface AppOptions {
   config: Config;
@@ -55,6 +60,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await aicc.register(caseRoutes);
     await aicc.register(caseTypeRoutes);
   }, { prefix: AICC_PREFIX });
+  // opencase's own routes, with the same token, never under the AICC prefix.
+  await app.register(async (extensions) => {
+    requireAccessToken(extensions);
+    await extensions.register(userRoutes);
+    await extensions.register(queueRoutes);
+    await extensions.register(contactRoutes);
+    await extensions.register(caseTypeExtensionRoutes);
+    await extensions.register(caseExtensionRoutes);
+    await extensions.register(traceRoutes);
+  }, { prefix: EXTENSIONS_PREFIX });
 
   return app;
 }

@@ -1,9 +1,10 @@
-import { sql, type Insertable, type Updateable } from 'kysely';
+import type { Insertable, Updateable } from 'kysely';
+import { containsIgnoringCase } from '../db/like.js';
 import type { Db } from '../db/database.js';
 import type { CaseTypesTable } from '../db/tables.js';
 
 export interface CaseTypeFilters {
-  /** LIKE-escaped; matched case-insensitively. */
+  /** Matched case-insensitively, `%` and `_` literally. */
   typeNameContains?: string;
   status?: string;
 }
@@ -20,7 +21,7 @@ export function createCaseTypesRepository(db: Db) {
   function filtered(tenantId: string, filters: CaseTypeFilters) {
     let query = db.selectFrom('case_types').where('case_types.tenant_id', '=', tenantId);
     if (filters.typeNameContains !== undefined) {
-      query = query.where(sql<boolean>`lower(case_types.type_name) like lower(${`%${filters.typeNameContains}%`}) escape '\\'`);
+      query = query.where(containsIgnoringCase('case_types.type_name', filters.typeNameContains));
     }
     if (filters.status !== undefined) query = query.where('case_types.status', '=', filters.status);
     return query;

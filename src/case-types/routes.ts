@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../auth/hook.js';
-import { success } from '../wire/envelope.js';
+import { Acknowledgement, acknowledged, success } from '../wire/envelope.js';
 import { ApiError } from '../wire/errors.js';
 import { errorResponses } from '../wire/fastify.js';
-import { CaseTypeDetailBody, CaseTypeDetailResponse, CaseTypeIdParams, ListCaseTypesBody, ListCaseTypesResponse } from './schemas.js';
-import { getCaseType, listCaseTypes } from './service.js';
+import {
+  CaseTypeCreatedResponse, CaseTypeDetailBody, CaseTypeDetailResponse, CaseTypeIdParams, CreateCaseTypeBody, ListCaseTypesBody,
+  ListCaseTypesResponse, UpdateCaseTypeBody,
+} from './schemas.js';
+import { createCaseType, getCaseType, listCaseTypes, updateCaseType } from './service.js';
 
 /** Case type routes (工单配置), registered under `/service/AICC__Case/1.0.0/openapi`. */
 export async function caseTypeRoutes(app: FastifyInstance): Promise<void> {
@@ -31,5 +34,21 @@ export async function caseTypeRoutes(app: FastifyInstance): Promise<void> {
       throw new ApiError('invalidRequest', `id in the body (${request.body.id}) differs from the id in the path (${request.params.id})`);
     }
     return success(await getCaseType(app.db, tenantOf(request), request.params.id));
+  });
+}
+
+/** opencase extension routes: case types and their flows, under `/opencase/v1`. */
+export async function caseTypeExtensionRoutes(app: FastifyInstance): Promise<void> {
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  typed.post('/case-types', { schema: { body: CreateCaseTypeBody, response: { 200: CaseTypeCreatedResponse, ...errorResponses } } }, async (request) => {
+    return success(await createCaseType(app.db, tenantOf(request), request.body, app.clock()));
+  });
+
+  typed.patch('/case-types/:id', {
+    schema: { params: CaseTypeIdParams, body: UpdateCaseTypeBody, response: { 200: Acknowledgement, ...errorResponses } },
+  }, async (request) => {
+    await updateCaseType(app.db, tenantOf(request), request.params.id, request.body, app.clock());
+    return acknowledged();
   });
 }

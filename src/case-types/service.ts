@@ -2,7 +2,6 @@ import type { Selectable } from 'kysely';
 import type { TenantContext } from '../auth/service.js';
 import { createCasesRepository } from '../cases/repository.js';
 import type { Db } from '../db/database.js';
-import { escapeLike } from '../db/like.js';
 import type { CaseTypesTable } from '../db/tables.js';
 import { requireUser } from '../users/references.js';
 import { formatWireDate } from '../wire/dates.js';
@@ -76,7 +75,7 @@ function notFound(id: string): ApiError {
 /** 查询工单类型列表: newest first; typeName is a case-insensitive contains. */
 export async function listCaseTypes(db: Db, tenant: TenantContext, input: ListCaseTypesInput) {
   const filters = {
-    ...(input.typeName !== undefined && { typeNameContains: escapeLike(input.typeName) }),
+    ...(input.typeName !== undefined && { typeNameContains: input.typeName }),
     ...(input.status !== undefined && { status: input.status }),
   };
   const repository = createCaseTypesRepository(db);

@@ -1,11 +1,12 @@
-import { sql, type Insertable, type Updateable } from 'kysely';
+import type { Insertable, Updateable } from 'kysely';
+import { containsIgnoringCase } from '../db/like.js';
 import type { Db } from '../db/database.js';
 import type { CasesTable, CaseTracesTable } from '../db/tables.js';
 import { COMPLETED_STATUS } from '../wire/enums.js';
 
 /** What a case list may be narrowed by, in database terms; every field given must hold. */
 export interface CaseFilters {
-  /** LIKE-escaped; matched case-insensitively. */
+  /** Matched case-insensitively, `%` and `_` literally. */
   titleContains?: string;
   status?: string;
   priority?: string;
@@ -32,7 +33,7 @@ export interface CaseFilters {
 export function createCasesRepository(db: Db) {
   function filtered(tenantId: string, f: CaseFilters) {
     let query = db.selectFrom('cases').where('cases.tenant_id', '=', tenantId);
-    if (f.titleContains !== undefined) query = query.where(sql<boolean>`lower(cases.title) like lower(${`%${f.titleContains}%`}) escape '\\'`);
+    if (f.titleContains !== undefined) query = query.where(containsIgnoringCase('cases.title', f.titleContains));
     if (f.status !== undefined) query = query.where('cases.status', '=', f.status);
     if (f.priority !== undefined) query = query.where('cases.priority', '=', f.priority);
     if (f.origin !== undefined) query = query.where('cases.origin', '=', f.origin);

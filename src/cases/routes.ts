@@ -4,10 +4,12 @@ import { tenantOf } from '../auth/hook.js';
 import { Acknowledgement, acknowledged, success } from '../wire/envelope.js';
 import { errorResponses } from '../wire/fastify.js';
 import {
-  CancelCaseBody, CaseDetailResponse, CaseIdParams, CreateCaseBody, CreateCaseResponse, ListCasesBody, ListCasesResponse, ModifyCaseBody,
+  CancelCaseBody, CaseActionBody, CaseDetailResponse, CaseIdParams, CreateCaseBody, FollowBody, CreateCaseResponse, ListCasesBody, ListCasesResponse, ModifyCaseBody,
   ProcessCaseBody, TransferCaseBody, UpdateCaseStatusBody,
 } from './schemas.js';
-import { cancelCase, createCase, getCaseDetail, listCases, modifyCase, processCase, transferCase, updateCaseStatus } from './service.js';
+import {
+  cancelCase, createCase, getCaseDetail, listCases, modifyCase, processCase, resumeCase, setFollowing, suspendCase, transferCase, updateCaseStatus,
+} from './service.js';
 
 /** Case routes (工单, V2.0), registered under `/service/AICC__Case/1.0.0/openapi`. */
 export async function caseRoutes(app: FastifyInstance): Promise<void> {
@@ -50,6 +52,36 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
   // The path is status/update, without case/, as AICC documents it.
   typed.post('/status/update', { schema: { body: UpdateCaseStatusBody, response: acknowledgement } }, async (request) => {
     await updateCaseStatus(app.db, tenantOf(request), request.body, app.clock());
+    return acknowledged();
+  });
+}
+
+/** opencase extension routes for cases: suspend and resume (AICC console actions), follow and unfollow. */
+export async function caseExtensionRoutes(app: FastifyInstance): Promise<void> {
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+  const schema = { params: CaseIdParams, body: CaseActionBody, response: { 200: Acknowledgement, ...errorResponses } };
+  const emptyBodyIsEmptyObject = async (request: { body: unknown }) => {
+    request.body ??= {};
+  };
+
+  typed.post('/cases/:id/suspend', { schema, preValidation: emptyBodyIsEmptyObject }, async (request) => {
+    await suspendCase(app.db, tenantOf(request), request.params.id, request.body, app.clock());
+    return acknowledged();
+  });
+
+  typed.post('/cases/:id/resume', { schema, preValidation: emptyBodyIsEmptyObject }, async (request) => {
+    await resumeCase(app.db, tenantOf(request), request.params.id, request.body, app.clock());
+    return acknowledged();
+  });
+
+  const followSchema = { params: CaseIdParams, body: FollowBody, response: { 200: Acknowledgement, ...errorResponses } };
+  typed.post('/cases/:id/follow', { schema: followSchema, preValidation: emptyBodyIsEmptyObject }, async (request) => {
+    await setFollowing(app.db, tenantOf(request), request.params.id, request.body.userId, true, app.clock());
+    return acknowledged();
+  });
+
+  typed.post('/cases/:id/unfollow', { schema: followSchema, preValidation: emptyBodyIsEmptyObject }, async (request) => {
+    await setFollowing(app.db, tenantOf(request), request.params.id, request.body.userId, false, app.clock());
     return acknowledged();
   });
 }

@@ -202,3 +202,6 @@ export const CaseDetail = Type.Object({
 });
 export type CaseDetail = Static<typeof CaseDetail>;
 export const CaseDetailResponse = Envelope(CaseDetail);
+
+/** opencase extension: who follows a case (the caller's app user when no userId is sent). */
+export const FollowBody = Type.Object({ userId: Type.Optional(WireId) });

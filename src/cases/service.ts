@@ -6,7 +6,6 @@ import { requireContact } from '../contacts/references.js';
 import { loadCustomerInfo } from '../contacts/service.js';
 import { nextSerial } from '../db/counters.js';
 import type { Db } from '../db/database.js';
-import { escapeLike } from '../db/like.js';
 import type { CasesTable } from '../db/tables.js';
 import { both, createdRange, instantOf } from '../lists/filters.js';
 import { createQueuesRepository } from '../queues/repository.js';
@@ -353,7 +352,7 @@ export async function listCases(db: Db, tenant: TenantContext, input: ListCasesI
   const createdFrom = r === 'newCases' ? Math.max(range.createdFrom ?? -Infinity, startOfToday(now, timeZone)) : range.createdFrom;
 
   const filters: CaseFilters = {
-    ...(input.title !== undefined && { titleContains: escapeLike(input.title) }),
+    ...(input.title !== undefined && { titleContains: input.title }),
     ...(input.status !== undefined && { status: input.status }),
     ...(input.priority !== undefined && { priority: fromOrdinal(input.priority, PRIORITY_ORDINALS) }),
     ...(input.origin !== undefined && { origin: normalizeOrigin(fromOrdinal(input.origin, CASE_ORIGINS)) ?? input.origin }),

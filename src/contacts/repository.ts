@@ -1,4 +1,5 @@
-import type { Insertable } from 'kysely';
+import type { Insertable, Updateable } from 'kysely';
+import { containsIgnoringCase } from '../db/like.js';
 import type { Db } from '../db/database.js';
 import type { AddressesTable, ContactsTable, OrganizationsTable } from '../db/tables.js';
 
@@ -14,6 +15,28 @@ export function createContactsRepository(db: Db) {
 
     async insertAddress(address: Insertable<AddressesTable>): Promise<void> {
       await db.insertInto('addresses').values(address).execute();
+    },
+
+    async updateContact(tenantId: string, contactId: string, patch: Updateable<ContactsTable>): Promise<void> {
+      await db.updateTable('contacts').set(patch).where('tenant_id', '=', tenantId).where('id', '=', contactId).execute();
+    },
+
+    async updateAddress(tenantId: string, addressId: string, patch: Updateable<AddressesTable>): Promise<void> {
+      await db.updateTable('addresses').set(patch).where('tenant_id', '=', tenantId).where('id', '=', addressId).execute();
+    },
+
+    async countContacts(tenantId: string, nameContains?: string): Promise<number> {
+      let query = db.selectFrom('contacts').where('tenant_id', '=', tenantId);
+      if (nameContains !== undefined) query = query.where(containsIgnoringCase('customer_name', nameContains));
+      const row = await query.select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirstOrThrow();
+      return Number(row.count);
+    },
+
+    /** Newest first; customerName is a case-insensitive contains . */
+    listContacts(tenantId: string, start: number, limit: number, nameContains?: string) {
+      let query = db.selectFrom('contacts').selectAll().where('tenant_id', '=', tenantId);
+      if (nameContains !== undefined) query = query.where(containsIgnoringCase('customer_name', nameContains));
+      return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(start).execute();
     },
 
     findContact(tenantId: string, contactId: string) {

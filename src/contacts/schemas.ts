@@ -1,5 +1,7 @@
 import { Type, type Static } from 'typebox';
-import { Nullable } from '../wire/schema.js';
+import { Envelope } from '../wire/envelope.js';
+import { WireId } from '../wire/ids.js';
+import { Nullable, QueryInteger } from '../wire/schema.js';
 
 // Key order is alphabetical, as in AICC's example; fast-json-stringify writes keys in schema order.
 // The misspellings `addtionalAddress` and `customFied` are AICC's own and kept on the wire.
@@ -95,3 +97,51 @@ export type ContactInfo = Static<typeof ContactInfo>;
 
 export const CustomerInfo = Type.Object({ customerInfo: ContactInfo });
 export type CustomerInfo = Static<typeof CustomerInfo>;
+
+const Field = (maxLength: number) => Type.Optional(Nullable(Type.String({ maxLength })));
+
+/** opencase extension: an address as written (the keys of AICC's address object, `addtionalAddress` included). */
+export const AddressInput = Type.Object({
+  addressLine1: Field(255), addressLine2: Field(255), addressLine3: Field(255), addressLine4: Field(255), addressLine5: Field(255),
+  addtionalAddress: Field(255), area: Field(128), block: Field(128), buildingNo: Field(64), city: Field(128), country: Field(128),
+  defaultBillingAddress: Type.Optional(Type.Boolean()), defaultShippingAddress: Type.Optional(Type.Boolean()),
+  firstName: Field(128), label: Field(128), lastName: Field(128), middleName: Field(128), phoneNumber1: Field(32), phoneNumber2: Field(32),
+  province: Field(128), roomNo: Field(64), street: Field(255), title: Field(128), town: Field(128), zip: Field(32),
+});
+export type AddressInput = Static<typeof AddressInput>;
+
+export const OrganizationInput = Type.Object({
+  organizationName: Type.String({ minLength: 1, maxLength: 255 }),
+  description: Field(2000), email: Field(255), fax: Field(64), fixedPhone: Field(64), industry: Field(128), logo: Field(255),
+  scale: Field(64), summary: Field(2000), website: Field(255),
+});
+export type OrganizationInput = Static<typeof OrganizationInput>;
+
+const contactFields = {
+  name: Field(128), firstName: Field(128), middleName: Field(128), lastName: Field(128), nickName: Field(128), title: Field(128),
+  gender: Field(32), age: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 200 }))),
+  birthDay: Type.Optional(Nullable(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }))),
+  cellPhone1: Field(32), cellPhone2: Field(32), cellPhone3: Field(32), phone: Field(32), phone1: Field(32), phone2: Field(32), phone3: Field(32),
+  email: Field(255), email1: Field(255), email2: Field(255), fax: Field(64), website: Field(255), picture: Field(255), channel: Field(64),
+  level: Field(64), status: Field(64), remark: Field(2000), description: Field(2000), customFied: Field(4000),
+  bindAccount: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 50 })),
+  organizationId: Type.Optional(Nullable(WireId)),
+  organization: Type.Optional(OrganizationInput),
+  address: Type.Optional(AddressInput),
+};
+
+/** opencase extension: a contact (the record behind `customerInfo`) with, optionally, its address and organization. */
+export const CreateContactBody = Type.Object({ customerName: Type.String({ minLength: 1, maxLength: 128 }), ...contactFields });
+export type CreateContactInput = Static<typeof CreateContactBody>;
+
+/** Fields sent are changed, null clears; `address` updates the contact's address (creating it if it has none). */
+export const UpdateContactBody = Type.Object({ customerName: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })), ...contactFields });
+export type UpdateContactInput = Static<typeof UpdateContactBody>;
+
+export const ContactIdParams = Type.Object({ id: WireId });
+export const ContactsQuery = Type.Object({
+  start: Type.Optional(QueryInteger), limit: Type.Optional(QueryInteger), customerName: Type.Optional(Type.String({ maxLength: 128 })),
+});
+export const CreateContactResponse = Envelope(Type.Object({ contactId: Type.String() }));
+export const ContactResponse = Envelope(CustomerInfo);
+export const ListContactsResponse = Envelope(Type.Object({ contacts: Type.Array(ContactInfo), count: Type.Integer() }));

@@ -1,9 +1,15 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { TenantContext } from '../auth/service.js';
 import type { Db } from '../db/database.js';
 import type { AddressesTable, ContactsTable, OrganizationsTable } from '../db/tables.js';
 import { formatWireDate } from '../wire/dates.js';
+import { ApiError } from '../wire/errors.js';
+import { newId } from '../wire/ids.js';
+import { ADDRESS_COLUMNS, columnsOf, CONTACT_COLUMNS, ORGANIZATION_COLUMNS } from './columns.js';
 import { createContactsRepository } from './repository.js';
-import type { Address, ContactInfo, CustomerInfo, Organization } from './schemas.js';
+import type {
+  Address, ContactInfo, CreateContactInput, CustomerInfo, Organization, OrganizationInput, UpdateContactInput,
+} from './schemas.js';
 
 function toAddress(row: Selectable<AddressesTable>): Address {
   return {
@@ -115,4 +121,96 @@ export async function loadCustomerInfo(db: Db, tenantId: string, contactId: stri
     contact.organization_id ? repository.findOrganization(tenantId, contact.organization_id) : undefined,
   ]);
   return { customerInfo: toContactInfo(contact, address, organization, timeZone) };
+}
+
+function notFound(contactId: string): ApiError {
+  return new ApiError('recordNotFound', `contact ${contactId} does not exist`);
+}
+
+/** opencase extension: a contact of the caller's tenant as `customerInfo` shows it. */
+export async function getContact(db: Db, tenant: TenantContext, contactId: string): Promise<CustomerInfo> {
+  const info = await loadCustomerInfo(db, tenant.tenantId, contactId, tenant.timeZone);
+  if (!info) throw notFound(contactId);
+  return info;
+}
+
+/** opencase extension: contacts newest first, each as `customerInfo.customerInfo` shows it, with the total. */
+export async function listContacts(db: Db, tenant: TenantContext, start: number, limit: number, customerName?: string) {
+  const repository = createContactsRepository(db);
+  const [count, rows] = await Promise.all([
+    repository.countContacts(tenant.tenantId, customerName),
+    repository.listContacts(tenant.tenantId, start, limit, customerName),
+  ]);
+  const contacts: ContactInfo[] = [];
+  for (const row of rows) {
+    const [address, organization] = await Promise.all([
+      repository.findPrimaryAddress(tenant.tenantId, row.id),
+      row.organization_id ? repository.findOrganization(tenant.tenantId, row.organization_id) : undefined,
+    ]);
+    contacts.push(toContactInfo(row, address, organization, tenant.timeZone));
+  }
+  return { contacts, count };
+}
+
+/** The organization a write names: an existing one by id, or a new one from its fields (not both). */
+async function organizationFor(trx: Db, tenantId: string, input: { organizationId?: string | null; organization?: OrganizationInput }, now: number) {
+  if (input.organization && input.organizationId) throw new ApiError('invalidRequest', 'send organizationId or organization, not both');
+  const repository = createContactsRepository(trx);
+  if (input.organization) {
+    const id = newId('organization');
+    await repository.insertOrganization({
+      ...(columnsOf(input.organization, ORGANIZATION_COLUMNS) as Insertable<OrganizationsTable>), tenant_id: tenantId, id, created_at: now,
+    });
+    return id;
+  }
+  if (input.organizationId && !(await repository.findOrganization(tenantId, input.organizationId))) {
+    throw new ApiError('invalidRequest', `organizationId ${input.organizationId} is not an organization of this tenant`);
+  }
+  return input.organizationId;
+}
+
+/** opencase extension: a contact, with its address and organization when given, in one transaction. */
+export async function createContact(db: Db, tenant: TenantContext, input: CreateContactInput, now: number): Promise<{ contactId: string }> {
+  return db.transaction().execute(async (trx) => {
+    const repository = createContactsRepository(trx);
+    const organizationId = await organizationFor(trx, tenant.tenantId, input, now);
+    const contactId = newId('contact');
+    await repository.insertContact({
+      ...(columnsOf(input, CONTACT_COLUMNS) as Insertable<ContactsTable>),
+      tenant_id: tenant.tenantId,
+      id: contactId,
+      customer_name: input.customerName,
+      organization_id: organizationId ?? null,
+      bind_accounts_json: JSON.stringify(input.bindAccount ?? []),
+      created_at: now,
+      last_modified_at: now,
+    });
+    if (input.address) {
+      await repository.insertAddress({
+        ...(columnsOf(input.address, ADDRESS_COLUMNS) as Insertable<AddressesTable>), tenant_id: tenant.tenantId, id: newId('address'), subject_id: contactId, created_at: now,
+      });
+    }
+    return { contactId };
+  });
+}
+
+/** opencase extension: changes the fields sent (null clears); `address` updates the contact's address or adds one. */
+export async function updateContact(db: Db, tenant: TenantContext, contactId: string, input: UpdateContactInput, now: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const repository = createContactsRepository(trx);
+    if (!(await repository.findContact(tenant.tenantId, contactId))) throw notFound(contactId);
+    const organizationId = await organizationFor(trx, tenant.tenantId, input, now);
+    await repository.updateContact(tenant.tenantId, contactId, {
+      ...(columnsOf(input, CONTACT_COLUMNS) as Updateable<ContactsTable>),
+      ...(organizationId !== undefined && { organization_id: organizationId }),
+      ...(input.bindAccount !== undefined && { bind_accounts_json: JSON.stringify(input.bindAccount) }),
+      last_modified_at: now,
+    });
+    if (input.address) {
+      const current = await repository.findPrimaryAddress(tenant.tenantId, contactId);
+      const columns = columnsOf(input.address, ADDRESS_COLUMNS);
+      if (current) await repository.updateAddress(tenant.tenantId, current.id, columns as Updateable<AddressesTable>);
+      else await repository.insertAddress({ ...(columns as Insertable<AddressesTable>), tenant_id: tenant.tenantId, id: newId('address'), subject_id: contactId, created_at: now });
+    }
+  });
 }

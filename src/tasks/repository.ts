@@ -1,10 +1,11 @@
-import { sql, type Insertable, type Updateable } from 'kysely';
+import type { Insertable, Updateable } from 'kysely';
+import { containsIgnoringCase } from '../db/like.js';
 import type { Db } from '../db/database.js';
 import type { TasksTable, TaskTracesTable } from '../db/tables.js';
 
 /** What a task list may be narrowed by, in database terms; every field given must hold. */
 export interface TaskFilters {
-  /** LIKE-escaped by the caller (escapeLike): `%` and `_` in it are literal. Matched case-insensitively. */
+  /** Matched case-insensitively, `%` and `_` literally. */
   titleContains?: string;
   status?: string;
   excludeStatus?: string;
@@ -22,7 +23,7 @@ export function createTasksRepository(db: Db) {
   function filtered(filters: TaskFilters) {
     let query = db.selectFrom('tasks');
     if (filters.titleContains !== undefined) {
-      query = query.where(sql<boolean>`lower(tasks.title) like lower(${`%${filters.titleContains}%`}) escape '\\'`);
+      query = query.where(containsIgnoringCase('tasks.title', filters.titleContains));
     }
     if (filters.status !== undefined) query = query.where('tasks.status', '=', filters.status);
     if (filters.excludeStatus !== undefined) query = query.where('tasks.status', '!=', filters.excludeStatus);

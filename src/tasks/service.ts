@@ -18,7 +18,6 @@ import type { FieldChange } from '../traces/record.js';
 import { toTraceItem } from '../traces/schemas.js';
 import { recordTaskChange, writeTaskTrace } from './changes.js';
 import { toTaskInfo, toTaskListItem } from './mapping.js';
-import { escapeLike } from '../db/like.js';
 import { both, createdRange, instantOf } from '../lists/filters.js';
 import { createTasksRepository, type TaskFilters } from './repository.js';
 import type { TaskDetail } from './detail-schema.js';
@@ -227,7 +226,7 @@ export async function listTasks(db: Db, tenant: TenantContext, input: ListTasksI
   if (owner === 'conflict' || status === 'conflict' || (status !== undefined && status === excludeStatus)) return { count: 0, taskList: [] };
 
   const filters: TaskFilters = {
-    ...(input.title !== undefined && { titleContains: escapeLike(input.title) }),
+    ...(input.title !== undefined && { titleContains: input.title }),
     ...(status !== undefined && { status }),
     ...(excludeStatus !== undefined && { excludeStatus }),
     ...(input.priority !== undefined && { priority: input.priority }),

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { Nullable } from '../wire/schema.js';
+import { Envelope } from '../wire/envelope.js';
+import { Nullable, QueryInteger } from '../wire/schema.js';
 
 const Text = Nullable(Type.String());
 
@@ -37,3 +38,26 @@ export function toTraceItem(row: TraceItemRow): TraceItem {
     type: row.type,
   };
 }
+
+/** opencase extension: one trace of the export, with what AICC's trace item leaves out (when, what changed). */
+export const ExportedTrace = Type.Object({
+  attachment: Text,
+  changes: Type.Array(Type.Object({ field: Type.String(), from: Text, to: Text })),
+  /** The same instant in UTC, ISO 8601, for machines. */
+  createdAt: Type.String(),
+  createdDate: Type.String(),
+  creatorId: Type.String(),
+  creatorName: Type.String(),
+  description: Text,
+  id: Type.String(),
+  objectId: Type.String(),
+  objectType: Type.Union([Type.Literal('Task'), Type.Literal('Case')]),
+  relatedId: Text,
+  seq: Type.Integer(),
+  title: Text,
+  type: Type.String(),
+});
+export type ExportedTrace = Static<typeof ExportedTrace>;
+
+export const TracesQuery = Type.Object({ after: Type.Optional(QueryInteger), limit: Type.Optional(QueryInteger) });
+export const TracesResponse = Envelope(Type.Object({ nextCursor: Type.String(), traces: Type.Array(ExportedTrace) }));

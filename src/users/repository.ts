@@ -8,6 +8,16 @@ export function createUsersRepository(db: Db) {
       await db.insertInto('users').values(user).execute();
     },
 
+    async countUsers(tenantId: string): Promise<number> {
+      const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number | string>().as('count')).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
+      return Number(row.count);
+    },
+
+    /** Oldest first: a tenant's first user (its admin) leads. */
+    listUsers(tenantId: string, start: number, limit: number) {
+      return db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').limit(limit).offset(start).execute();
+    },
+
     findUser(tenantId: string, userId: string) {
       return db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst();
     },

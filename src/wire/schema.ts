@@ -16,3 +16,11 @@ export function Nullable<T extends TSchema>(schema: T) {
 export function StringEnum<const T extends readonly string[]>(values: T, options: { description?: string } = {}) {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
+
+/**
+ * Query-string numbers arrive as text (the app does not coerce types, so that a JSON body's "0" is never taken
+ * for 0): they are matched as digits and converted by the route.
+ */
+export const QUERY_INTEGER_PATTERN = '^[0-9]{1,15}$';
+export const QUERY_INTEGER_RULE = 'must be a whole number';
+export const QueryInteger = Type.String({ pattern: QUERY_INTEGER_PATTERN });

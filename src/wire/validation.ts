@@ -1,10 +1,12 @@
 import type { FastifySchemaValidationError, SchemaErrorDataVar } from 'fastify/types/schema.js';
 import { WIRE_DATE_PATTERN, WIRE_DATE_RULE } from './dates.js';
 import { ID_PATTERN, ID_RULE } from './ids.js';
+import { QUERY_INTEGER_PATTERN, QUERY_INTEGER_RULE } from './schema.js';
 
 const patternRules: Record<string, string> = {
   [ID_PATTERN]: ID_RULE,
   [WIRE_DATE_PATTERN]: WIRE_DATE_RULE,
+  [QUERY_INTEGER_PATTERN]: QUERY_INTEGER_RULE,
 };
 
 const typeNames: Record<string, string> = {

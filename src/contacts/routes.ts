@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { tenantOf } from '../auth/hook.js';
+import { pageOf } from '../lists/paging.js';
+import { Acknowledgement, acknowledged, success } from '../wire/envelope.js';
+import { errorResponses } from '../wire/fastify.js';
+import {
+  ContactIdParams, ContactResponse, ContactsQuery, CreateContactBody, CreateContactResponse, ListContactsResponse, UpdateContactBody,
+} from './schemas.js';
+import { createContact, getContact, listContacts, updateContact } from './service.js';
+
+/** opencase extension routes for contacts (the records behind `customerInfo`), under `/opencase/v1`. */
+export async function contactRoutes(app: FastifyInstance): Promise<void> {
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  typed.post('/contacts', { schema: { body: CreateContactBody, response: { 200: CreateContactResponse, ...errorResponses } } }, async (request) => {
+    return success(await createContact(app.db, tenantOf(request), request.body, app.clock()));
+  });
+
+  typed.get('/contacts', { schema: { querystring: ContactsQuery, response: { 200: ListContactsResponse, ...errorResponses } } }, async (request) => {
+    const { start, limit } = pageOf(request.query);
+    return success(await listContacts(app.db, tenantOf(request), start, limit, request.query.customerName));
+  });
+
+  typed.get('/contacts/:id', { schema: { params: ContactIdParams, response: { 200: ContactResponse, ...errorResponses } } }, async (request) => {
+    return success(await getContact(app.db, tenantOf(request), request.params.id));
+  });
+
+  typed.patch('/contacts/:id', {
+    schema: { params: ContactIdParams, body: UpdateContactBody, response: { 200: Acknowledgement, ...errorResponses } },
+  }, async (request) => {
+    await updateContact(app.db, tenantOf(request), request.params.id, request.body, app.clock());
+    return acknowledged();
+  });
+}

@@ -1,0 +1,16 @@
+import type { TenantContext } from '../auth/service.js';
+import type { Db } from '../db/database.js';
+import { formatWireDate } from '../wire/dates.js';
+import { newId } from '../wire/ids.js';
+import { createQueuesRepository } from './repository.js';
+
+export async function createQueue(db: Db, tenant: TenantContext, name: string, now: number): Promise<{ queueId: string }> {
+  const queueId = newId('queue');
+  await createQueuesRepository(db).insertQueue({ tenant_id: tenant.tenantId, id: queueId, name, created_at: now });
+  return { queueId };
+}
+
+export async function listQueues(db: Db, tenant: TenantContext) {
+  const rows = await createQueuesRepository(db).listQueues(tenant.tenantId);
+  return { queues: rows.map((row) => ({ createdDate: formatWireDate(row.created_at, tenant.timeZone), id: row.id, name: row.name })) };
+}

@@ -1,0 +1,18 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { tenantOf } from '../auth/hook.js';
+import { pageOf } from '../lists/paging.js';
+import { success } from '../wire/envelope.js';
+import { errorResponses } from '../wire/fastify.js';
+import { TracesQuery, TracesResponse } from './schemas.js';
+import { exportTraces } from './service.js';
+
+/** opencase extension: `GET /opencase/v1/traces?after=CURSOR&limit=N`, the tenant's change feed. */
+export async function traceRoutes(app: FastifyInstance): Promise<void> {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/traces', {
+    schema: { querystring: TracesQuery, response: { 200: TracesResponse, ...errorResponses } },
+  }, async (request) => {
+    const { limit } = pageOf({ limit: request.query.limit }, 100);
+    return success(await exportTraces(app.db, tenantOf(request), Number(request.query.after ?? 0), limit));
+  });
+}

@@ -1,0 +1,31 @@
+import type { TenantContext } from '../auth/service.js';
+import type { Db } from '../db/database.js';
+import { formatWireDate } from '../wire/dates.js';
+import type { FieldChange } from './record.js';
+import { createTracesRepository } from './repository.js';
+import type { ExportedTrace } from './schemas.js';
+
+/**
+ * opencase extension: every trace of the tenant, task and case alike, after a cursor, in the order they were
+ * committed. `nextCursor` is where the next call starts; polling with it never skips a trace.
+ */
+export async function exportTraces(db: Db, tenant: TenantContext, after: number, limit: number): Promise<{ nextCursor: string; traces: ExportedTrace[] }> {
+  const rows = await createTracesRepository(db).tracesAfter(tenant.tenantId, after, limit);
+  const traces = rows.map((row): ExportedTrace => ({
+    attachment: row.attachment,
+    changes: row.changes_json ? (JSON.parse(row.changes_json) as FieldChange[]) : [],
+    createdAt: new Date(row.created_at).toISOString(),
+    createdDate: formatWireDate(row.created_at, tenant.timeZone),
+    creatorId: row.creator_id,
+    creatorName: row.creator_name,
+    description: row.description,
+    id: row.id,
+    objectId: row.object_id,
+    objectType: row.object_type,
+    relatedId: row.related_id,
+    seq: Number(row.seq),
+    title: row.title,
+    type: row.type,
+  }));
+  return { nextCursor: String(traces.at(-1)?.seq ?? after), traces };
+}
