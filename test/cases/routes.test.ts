@@ -107,8 +107,9 @@ describe('cases: create, detail, modify, transfer, process, cancel, status/updat
     assert.equal(caseInfo.origin, 'Whatsapp');
     assert.equal(caseTrace[0]?.description, `auto-assigned to ${idle}`);
     const next = await create({ ownerId: undefined, isAtuoAssigned: true });
-    // Now the idle agent and the agent each have one open case (the demo user more): the tie goes to the lower id.
-    assert.equal((await detail(next)).caseInfo.ownerId, [agent, idle].sort()[0]);
+    // Now the demo user (its demo case), the agent (the case of the test before) and the idle agent each have one
+    // open case: the tie goes to the lowest id.
+    assert.equal((await detail(next)).caseInfo.ownerId, [DEMO_USER.id, agent, idle].sort()[0]);
   });
 
   const invalidCreates: Array<[string, Json, RegExp]> = [
