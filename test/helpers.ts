@@ -43,7 +43,8 @@ export interface TestApp {
 export async function startTestApp(options: { demo?: boolean; env?: NodeJS.ProcessEnv } = { demo: true }): Promise<TestApp> {
   const { dir, remove } = tempDir();
   const dbPath = join(dir, 'opencase.db');
-  const config = loadConfig({ db: dbPath, port: '0' }, { OPENCASE_LOG_LEVEL: 'info', ...options.env });
+  // Tests move the clock by hours and days; tokens outlive that unless a test sets its own lifetime.
+  const config = loadConfig({ db: dbPath, port: '0' }, { OPENCASE_LOG_LEVEL: 'info', OPENCASE_TOKEN_TTL: '2592000', ...options.env });
   const database = openDatabase(dbPath);
   await migrateToLatest(database.db);
   if (options.demo !== false) await ensureDemoTenant(database.db, Date.now());

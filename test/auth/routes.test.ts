@@ -13,7 +13,8 @@ const goodFields = { grant_type: 'client_credentials', client_id: DEMO_CLIENT.cl
 describe('POST /baas/auth/v1.0/oauth2/token', () => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp();
+    // The default lifetime, as a server started without OPENCASE_TOKEN_TTL has it.
+    t = await startTestApp({ demo: true, env: { OPENCASE_TOKEN_TTL: '3600' } });
   });
   after(() => t.close());
 

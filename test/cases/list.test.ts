@@ -16,7 +16,7 @@ describe('POST case/list', () => {
   const START = parseWireDate('2024-05-01 08:00:00', DEMO_TENANT.timeZone) ?? 0;
 
   before(async () => {
-    t = await startTestApp({ demo: true, env: { OPENCASE_TOKEN_TTL: '2592000' } });
+    t = await startTestApp();
     token = await fetchToken(t.app);
     agent = (await createUser(t.database.db, DEMO_TENANT.id, 'Sun Li', Date.now())).userId;
     const queue = await t.app.inject({ method: 'POST', url: '/opencase/v1/queues', headers: { 'access-token': token }, payload: { name: 'Tier 2' } });

@@ -19,8 +19,7 @@ describe('cases: create, detail, modify, transfer, process, cancel, status/updat
   let agent: string;
 
   before(async () => {
-    // Time moves by hours here; the token must outlive it.
-    t = await startTestApp({ demo: true, env: { OPENCASE_TOKEN_TTL: '2592000' } });
+    t = await startTestApp();
     token = await fetchToken(t.app);
     agent = (await createUser(t.database.db, DEMO_TENANT.id, 'Chen Jing', Date.now())).userId;
   });

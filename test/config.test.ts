@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, DEFAULT_DATABASE, loadConfig } from '../src/config.js';
+
+describe('configuration', () => {
+  it('defaults: ./data/opencase.db, 127.0.0.1:8080, one-hour tokens, 1 MiB bodies', () => {
+    const config = loadConfig({}, {});
+    assert.deepEqual(config, {
+      database: DEFAULT_DATABASE, host: '127.0.0.1', port: 8080, demo: false, tokenTtlSeconds: 3600, bodyLimitBytes: 1024 * 1024, logLevel: 'info',
+    });
+  });
+
+  it('flags win over the environment, which wins over the defaults', () => {
+    const env = { OPENCASE_DB: '/tmp/env.db', PORT: '9000', HOST: '0.0.0.0', OPENCASE_TOKEN_TTL: '7200' };
+    assert.deepEqual(
+      [loadConfig({}, env).database, loadConfig({}, env).port, loadConfig({}, env).host, loadConfig({}, env).tokenTtlSeconds],
+      ['/tmp/env.db', 9000, '0.0.0.0', 7200],
+    );
+    const flagged = loadConfig({ db: '/tmp/flag.db', port: '9100', host: '::1', demo: true }, env);
+    assert.deepEqual([flagged.database, flagged.port, flagged.host, flagged.demo], ['/tmp/flag.db', 9100, '::1', true]);
+  });
+
+  it('rejects values out of range with a message naming the setting', () => {
+    const bad: Array<[Parameters<typeof loadConfig>[0], NodeJS.ProcessEnv, RegExp]> = [
+      [{ port: '-1' }, {}, /--port must be a whole number/],
+      [{}, { PORT: '99999' }, /PORT must be between 0 and 65535/],
+      [{}, { OPENCASE_TOKEN_TTL: '10' }, /OPENCASE_TOKEN_TTL must be between 60/],
+      [{}, { OPENCASE_BODY_LIMIT: '1e6' }, /OPENCASE_BODY_LIMIT must be a whole number/],
+      [{}, { OPENCASE_LOG_LEVEL: 'loud' }, /OPENCASE_LOG_LEVEL must be one of/],
+      [{ db: ' ' }, {}, /--db must not be empty/],
+    ];
+    for (const [flags, env, message] of bad) assert.throws(() => loadConfig(flags, env), (error: Error) => error instanceof ConfigError && message.test(error.message));
+  });
+});
