@@ -11,7 +11,7 @@ import { both, createdRange, instantOf } from '../lists/filters.js';
 import { createQueuesRepository } from '../queues/repository.js';
 import { toTaskInfo } from '../tasks/mapping.js';
 import { createTasksRepository } from '../tasks/repository.js';
-import type { FieldChange } from '../traces/record.js';
+import { diffFields, type FieldChange } from '../traces/record.js';
 import { toTraceItem } from '../traces/schemas.js';
 import { requireUser } from '../users/references.js';
 import { formatWireDate, parseWireDate } from '../wire/dates.js';
@@ -163,15 +163,9 @@ export async function modifyCase(db: Db, tenant: TenantContext, input: ModifyCas
       ['contactPhone', 'contact_phone', input.contactPhone],
       ['attachment', 'attachment', input.attachment],
     ];
-    const patch: Partial<Record<ModifiableColumn, string | number | null>> = {};
-    const changes: FieldChange[] = [];
     const wire = (column: ModifiableColumn, value: string | number | null) =>
       (column === 'due_at' ? formatWireDate(value as number | null, timeZone) : (value as string | null));
-    for (const [field, column, next] of wanted) {
-      if (next === undefined || next === row[column]) continue;
-      patch[column] = next;
-      changes.push({ field, from: wire(column, row[column]), to: wire(column, next) });
-    }
+    const { patch, changes } = diffFields(wanted, row, wire);
     if (changes.length === 0) return;
     const ownerMoved = patch.owner_id !== undefined ? { owner_type: 'user', transfer_count: row.transfer_count + 1 } : {};
     await recordCaseChange(trx, tenantId, row.id, { ...(patch as Updateable<CasesTable>), ...ownerMoved }, { type: 'ModifyCase', operator, changes }, now);

@@ -1,7 +1,7 @@
-import type { Insertable, Updateable } from 'kysely';
+import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
 import { containsIgnoringCase } from '../db/like.js';
 import type { Db } from '../db/database.js';
-import type { TasksTable, TaskTracesTable } from '../db/tables.js';
+import type { Database, TasksTable, TaskTracesTable } from '../db/tables.js';
 
 /** What a task list may be narrowed by, in database terms; every field given must hold. */
 export interface TaskFilters {
@@ -17,6 +17,14 @@ export interface TaskFilters {
   contactId?: string;
   createdFrom?: number;
   createdTo?: number;
+}
+
+/** Every task column and the owner's current name (a left join: an owner removed later leaves the task readable). */
+function withOwnerName<O>(query: SelectQueryBuilder<Database, 'tasks', O>) {
+  return query
+    .leftJoin('users as owner', (join) => join.onRef('owner.tenant_id', '=', 'tasks.tenant_id').onRef('owner.id', '=', 'tasks.owner_id'))
+    .selectAll('tasks')
+    .select('owner.name as owner_name');
 }
 
 export function createTasksRepository(db: Db) {
@@ -65,14 +73,8 @@ export function createTasksRepository(db: Db) {
       return Number(row.trace_count);
     },
 
-    /** The task with its owner's current name (a left join: an owner removed later leaves the task readable). */
     findTaskWithOwnerName(tenantId: string, taskId: string) {
-      return db.selectFrom('tasks')
-        .leftJoin('users as owner', (join) => join
-          .onRef('owner.tenant_id', '=', 'tasks.tenant_id')
-          .onRef('owner.id', '=', 'tasks.owner_id'))
-        .selectAll('tasks')
-        .select('owner.name as owner_name')
+      return withOwnerName(db.selectFrom('tasks'))
         .where('tasks.tenant_id', '=', tenantId)
         .where('tasks.id', '=', taskId)
         .executeTakeFirst();
@@ -90,12 +92,7 @@ export function createTasksRepository(db: Db) {
 
     /** The tasks related to a case, oldest first, with their owners' names. */
     listTasksOfCase(tenantId: string, caseId: string) {
-      return db.selectFrom('tasks')
-        .leftJoin('users as owner', (join) => join
-          .onRef('owner.tenant_id', '=', 'tasks.tenant_id')
-          .onRef('owner.id', '=', 'tasks.owner_id'))
-        .selectAll('tasks')
-        .select('owner.name as owner_name')
+      return withOwnerName(db.selectFrom('tasks'))
         .where('tasks.tenant_id', '=', tenantId)
         .where('tasks.relate_id', '=', caseId)
         .where('tasks.relate_type', '=', 'Case')
@@ -114,12 +111,7 @@ export function createTasksRepository(db: Db) {
 
     /** One page, newest first; the id breaks ties so that pages never overlap or skip. */
     listTasks(tenantId: string, filters: TaskFilters, start: number, limit: number) {
-      return filtered(filters)
-        .leftJoin('users as owner', (join) => join
-          .onRef('owner.tenant_id', '=', 'tasks.tenant_id')
-          .onRef('owner.id', '=', 'tasks.owner_id'))
-        .selectAll('tasks')
-        .select('owner.name as owner_name')
+      return withOwnerName(filtered(filters))
         .where('tasks.tenant_id', '=', tenantId)
         .orderBy('tasks.created_at', 'desc')
         .orderBy('tasks.id', 'desc')

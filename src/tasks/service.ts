@@ -14,7 +14,7 @@ import { requireUser } from '../users/references.js';
 import { formatWireDate } from '../wire/dates.js';
 import { ApiError } from '../wire/errors.js';
 import { newId } from '../wire/ids.js';
-import type { FieldChange } from '../traces/record.js';
+import { diffFields } from '../traces/record.js';
 import { toTraceItem } from '../traces/schemas.js';
 import { recordTaskChange, writeTaskTrace } from './changes.js';
 import { toTaskInfo, toTaskListItem } from './mapping.js';
@@ -142,15 +142,9 @@ export async function modifyTask(db: Db, tenant: TenantContext, input: ModifyTas
       ['dueDate', 'due_at', dueAt],
       ['attachment', 'attachment', input.attachment],
     ];
-    const patch: Partial<Record<ModifiableColumn, string | number | null>> = {};
-    const changes: FieldChange[] = [];
     const wire = (column: ModifiableColumn, value: string | number | null) =>
       (column === 'due_at' ? formatWireDate(value as number | null, timeZone) : (value as string | null));
-    for (const [field, column, next] of wanted) {
-      if (next === undefined || next === task[column]) continue;
-      patch[column] = next;
-      changes.push({ field, from: wire(column, task[column]), to: wire(column, next) });
-    }
+    const { patch, changes } = diffFields(wanted, task, wire);
     if (changes.length === 0) return;
 
     await recordTaskChange(trx, tenantId, task.id, patch as Updateable<TasksTable>, { type: 'ModifyTask', operator, changes }, now);

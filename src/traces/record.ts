@@ -48,3 +48,22 @@ export async function traceColumns(trx: Db, tenantId: string, position: number, 
     created_at: now,
   };
 }
+
+/**
+ * What a modify call changes: for each `[field, column, next]` sent (undefined = not sent) whose value differs
+ * from the row's, the column's new value and the wire-level change for the trace.
+ */
+export function diffFields<C extends string>(
+  wanted: Array<[field: string, column: C, next: string | number | null | undefined]>,
+  current: Record<C, string | number | null>,
+  wire: (column: C, value: string | number | null) => string | null,
+): { patch: Partial<Record<C, string | number | null>>; changes: FieldChange[] } {
+  const patch: Partial<Record<C, string | number | null>> = {};
+  const changes: FieldChange[] = [];
+  for (const [field, column, next] of wanted) {
+    if (next === undefined || next === current[column]) continue;
+    patch[column] = next;
+    changes.push({ field, from: wire(column, current[column]), to: wire(column, next) });
+  }
+  return { patch, changes };
+}
