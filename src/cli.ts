@@ -2,7 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { createTenant, InvalidTenantInputError } from './auth/service.js';
 import { ConfigError, databaseLocation, loadConfig } from './config.js';
-import { DatabaseOpenError, migrateToLatest, openDatabase, type OpenDatabase } from './db/database.js';
+import { DatabaseOpenError, migrateToLatest, openDatabase, waitForDatabase, type OpenDatabase } from './db/database.js';
 import { closeOnSignals, demoBanner, startServer } from './server.js';
 import { createUser, UnknownTenantError } from './users/service.js';
 
@@ -27,8 +27,10 @@ function fail(error: unknown): never {
 }
 
 async function withMigratedDatabase<T>(flag: string | undefined, work: (database: OpenDatabase) => Promise<T>): Promise<T> {
-  const database = openDatabase(databaseLocation(flag));
+  const config = loadConfig({ db: databaseLocation(flag) });
+  const database = openDatabase(config.database, { poolSize: 2 });
   try {
+    await waitForDatabase(database.db, config.databaseWaitSeconds * 1000, (message) => process.stderr.write(`opencase: ${message}\n`));
     await migrateToLatest(database.db);
     return await work(database);
   } finally {
@@ -47,11 +49,12 @@ const program = new Command('opencase')
 
 program.command('serve')
   .description('run the HTTP server (migrates the database first)')
-  .option('--db <path>', 'SQLite database file (default: $OPENCASE_DB or ./data/opencase.db)')
+  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB or ./data/opencase.db)')
+  .option('--pool-size <n>', 'PostgreSQL connections per process (default: $OPENCASE_DB_POOL or 10)')
   .option('--port <n>', 'port to listen on (default: $PORT or 8080)')
   .option('--host <host>', 'address to listen on (default: $HOST or 127.0.0.1)')
   .option('--demo', 'create the demo tenant (client demo-client / demo-secret) if it is missing')
-  .action(async (flags: { db?: string; port?: string; host?: string; demo?: boolean }) => {
+  .action(async (flags: { db?: string; poolSize?: string; port?: string; host?: string; demo?: boolean }) => {
     const config = loadConfig(flags);
     const server = await startServer(config);
     closeOnSignals(server);
@@ -61,7 +64,7 @@ program.command('serve')
 
 program.command('migrate')
   .description('bring the database schema to the latest version')
-  .option('--db <path>', 'SQLite database file (default: $OPENCASE_DB)')
+  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
   .action(async (flags: { db?: string }) => {
     await withMigratedDatabase(flags.db, async (database) => {
       process.stdout.write(`database ${database.location} is up to date\n`);
@@ -71,7 +74,7 @@ program.command('migrate')
 const tenant = program.command('tenant').description('manage tenants');
 tenant.command('create')
   .description('create a tenant with its first user, default case type and API app')
-  .option('--db <path>', 'SQLite database file (default: $OPENCASE_DB)')
+  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
   .requiredOption('--name <name>', 'tenant name', nonEmpty)
   .option('--time-zone <tz>', 'IANA time zone its dates are shown in', 'UTC')
   .option('--user-name <name>', 'name of its first user', nonEmpty, 'admin')
@@ -96,7 +99,7 @@ tenant.command('create')
 const user = program.command('user').description('manage users (agents)');
 user.command('create')
   .description('create a user (agent) in a tenant')
-  .option('--db <path>', 'SQLite database file (default: $OPENCASE_DB)')
+  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
   .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
   .requiredOption('--name <name>', 'user name', nonEmpty)
   .option('--json', 'print one JSON object')

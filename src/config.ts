@@ -1,7 +1,11 @@
 /** Everything a running opencase reads from flags and the environment, checked once at start. */
 export interface Config {
-  /** A SQLite file path. */
+  /** A SQLite file path, or a PostgreSQL URL (postgres://user:password@host:port/database). */
   database: string;
+  /** PostgreSQL connections per process. */
+  poolSize: number;
+  /** How long start-up waits for a database that does not answer yet. */
+  databaseWaitSeconds: number;
   host: string;
   port: number;
   demo: boolean;
@@ -27,6 +31,7 @@ function integerIn(name: string, text: string, min: number, max: number): number
 
 export interface ConfigFlags {
   db?: string | undefined;
+  poolSize?: string | undefined;
   host?: string | undefined;
   port?: string | undefined;
   demo?: boolean | undefined;
@@ -38,6 +43,8 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`OPENCASE_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   return {
     database: databaseLocation(flags.db, env),
+    poolSize: integerIn(flags.poolSize !== undefined ? '--pool-size' : 'OPENCASE_DB_POOL', flags.poolSize ?? env.OPENCASE_DB_POOL ?? '10', 1, 1000),
+    databaseWaitSeconds: integerIn('OPENCASE_DB_WAIT', env.OPENCASE_DB_WAIT ?? '30', 0, 3600),
     host: flags.host ?? env.HOST ?? '127.0.0.1',
     port: integerIn(flags.port !== undefined ? '--port' : 'PORT', flags.port ?? env.PORT ?? '8080', 0, 65535),
     demo: flags.demo ?? false,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { TOKEN_PATH } from './auth/routes.js';
 import type { Config } from './config.js';
-import { migrateToLatest, openDatabase, type OpenDatabase } from './db/database.js';
+import { migrateToLatest, openDatabase, waitForDatabase, type OpenDatabase } from './db/database.js';
 import { DEMO_CLIENT, DEMO_TASK_ID } from './demo/records.js';
 import { ensureDemoTenant } from './demo/seed.js';
 
@@ -30,8 +30,9 @@ export function demoBanner(baseUrl: string): string {
 
 /** Opens and migrates the database, seeds the demo when asked, and listens. */
 export async function startServer(config: Config, options: { logStream?: NodeJS.WritableStream } = {}): Promise<RunningServer> {
-  const database: OpenDatabase = openDatabase(config.database);
+  const database: OpenDatabase = openDatabase(config.database, { poolSize: config.poolSize });
   try {
+    await waitForDatabase(database.db, config.databaseWaitSeconds * 1000, (message) => process.stderr.write(`opencase: ${message}\n`));
     await migrateToLatest(database.db);
     if (config.demo) await ensureDemoTenant(database.db, Date.now());
     const app = await buildApp({ config, db: database.db, ...options });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { fetchTokenOverHttp, runCli, startCliServer } from './cli-helpers.js';
-import { tempDir, TASK_PATH } from './helpers.js';
+import { ON_POSTGRES, tempDir, TASK_PATH, testDatabase } from './helpers.js';
 
 function assertOneLineError(result: { code: number | null; stderr: string; stdout: string }, pattern: RegExp) {
   assert.notEqual(result.code, 0);
@@ -22,8 +22,14 @@ describe('the opencase command', () => {
   });
   after(() => remove());
 
+  let db: string;
+  let removeDb: () => Promise<void>;
+  before(async () => {
+    ({ location: db, remove: removeDb } = await testDatabase());
+  });
+  after(() => removeDb());
+
   it('migrate, tenant create --json and user create --json work on a new database, and the tenant can call the API', async () => {
-    const db = join(dir, 'cli.db');
     const migrated = await runCli(['migrate', '--db', db]);
     assert.equal(migrated.code, 0, migrated.stderr);
 
@@ -51,7 +57,7 @@ describe('the opencase command', () => {
   });
 
   it('user create for an unknown tenant is a one-line error', async () => {
-    const result = await runCli(['user', 'create', '--db', join(dir, 'cli.db'), '--tenant', 'tnntNOPE000000000000', '--name', 'x']);
+    const result = await runCli(['user', 'create', '--db', db, '--tenant', 'tnntNOPE000000000000', '--name', 'x']);
     assertOneLineError(result, /no tenant with id tnntNOPE000000000000/);
   });
 
@@ -60,18 +66,18 @@ describe('the opencase command', () => {
     assertOneLineError(await runCli(['serve', '--db', join(dir, 'p.db'), '--port', 'eighty']), /--port must be a whole number/);
     assertOneLineError(await runCli(['serve', '--db', join(dir, 'p.db'), '--port', '70000']), /--port must be between/);
     assertOneLineError(await runCli(['tenant', 'create', '--db', join(dir, 'p.db')]), /required option '--name <name>'/);
-    assertOneLineError(await runCli(['tenant', 'create', '--db', join(dir, 'p.db'), '--name', 'x', '--time-zone', 'Mars/Base']), /not an IANA time zone/);
+    assertOneLineError(await runCli(['tenant', 'create', '--db', db, '--name', 'x', '--time-zone', 'Mars/Base']), /not an IANA time zone/);
     assertOneLineError(await runCli(['nonsense']), /unknown command 'nonsense'/);
   });
 
-  it('an unwritable database path is a one-line error', async () => {
+  it('an unwritable database path is a one-line error', { skip: ON_POSTGRES && 'a SQLite file path' }, async () => {
     const file = join(dir, 'plain-file');
     writeFileSync(file, 'not a directory');
     assertOneLineError(await runCli(['migrate', '--db', join(file, 'x.db')]), /cannot open database/);
     assertOneLineError(await runCli(['serve', '--db', join(file, 'x.db')]), /cannot open database/);
   });
 
-  it('a database locked by another process is a one-line error after the busy timeout', async () => {
+  it('a database locked by another process is a one-line error after the busy timeout', { skip: ON_POSTGRES && 'a SQLite file lock' }, async () => {
     const db = join(dir, 'locked.db');
     assert.equal((await runCli(['migrate', '--db', db])).code, 0);
     const holder = new SQLite(db);

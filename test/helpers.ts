@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { TOKEN_PATH } from '../src/auth/routes.js';
 import { loadConfig, type Config } from '../src/config.js';
@@ -13,7 +15,40 @@ import { ensureDemoTenant } from '../src/demo/seed.js';
 export const AICC = '/service/AICC__Case/1.0.0/openapi';
 export const TASK_PATH = `${AICC}/task`;
 
-/** A fresh directory for one test's database files, removed by the returned function. */
+/** Which database the suite runs on: SQLite files, or PostgreSQL when run by `npm test` with OPENCASE_TEST_PG_URL. */
+export const TEST_BACKEND: 'sqlite' | 'postgres' = process.env.OPENCASE_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
+export const ON_POSTGRES = TEST_BACKEND === 'postgres';
+
+/**
+ * A new, empty database for one test: a SQLite file in a temporary folder, or a database of its own on the test
+ * PostgreSQL server. `remove` drops it.
+ */
+export async function testDatabase(): Promise<{ location: string; remove: () => Promise<void> }> {
+  if (!ON_POSTGRES) {
+    const { dir, remove } = tempDir();
+    return { location: join(dir, 'opencase.db'), remove: async () => remove() };
+  }
+  const adminUrl = process.env.OPENCASE_TEST_PG_URL;
+  if (!adminUrl) throw new Error('OPENCASE_TEST_BACKEND=postgres needs OPENCASE_TEST_PG_URL');
+  const name = `opencase_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    location: url.toString(),
+    async remove() {
+      const dropper = new pg.Client({ connectionString: adminUrl });
+      await dropper.connect();
+      await dropper.query(`drop database if exists ${name} with (force)`);
+      await dropper.end();
+    },
+  };
+}
+
+/** A fresh directory for one test's files, removed by the returned function. */
 export function tempDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'opencase-test-'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
@@ -32,7 +67,8 @@ export interface TestApp {
   app: FastifyInstance;
   database: OpenDatabase;
   config: Config;
-  dbPath: string;
+  /** The SQLite file or the PostgreSQL URL the app runs on. */
+  dbLocation: string;
   logs: LogCapture;
   /** The time the app sees; tests move it to expire tokens. */
   now: { value: number };
@@ -41,22 +77,21 @@ export interface TestApp {
 
 /** A real SQLite file, migrated, with the demo tenant, behind a full app (app.inject, or listen for real HTTP). */
 export async function startTestApp(options: { demo?: boolean; env?: NodeJS.ProcessEnv } = { demo: true }): Promise<TestApp> {
-  const { dir, remove } = tempDir();
-  const dbPath = join(dir, 'opencase.db');
+  const { location, remove } = await testDatabase();
   // Tests move the clock by hours and days; tokens outlive that unless a test sets its own lifetime.
-  const config = loadConfig({ db: dbPath, port: '0' }, { OPENCASE_LOG_LEVEL: 'info', OPENCASE_TOKEN_TTL: '2592000', ...options.env });
-  const database = openDatabase(dbPath);
+  const config = loadConfig({ db: location, port: '0' }, { OPENCASE_LOG_LEVEL: 'info', OPENCASE_TOKEN_TTL: '2592000', ...options.env });
+  const database = openDatabase(location);
   await migrateToLatest(database.db);
   if (options.demo !== false) await ensureDemoTenant(database.db, Date.now());
   const now = { value: Date.now() };
   const logs = new LogCapture();
   const app = await buildApp({ config, db: database.db, clock: () => now.value, logStream: logs });
   return {
-    app, database, config, dbPath, logs, now,
+    app, database, config, dbLocation: location, logs, now,
     async close() {
       await app.close();
       await database.close();
-      remove();
+      await remove();
     },
   };
 }

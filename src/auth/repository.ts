@@ -8,6 +8,15 @@ export function createAuthRepository(db: Db) {
       await db.insertInto('tenants').values(tenant).execute();
     },
 
+    /**
+     * Inserts the tenant unless its id exists; false when it does. On PostgreSQL a concurrent insert of the same id
+     * makes this wait for that transaction, then answer false: two processes never both create it.
+     */
+    async insertTenantIfAbsent(tenant: Insertable<TenantsTable>): Promise<boolean> {
+      const row = await db.insertInto('tenants').values(tenant).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+      return row !== undefined;
+    },
+
     findTenant(tenantId: string) {
       return db.selectFrom('tenants').selectAll().where('id', '=', tenantId).executeTakeFirst();
     },

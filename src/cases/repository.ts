@@ -1,6 +1,6 @@
 import type { Insertable, Updateable } from 'kysely';
 import { containsIgnoringCase } from '../db/like.js';
-import type { Db } from '../db/database.js';
+import { lockedForChange, type Db } from '../db/database.js';
 import type { CasesTable, CaseTracesTable } from '../db/tables.js';
 import { COMPLETED_STATUS } from '../wire/enums.js';
 
@@ -77,6 +77,11 @@ export function createCasesRepository(db: Db) {
 
     findCase(tenantId: string, caseId: string) {
       return db.selectFrom('cases').selectAll().where('tenant_id', '=', tenantId).where('id', '=', caseId).executeTakeFirst();
+    },
+
+    /** The case a change is about to be based on, locked against concurrent changes until the transaction ends. */
+    findCaseForChange(tenantId: string, caseId: string) {
+      return lockedForChange(db, db.selectFrom('cases').selectAll().where('tenant_id', '=', tenantId).where('id', '=', caseId)).executeTakeFirst();
     },
 
     /** Applies a change and counts the trace it will write, in one UPDATE that also locks the row. */

@@ -48,7 +48,7 @@ function normalizeOrigin(origin: string | null | undefined): string | null {
 }
 
 async function loadCase(trx: Db, tenantId: string, caseId: string): Promise<CaseRow> {
-  const found = await createCasesRepository(trx).findCase(tenantId, caseId);
+  const found = await createCasesRepository(trx).findCaseForChange(tenantId, caseId);
   if (!found) throw notFound(caseId);
   return found;
 }

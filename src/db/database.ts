@@ -1,5 +1,6 @@
-import { Kysely, Migrator } from 'kysely';
+import { Kysely, Migrator, SqliteAdapter, sql, type SelectQueryBuilder } from 'kysely';
 import { migrationProvider } from './migrations/index.js';
+import { isPostgresUrl, openPostgres, redactUrl } from './postgres.js';
 import { openSqlite } from './sqlite.js';
 import type { Database } from './tables.js';
 
@@ -14,24 +15,62 @@ export class DatabaseOpenError extends Error {
   }
 }
 
+export type DialectName = 'sqlite' | 'postgres';
+
 export interface OpenDatabase {
   db: Db;
+  dialect: DialectName;
+  /** Where the database is, safe to print (a URL's password is masked). */
   location: string;
   close(): Promise<void>;
 }
 
-/** Opens the embedded SQLite database at a file path (PostgreSQL URLs arrive with the PostgreSQL backend). */
-export function openDatabase(location: string): OpenDatabase {
-  if (/^postgres(ql)?:\/\//i.test(location)) {
-    throw new DatabaseOpenError(location.replace(/\/\/[^@/]*@/, '//***@'), 'PostgreSQL is not supported yet; use a SQLite file path');
+export const DEFAULT_POOL_SIZE = 10;
+
+/** Opens a SQLite file path, or a PostgreSQL database from a `postgres://` URL (connections are made on first use). */
+export function openDatabase(location: string, options: { poolSize?: number } = {}): OpenDatabase {
+  if (isPostgresUrl(location)) {
+    const { dialect } = openPostgres(location, options.poolSize ?? DEFAULT_POOL_SIZE);
+    const db = new Kysely<Database>({ dialect });
+    return { db, dialect: 'postgres', location: redactUrl(location), close: () => db.destroy() };
   }
   try {
     const { dialect } = openSqlite(location);
     const db = new Kysely<Database>({ dialect });
-    return { db, location, close: () => db.destroy() };
+    return { db, dialect: 'sqlite', location, close: () => db.destroy() };
   } catch (error) {
     throw new DatabaseOpenError(location, error);
   }
+}
+
+/**
+ * Waits until the database answers, retrying with exponential backoff (0.25 s doubling to 5 s) for up to
+ * `maxWaitMs`, and says why each attempt failed: a PostgreSQL server that is still starting is not an error.
+ */
+export async function waitForDatabase(db: Db, maxWaitMs: number, log: (message: string) => void): Promise<void> {
+  const started = Date.now();
+  let delay = 250;
+  for (;;) {
+    try {
+      await sql`select 1`.execute(db);
+      return;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message || (error as NodeJS.ErrnoException).code || error.name : String(error);
+      if (Date.now() - started + delay > maxWaitMs) throw new Error(`database did not answer within ${Math.round(maxWaitMs / 1000)} s: ${reason}`);
+      log(`database not ready (${reason}); retrying in ${delay} ms`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 5000);
+    }
+  }
+}
+
+/**
+ * A read that a change will be based on: on PostgreSQL it locks the rows (FOR UPDATE) so that two concurrent
+ * changes of one record queue instead of both reading the old state; SQLite's write transactions (BEGIN
+ * IMMEDIATE) are already serialized and it has no FOR UPDATE.
+ */
+export function lockedForChange<O, DB, TB extends keyof DB>(db: Db, query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
+  return db.getExecutor().adapter instanceof SqliteAdapter ? query : query.forUpdate();
 }
 
 /** Brings the schema to the latest migration; safe when several processes start at once. */

@@ -21,17 +21,17 @@ function at(wallClock: string): number {
 }
 
 /**
- * Creates the demo tenant unless it exists. One immediate transaction checks and writes, so two processes
- * starting at once on one database create it exactly once. Returns whether this call created it.
+ * Creates the demo tenant unless it exists, in one transaction that starts by claiming the tenant's id: two
+ * processes starting at once on one database (SQLite or PostgreSQL) create it exactly once. Returns whether this
+ * call created it.
  */
 export async function ensureDemoTenant(db: Db, now: number): Promise<boolean> {
   const secretHash = await hashClientSecret(DEMO_CLIENT.clientSecret);
   return db.transaction().execute(async (trx) => {
     const auth = createAuthRepository(trx);
-    if (await auth.findTenant(DEMO_TENANT.id)) return false;
-
     const tenant_id = DEMO_TENANT.id;
-    await auth.insertTenant({ id: tenant_id, name: DEMO_TENANT.name, time_zone: DEMO_TENANT.timeZone, created_at: now });
+    if (!(await auth.insertTenantIfAbsent({ id: tenant_id, name: DEMO_TENANT.name, time_zone: DEMO_TENANT.timeZone, created_at: now }))) return false;
+
     await createUsersRepository(trx).insertUser({ tenant_id, id: DEMO_USER.id, name: DEMO_USER.name, created_at: at(DEMO_USER.createdDate) });
     await auth.insertApiApp({
       tenant_id, id: newId('apiApp'), name: 'demo', client_id: DEMO_CLIENT.clientId, client_secret_hash: secretHash, user_id: DEMO_USER.id, created_at: now,

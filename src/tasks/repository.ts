@@ -1,6 +1,6 @@
 import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
 import { containsIgnoringCase } from '../db/like.js';
-import type { Db } from '../db/database.js';
+import { lockedForChange, type Db } from '../db/database.js';
 import type { Database, TasksTable, TaskTracesTable } from '../db/tables.js';
 
 /** What a task list may be narrowed by, in database terms; every field given must hold. */
@@ -55,8 +55,9 @@ export function createTasksRepository(db: Db) {
       await db.insertInto('task_traces').values(trace).execute();
     },
 
-    findTask(tenantId: string, taskId: string) {
-      return db.selectFrom('tasks').selectAll().where('tenant_id', '=', tenantId).where('id', '=', taskId).executeTakeFirst();
+    /** The task a change is about to be based on, locked against concurrent changes until the transaction ends. */
+    findTaskForChange(tenantId: string, taskId: string) {
+      return lockedForChange(db, db.selectFrom('tasks').selectAll().where('tenant_id', '=', tenantId).where('id', '=', taskId)).executeTakeFirst();
     },
 
     /**

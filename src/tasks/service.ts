@@ -122,7 +122,7 @@ export async function modifyTask(db: Db, tenant: TenantContext, input: ModifyTas
   const dueAt = input.dueDate === undefined || input.dueDate === null ? input.dueDate : instantOf(input.dueDate, timeZone, 'taskInfo.dueDate');
 
   await db.transaction().execute(async (trx) => {
-    const task = await createTasksRepository(trx).findTask(tenantId, input.id);
+    const task = await createTasksRepository(trx).findTaskForChange(tenantId, input.id);
     if (!task) throw notFound(input.id);
     const operator = await operatorOf(trx, tenant, input.creatorId, 'taskInfo.creatorId');
 
@@ -154,7 +154,7 @@ export async function modifyTask(db: Db, tenant: TenantContext, input: ModifyTas
 /** 分配任务: a new owner, who must be a user of the tenant; the same owner again changes nothing. */
 export async function transferTask(db: Db, tenant: TenantContext, input: TransferTaskInput, now: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const task = await createTasksRepository(trx).findTask(tenant.tenantId, input.id);
+    const task = await createTasksRepository(trx).findTaskForChange(tenant.tenantId, input.id);
     if (!task) throw notFound(input.id);
     const operator = await operatorOf(trx, tenant, input.creatorId, 'creatorId');
     await requireUser(trx, tenant.tenantId, input.ownerId, 'ownerId');
@@ -173,7 +173,7 @@ export async function transferTask(db: Db, tenant: TenantContext, input: Transfe
  */
 export async function updateTaskStatus(db: Db, tenant: TenantContext, input: UpdateTaskStatusInput, now: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const task = await createTasksRepository(trx).findTask(tenant.tenantId, input.id);
+    const task = await createTasksRepository(trx).findTaskForChange(tenant.tenantId, input.id);
     if (!task) throw notFound(input.id);
     const operator = await operatorOf(trx, tenant, input.creatorId, 'creatorId');
     if (input.status === task.status) return;
@@ -189,7 +189,7 @@ export async function updateTaskStatus(db: Db, tenant: TenantContext, input: Upd
 /** 处理任务: a handling note (title, description, attachment) on the task's trace; the status is left as it is. */
 export async function processTask(db: Db, tenant: TenantContext, input: ProcessTaskInput, now: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const task = await createTasksRepository(trx).findTask(tenant.tenantId, input.taskId);
+    const task = await createTasksRepository(trx).findTaskForChange(tenant.tenantId, input.taskId);
     if (!task) throw notFound(input.taskId);
     const operator = await operatorOf(trx, tenant, input.creatorId, 'creatorId');
     await recordTaskChange(trx, tenant.tenantId, task.id, {}, {

@@ -13,6 +13,7 @@ export const errorCodes = {
   conflict: { resCode: '409001', httpStatus: 409, meaning: 'The record is not in a state that allows this call (a cancelled case cannot change status, a status still in use cannot leave a flow…).' },
   payloadTooLarge: { resCode: '413001', httpStatus: 413, meaning: 'The body is larger than the server accepts (1 MiB by default).' },
   unsupportedMediaType: { resCode: '415001', httpStatus: 415, meaning: 'The Content-Type is not application/json.' },
+  unavailable: { resCode: '503001', httpStatus: 503, meaning: 'The database is unreachable or busy for now; nothing was done. Retry after a moment.' },
   internal: { resCode: '500001', httpStatus: 500, meaning: 'An unexpected server error; the details are in the server log, never in the reply.' },
 } as const;
 

@@ -9,6 +9,18 @@ export function errorBody(kind: ErrorKind, message: string) {
   return { resCode: errorCodes[kind].resCode, resMsg: message };
 }
 
+/** Connection-level failures of PostgreSQL (and SQLite's busy timeout): the request may succeed if retried. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'SQLITE_BUSY',
+  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300',
+]);
+
+function isDatabaseUnavailable(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(error.message);
+}
+
 /** Maps anything thrown in a request to an error kind and a message safe to show the client. */
 export function classifyError(error: FastifyError | ApiError | Error): { kind: ErrorKind; message: string } {
   if (error instanceof ApiError) return { kind: error.kind, message: error.message };
@@ -23,6 +35,7 @@ export function classifyError(error: FastifyError | ApiError | Error): { kind: E
     case 'FST_ERR_CTP_INVALID_TYPE':
       return { kind: 'unsupportedMediaType', message: 'Content-Type must be application/json' };
   }
+  if (isDatabaseUnavailable(error)) return { kind: 'unavailable', message: 'the database is unavailable; retry in a moment' };
   const status = fastifyError.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     // Fastify's own 4xx messages describe the request (bad Content-Length, aborted body…), never the server.
@@ -63,6 +76,7 @@ export function installWireFormat(app: FastifyInstance): void {
     const { kind, message } = classifyError(error);
     const { httpStatus } = errorCodes[kind];
     if (httpStatus >= 500) request.log.error({ err: error }, 'request failed');
+    if (kind === 'unavailable') reply.header('retry-after', '1');
     reply.code(httpStatus).type(WIRE_CONTENT_TYPE).send(errorBody(kind, message));
   });
 
@@ -84,4 +98,5 @@ export const errorResponses = {
   413: ErrorEnvelope,
   415: ErrorEnvelope,
   500: ErrorEnvelope,
+  503: ErrorEnvelope,
 } as const;
