@@ -16,8 +16,12 @@ export function redactUrl(location: string): string {
 
 export function openPostgres(url: string, poolSize: number): { dialect: PostgresDialect; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
-  // An idle connection that the server drops must not crash the process: the pool discards it and the next
-  // query opens a new one.
+  // A connection the server drops must not crash the process. An idle one is reported on the pool, which
+  // discards it; one in use is reported on the client as well as to the query running on it, which fails (a 503
+  // for the request) while the client is discarded when it is released.
   pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return { dialect: new PostgresDialect({ pool }), pool };
 }

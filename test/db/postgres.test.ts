@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import pg from 'pg';
+import { DEMO_CLIENT, DEMO_TASK_ID } from '../../src/demo/records.js';
+import { fetchTokenOverHttp, startCliServer } from '../cli-helpers.js';
+import { assertErrorEnvelope, fetchToken, ON_POSTGRES, startTestApp, TASK_PATH } from '../helpers.js';
+
+const skip = ON_POSTGRES ? false : 'needs PostgreSQL (scripts/with-postgres.sh npm test)';
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: process.env.OPENCASE_TEST_PG_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('PostgreSQL faults', { skip }, () => {
+  it('connections killed while requests run: each answer a 200 or a 503 envelope, never a 500, and service resumes', async () => {
+    const t = await startTestApp();
+    try {
+      const token = await fetchToken(t.app);
+      const detail = () => t.app.inject({ method: 'GET', url: `${TASK_PATH}/${DEMO_TASK_ID}`, headers: { 'access-token': token } });
+      assert.equal((await detail()).statusCode, 200);
+      const database = new URL(t.dbLocation).pathname.slice(1);
+      const statuses: number[] = [];
+      let killing = true;
+      const killer = (async () => {
+        let killedAny = false;
+        while (killing) {
+          const killed = await admin(async (client) => (await client.query(
+            'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database],
+          )).rowCount);
+          killedAny ||= (killed ?? 0) > 0;
+        }
+        return killedAny;
+      })();
+      for (let batch = 0; batch < 20; batch++) {
+        const responses = await Promise.all(Array.from({ length: 20 }, detail));
+        for (const response of responses) {
+          statuses.push(response.statusCode);
+          if (response.statusCode !== 200) {
+            assert.equal(response.statusCode, 503, response.body);
+            assert.equal(assertErrorEnvelope(response.body).resCode, '503001');
+            assert.equal(response.headers['retry-after'], '1');
+          }
+        }
+      }
+      killing = false;
+      assert.ok(await killer, 'connections were killed while requests ran');
+      statuses.push((await detail()).statusCode);
+      assert.equal(statuses.at(-1), 200, 'service resumed');
+      assert.ok(statuses.includes(503), "some requests lost their connection mid-way (else this test proves nothing)");
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('start-up waits for a database that is not there yet, saying why, then serves', async () => {
+    const name = `opencase_late_${randomBytes(4).toString('hex')}`;
+    const url = new URL(process.env.OPENCASE_TEST_PG_URL ?? '');
+    url.pathname = `/${name}`;
+    const starting = startCliServer(['--demo', '--db', url.toString()]);
+    let output = '';
+    starting.catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await admin((client) => client.query(`create database ${name}`));
+    const server = await starting;
+    try {
+      output = server.output();
+      assert.match(output, /database not ready \(.*does not exist.*\); retrying in \d+ ms/);
+      const token = await fetchTokenOverHttp(server.url, DEMO_CLIENT.clientId, DEMO_CLIENT.clientSecret);
+      const response = await fetch(`${server.url}${TASK_PATH}/${DEMO_TASK_ID}`, { headers: { 'access-token': token } });
+      assert.equal(response.status, 200);
+      assert.ok(!output.includes(url.password || '\u0000'), 'no password in the output');
+    } finally {
+      await server.stop();
+      await admin((client) => client.query(`drop database if exists ${name} with (force)`));
+    }
+  });
+});
