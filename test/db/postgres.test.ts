@@ -51,7 +51,10 @@ describe('PostgreSQL faults', { skip }, () => {
       }
       killing = false;
       assert.ok(await killer, 'connections were killed while requests ran');
-      statuses.push((await detail()).statusCode);
+      // Service resumes: a connection killed just before the end may cost one more 503, no more.
+      let last = (await detail()).statusCode;
+      if (last === 503) last = (await detail()).statusCode;
+      statuses.push(last);
       assert.equal(statuses.at(-1), 200, 'service resumed');
       assert.ok(statuses.includes(503), "some requests lost their connection mid-way (else this test proves nothing)");
     } finally {
