@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
 /**
- * A quick measurement for the core issue, all in one run: start-up time to the first task-detail answer
- * (new database, then the same database again) and task-detail throughput beside a bare node:http server
- * replying the same bytes. Needs `npm run build` first. `npm run bench:quick [-- SECONDS]`.
+ * A quick measurement, all in one run: start-up time to the first task-detail answer (new database, then the
+ * same database again), task-detail and task-create throughput on SQLite and, when OPENCASE_BENCH_PG_URL names an
+ * empty PostgreSQL database, on PostgreSQL, beside a bare node:http server replying the same detail bytes.
+ * `npm run bench:quick [-- SECONDS]` (it builds first).
  * The full benchmark (generator, 1M tasks, lists, writes) is `npm run bench` once it exists.
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -38,6 +39,8 @@ async function token(baseUrl: string): Promise<string> {
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
+const CREATE_BODY = JSON.stringify({ taskInfo: { title: 'bench', ownerId: '10gg00000148QvgpaLAm', creatorId: '10gg00000148QvgpaLAm', priority: 'Low' } });
+
 async function startOpencase(db: string): Promise<{ child: ChildProcess; url: string; listenMs: number; firstAnswerMs: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, ['dist/cli.js', 'serve', '--demo', '--db', db, '--port', '0'], {
@@ -60,11 +63,24 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-async function load(url: string, headers: Record<string, string>) {
-  await autocannon({ url, connections: CONNECTIONS, duration: 2, headers }); // warm-up
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers });
+async function load(url: string, headers: Record<string, string>, post?: string) {
+  const request = post ? { method: 'POST' as const, body: post, headers: { ...headers, 'content-type': 'application/json' } } : { headers };
+  await autocannon({ url, connections: CONNECTIONS, duration: 2, ...request }); // warm-up
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, ...request });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx and ${result.errors} errors at ${url}`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+type Figures = { rps: number; p50: number; p99: number };
+
+/** Detail and create on one backend, each with its own fresh server process. */
+async function measure(db: string) {
+  const server = await startOpencase(db);
+  const accessToken = await token(server.url);
+  const detail = await load(`${server.url}${DETAIL_PATH}`, { 'access-token': accessToken });
+  const create = await load(`${server.url}/service/AICC__Case/1.0.0/openapi/task`, { 'access-token': accessToken }, CREATE_BODY);
+  await stop(server.child);
+  return { detail, create };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'opencase-bench-'));
@@ -73,33 +89,37 @@ try {
   const fresh = await startOpencase(db);
   await stop(fresh.child);
   const again = await startOpencase(db);
-
-  const accessToken = await token(again.url);
   const bodyFile = join(dir, 'detail.json');
-  writeFileSync(bodyFile, Buffer.from(await (await fetch(`${again.url}${DETAIL_PATH}`, { headers: { 'access-token': accessToken } })).arrayBuffer()));
-
-  const opencase = await load(`${again.url}${DETAIL_PATH}`, { 'access-token': accessToken });
+  writeFileSync(bodyFile, Buffer.from(await (await fetch(`${again.url}${DETAIL_PATH}`, { headers: { 'access-token': await token(again.url) } })).arrayBuffer()));
   await stop(again.child);
+
+  const sqlite = await measure(db);
+  const pgUrl = process.env.OPENCASE_BENCH_PG_URL;
+  const postgres = pgUrl ? await measure(pgUrl) : undefined;
 
   const ceilingChild = spawn(process.execPath, ['--import', 'tsx', 'bench/ceiling-server.ts', bodyFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = (await waitForLine(ceilingChild, /listening (\d+)/))[1];
   const ceiling = await load(`http://127.0.0.1:${port}${DETAIL_PATH}`, {});
   await stop(ceilingChild);
 
-  const row = (name: string, r: { rps: number; p50: number; p99: number }) =>
-    `| ${name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${(r.rps / ceiling.rps).toFixed(2)} |`;
+  const row = (name: string, r: Figures, ratio = true) =>
+    `| ${name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${ratio ? (r.rps / ceiling.rps).toFixed(3) : '–'} |`;
   process.stdout.write([
     `machine: ${cpus()[0]?.model ?? 'unknown'} x ${cpus().length}, node ${process.version}; autocannon ${CONNECTIONS} connections, ${SECONDS} s after a 2 s warm-up`,
     '',
-    '| start-up | to listening (ms) | to first task-detail answer, token call included (ms) |',
+    '| start-up (SQLite) | to listening (ms) | to first task-detail answer, token call included (ms) |',
     '|---|---|---|',
     `| new database (migrate + demo seed) | ${Math.round(fresh.listenMs)} | ${Math.round(fresh.firstAnswerMs)} |`,
     `| existing database | ${Math.round(again.listenMs)} | ${Math.round(again.firstAnswerMs)} |`,
     '',
-    '| GET task detail | req/s | p50 (ms) | p99 (ms) | ratio to ceiling |',
+    '| scenario | req/s | p50 (ms) | p99 (ms) | ratio to ceiling |',
     '|---|---|---|---|---|',
-    row('opencase (SQLite)', opencase),
-    row('ceiling: bare node:http, same bytes', ceiling),
+    row('ceiling: bare node:http, the same detail bytes', ceiling),
+    row('GET task detail, SQLite', sqlite.detail),
+    ...(postgres ? [row('GET task detail, PostgreSQL', postgres.detail)] : []),
+    row('POST task (create), SQLite', sqlite.create, false),
+    ...(postgres ? [row('POST task (create), PostgreSQL', postgres.create, false)] : []),
+    ...(postgres ? [] : ['', 'PostgreSQL not measured: set OPENCASE_BENCH_PG_URL to an empty database to add it.']),
     '',
   ].join('\n'));
 } finally {

@@ -2,6 +2,8 @@
 # Runs a command with a throwaway PostgreSQL cluster: initdb in a temporary folder as the `postgres` user, a
 # server on a free loopback port, OPENCASE_TEST_PG_URL exported for the command, then the cluster stopped and
 # removed whatever the command's outcome. Usage: scripts/with-postgres.sh npm test
+# The cluster skips fsync to keep tests fast; WITH_POSTGRES_DURABLE=1 keeps PostgreSQL's durable defaults, for
+# benchmarks that compare it with SQLite's synchronous commits.
 set -euo pipefail
 
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
@@ -26,8 +28,9 @@ trap cleanup EXIT
 
 run_as_postgres "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
   || { cat "$dir/initdb.log" >&2; exit 1; }
-run_as_postgres "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-  -o "-h 127.0.0.1 -p $port -k $dir -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null \
+options="-h 127.0.0.1 -p $port -k $dir -c max_connections=300"
+[[ "${WITH_POSTGRES_DURABLE:-}" == 1 ]] || options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+run_as_postgres "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$options" start >/dev/null \
   || { cat "$dir/server.log" >&2; exit 1; }
 
 export OPENCASE_TEST_PG_URL="postgres://postgres@127.0.0.1:$port/postgres"
