@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { createTenant, InvalidTenantInputError } from './auth/service.js';
+import { generate } from './generate/generator.js';
 import { ConfigError, databaseLocation, loadConfig } from './config.js';
 import { DatabaseOpenError, migrateToLatest, openDatabase, waitForDatabase, type OpenDatabase } from './db/database.js';
 import { closeOnSignals, demoBanner, startServer } from './server.js';
@@ -106,6 +107,36 @@ user.command('create')
   .action(async (flags: { db?: string; tenant: string; name: string; json?: boolean }) => {
     const created = await withMigratedDatabase(flags.db, (database) => createUser(database.db, flags.tenant, flags.name, Date.now()));
     process.stdout.write(flags.json ? `${JSON.stringify(created)}\n` : `user ${created.userId} (${created.name}) in tenant ${created.tenantId}\n`);
+  });
+
+function positiveInteger(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return Number(value);
+}
+
+/** `[#########.........]  45%  450000/1000000  52,100/s`, redrawn in place on a terminal. */
+function progressBar(started: number) {
+  return (done: number, total: number) => {
+    const width = 30;
+    const filled = Math.round((done / total) * width);
+    const rate = Math.round(done / Math.max(0.001, (performance.now() - started) / 1000));
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.floor((done / total) * 100)).padStart(3)}%  ${done}/${total} tasks  ${rate.toLocaleString('en-US')}/s`);
+    if (done === total) process.stderr.write('\n');
+  };
+}
+
+program.command('generate')
+  .description('fill a tenant (a new one unless --tenant) with N tasks and a realistic spread of cases, contacts, users and traces, for benchmarks')
+  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+  .requiredOption('--tasks <n>', 'how many tasks', positiveInteger)
+  .option('--tenant <id>', 'an existing tenant to fill (default: a new tenant, whose credentials are printed)')
+  .option('--seed <n>', 'seed of the pseudo-random spread', positiveInteger, 42)
+  .action(async (flags: { db?: string; tasks: number; tenant?: string; seed: number }) => {
+    const result = await withMigratedDatabase(flags.db, (database) => generate(database, {
+      tasks: flags.tasks, tenantId: flags.tenant, seed: flags.seed, now: Date.now(),
+      ...(process.stderr.isTTY && { onProgress: progressBar(performance.now()) }),
+    }));
+    process.stdout.write(`${JSON.stringify({ ...result, tasksPerSecond: Math.round(result.tasks / Math.max(result.seconds, 0.001)) })}\n`);
   });
 
 try {

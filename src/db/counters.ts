@@ -26,3 +26,16 @@ export async function advanceSerialTo(db: Db, tenantId: string, name: CounterNam
       .where('tenant_counters.value', '<', value))
     .execute();
 }
+
+/**
+ * Reserves `count` consecutive numbers at once (bulk loads): returns the first; the counter ends on the last.
+ * Same locking as nextSerial.
+ */
+export async function reserveSerials(db: Db, tenantId: string, name: CounterName, count: number): Promise<number> {
+  const row = await db.insertInto('tenant_counters')
+    .values({ tenant_id: tenantId, name, value: count })
+    .onConflict((oc) => oc.columns(['tenant_id', 'name']).doUpdateSet((eb) => ({ value: eb('tenant_counters.value', '+', count) })))
+    .returning('value')
+    .executeTakeFirstOrThrow();
+  return Number(row.value) - count + 1;
+}
