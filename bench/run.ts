@@ -1,0 +1,205 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+/**
+ * `npm run bench`: every scenario of the performance issue in one run, each beside the ceiling (a bare node:http
+ * server replying the very bytes of a real task-detail response), printed as a Markdown table and written to
+ * bench/results/latest.md. `npm run bench -- --smoke` is the same on small data for a few seconds (CI runs it so
+ * that the harness cannot rot). OPENCASE_BENCH_PG_URL (an empty PostgreSQL database) adds the PostgreSQL rows.
+ */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SMOKE = process.argv.includes('--smoke');
+const SECONDS = SMOKE ? 2 : 10;
+const WARMUP = SMOKE ? 1 : 2;
+const CONNECTIONS = 32;
+const SMALL = SMOKE ? 2_000 : 10_000;
+const LARGE = SMOKE ? 5_000 : 1_000_000;
+const AICC = '/service/AICC__Case/1.0.0/openapi';
+const TOKEN_PATH = '/baas/auth/v1.0/oauth2/token';
+
+interface Figures { rps: number; p50: number; p99: number; errors: number }
+interface Row { scenario: string; figures: Figures; rssMb?: number; ceiling: boolean }
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, ['dist/cli.js', ...args], { cwd: ROOT, env: { ...process.env, OPENCASE_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+function firstMatch(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = pattern.exec(output);
+      if (match) resolve(match);
+    });
+    child.on('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** The highest resident set size the process reached, from the kernel's own record (VmHWM). */
+function peakRssMb(child: ChildProcess): number | undefined {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+    return match ? Math.round(Number(match[1]) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function generateInto(db: string, tasks: number): Promise<{ tenantId: string; clientId: string; clientSecret: string; seconds: number }> {
+  const child = cli(['generate', '--db', db, '--tasks', String(tasks)]);
+  const match = await firstMatch(child, /(\{.*\})\n/);
+  await new Promise((resolve) => child.once('exit', resolve));
+  return JSON.parse(match[1] ?? '{}') as { tenantId: string; clientId: string; clientSecret: string; seconds: number };
+}
+
+async function serve(db: string): Promise<{ child: ChildProcess; url: string; startupMs: number }> {
+  const started = performance.now();
+  const child = cli(['serve', '--db', db, '--port', '0']);
+  const url = (await firstMatch(child, /listening on (http:\/\/\S+)/))[1] ?? '';
+  // Start-up to the first answer: a request that reads the database (the token call's failure path does).
+  await fetch(`${url}${AICC}/task/ccqG0000000000000000`, { headers: { 'access-token': 'none' } });
+  return { child, url, startupMs: performance.now() - started };
+}
+
+async function token(url: string, clientId: string, clientSecret: string): Promise<string> {
+  const response = await fetch(`${url}${TOKEN_PATH}`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+async function post<T>(url: string, accessToken: string, body: unknown): Promise<T> {
+  const response = await fetch(url, { method: 'POST', headers: { 'access-token': accessToken, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return ((await response.json()) as { result: T }).result;
+}
+
+type CannonOptions = Omit<autocannon.Options, 'url' | 'connections' | 'duration'>;
+
+async function load(url: string, options: CannonOptions = {}): Promise<Figures> {
+  await autocannon({ url, connections: CONNECTIONS, duration: WARMUP, ...options });
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, ...options });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+/** Task ids of a tenant to ask for at random (the list call pages through them). */
+async function sampleTaskIds(url: string, accessToken: string, creatorId: string, want: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let start = 0; ids.length < want; start += 100) {
+    const page = await post<{ taskList: Array<{ taskId: string }> }>(`${url}${AICC}/task/list`, accessToken, { start, limit: 100, creatorId });
+    if (page.taskList.length === 0) break;
+    ids.push(...page.taskList.map((task) => task.taskId));
+  }
+  return ids;
+}
+
+const randomDetail = (ids: string[]): CannonOptions => ({
+  requests: [{ setupRequest: (request) => ({ ...request, path: `${AICC}/task/${ids[Math.floor(Math.random() * ids.length)]}` }) }],
+});
+
+/**
+ * The scenarios on one backend: start-up and detail at a small and a large size, then list, create and token at the
+ * large size. Also returns the bytes of one real detail response, for the ceiling to reply.
+ */
+async function scenarios(label: string, small: string, large: string): Promise<{ rows: Row[]; sampleDetail: Buffer }> {
+  const rows: Row[] = [];
+  let sampleDetail = Buffer.alloc(0);
+  const generatedSmall = await generateInto(small, SMALL);
+  const generatedLarge = await generateInto(large, LARGE);
+  process.stderr.write(`${label}: generated ${SMALL} tasks in ${generatedSmall.seconds} s, ${LARGE} in ${generatedLarge.seconds} s\n`);
+
+  for (const [size, db, generated] of [[SMALL, small, generatedSmall], [LARGE, large, generatedLarge]] as const) {
+    const server = await serve(db);
+    const accessToken = await token(server.url, generated.clientId, generated.clientSecret);
+    const users = await (await fetch(`${server.url}/opencase/v1/users?limit=10`, { headers: { 'access-token': accessToken } })).json() as { result: { users: Array<{ id: string }> } };
+    const actor = users.result.users[1]?.id ?? '';
+    const ids = await sampleTaskIds(server.url, accessToken, actor, SMOKE ? 500 : 5000);
+    if (sampleDetail.length === 0) {
+      sampleDetail = Buffer.from(await (await fetch(`${server.url}${AICC}/task/${ids[0]}`, { headers: { 'access-token': accessToken } })).arrayBuffer());
+    }
+    rows.push({ scenario: `${label}: start-up to first answer, ${size.toLocaleString('en-US')} tasks (ms)`, figures: { rps: server.startupMs, p50: 0, p99: 0, errors: 0 }, ceiling: false });
+    const detail = await load(`${server.url}${AICC}/task/${ids[0]}`, { headers: { 'access-token': accessToken }, ...randomDetail(ids) });
+    rows.push({ scenario: `${label}: GET task detail, random ids, ${size.toLocaleString('en-US')} tasks`, figures: detail, ceiling: true });
+    if (size === LARGE) {
+      const listBody = JSON.stringify({ start: 0, limit: 20, creatorId: actor, ownerId: actor, status: 'Processing' });
+      const list = await load(`${server.url}${AICC}/task/list`, { method: 'POST', body: listBody, headers: { 'access-token': accessToken, 'content-type': 'application/json' } });
+      rows.push({ scenario: `${label}: POST task/list, limit 20, owner + status, ${size.toLocaleString('en-US')} tasks`, figures: list, ceiling: true });
+      const createBody = JSON.stringify({ taskInfo: { title: 'bench', ownerId: actor, creatorId: actor, priority: 'Low' } });
+      const create = await load(`${server.url}${AICC}/task`, { method: 'POST', body: createBody, headers: { 'access-token': accessToken, 'content-type': 'application/json' } });
+      rows.push({ scenario: `${label}: POST task (create)`, figures: create, ceiling: false });
+      const tokenBody = new URLSearchParams({ grant_type: 'client_credentials', client_id: generated.clientId, client_secret: generated.clientSecret }).toString();
+      const tokens = await load(`${server.url}${TOKEN_PATH}`, { method: 'POST', body: tokenBody, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      rows.push({ scenario: `${label}: POST token`, figures: tokens, ceiling: false });
+    }
+    const rssMb = peakRssMb(server.child);
+    const last = rows.at(-1);
+    if (last && rssMb !== undefined) last.rssMb = rssMb;
+    await stop(server.child);
+  }
+  return { rows, sampleDetail };
+}
+
+async function freshPostgresDatabase(adminUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query(`drop database if exists ${name} with (force)`);
+  await client.query(`create database ${name}`);
+  await client.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'opencase-bench-'));
+try {
+  const sqlite = await scenarios('SQLite', join(dir, 'small.db'), join(dir, 'large.db'));
+  const rows = [...sqlite.rows];
+  const pgUrl = process.env.OPENCASE_BENCH_PG_URL;
+  if (pgUrl) {
+    rows.push(...(await scenarios('PostgreSQL', await freshPostgresDatabase(pgUrl, 'opencase_bench_small'), await freshPostgresDatabase(pgUrl, 'opencase_bench_large'))).rows);
+  }
+
+  const bodyFile = join(dir, 'detail.json');
+  writeFileSync(bodyFile, sqlite.sampleDetail);
+  const ceilingChild = spawn(process.execPath, ['--import', 'tsx', 'bench/ceiling-server.ts', bodyFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = (await firstMatch(ceilingChild, /listening (\d+)/))[1];
+  const ceiling = await load(`http://127.0.0.1:${port}${AICC}/task/x`);
+  await stop(ceilingChild);
+
+  const lines = [
+    `# opencase benchmark${SMOKE ? ' (smoke: small data, short runs; not figures to quote)' : ''}`,
+    '',
+    `${new Date().toISOString().slice(0, 10)} on ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node.js ${process.version}. autocannon, ${CONNECTIONS} connections, ${SECONDS} s after a ${WARMUP} s warm-up; generated data (\`opencase generate\`, about 3 traces a task). Ratio = req/s ÷ the ceiling's req/s in this run.`,
+    '',
+    '| scenario | req/s | p50 (ms) | p99 (ms) | ratio to ceiling | peak RSS (MB) |',
+    '|---|---|---|---|---|---|',
+    `| ceiling: bare node:http replying a real task-detail response | ${Math.round(ceiling.rps)} | ${ceiling.p50} | ${ceiling.p99} | 1.00 | |`,
+    ...rows.map(({ scenario, figures, rssMb, ceiling: compare }) => scenario.endsWith('(ms)')
+      ? `| ${scenario.replace(' (ms)', '')} | ${Math.round(figures.rps)} ms | | | | |`
+      : `| ${scenario} | ${Math.round(figures.rps)} | ${figures.p50} | ${figures.p99} | ${compare ? (figures.rps / ceiling.rps).toFixed(2) : ''} | ${rssMb ?? ''} |${figures.errors ? ` ${figures.errors} errors` : ''}`),
+    '',
+  ];
+  const table = lines.join('\n');
+  process.stdout.write(table);
+  if (!SMOKE) {
+    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+    writeFileSync(join(ROOT, 'bench/results/latest.md'), table);
+  }
+  if (rows.some((row) => row.figures.errors > 0) || ceiling.errors > 0) process.exitCode = 1;
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
