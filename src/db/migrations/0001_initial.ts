@@ -6,6 +6,33 @@ import type { Kysely } from 'kysely';
  * always also a lookup within one tenant, on the primary key. Instants are epoch milliseconds (bigint);
  * flags are 0/1 integers so that both dialects read them the same way.
  */
+/** The history of tasks or of cases: one table each, of one shape. Rows are only ever inserted. */
+async function createTraceTable(db: Kysely<unknown>, table: 'task_traces' | 'case_traces', recordColumn: 'task_id' | 'case_id'): Promise<void> {
+  await db.schema.createTable(table)
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+    .addColumn('id', 'text', (c) => c.notNull())
+    .addColumn(recordColumn, 'text', (c) => c.notNull())
+    // 1, 2, 3… within the record: the order of its history, independent of clock resolution.
+    .addColumn('position', 'integer', (c) => c.notNull())
+    // The tenant-wide order of all traces, task and case alike, taken from a counter row under lock so that it
+    // is also commit order: the trace export's cursor never passes a trace that commits later.
+    .addColumn('seq', 'bigint', (c) => c.notNull())
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('creator_id', 'text', (c) => c.notNull())
+    .addColumn('creator_name', 'text', (c) => c.notNull())
+    .addColumn('related_id', 'text')
+    .addColumn('title', 'text')
+    .addColumn('description', 'text')
+    .addColumn('attachment', 'text')
+    // What the change did, field by field: [{"field","from","to"}] in wire values; null when nothing was changed.
+    .addColumn('changes_json', 'text')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint(`${table}_pk`, ['tenant_id', 'id'])
+    .addUniqueConstraint(`${table}_position_unique`, ['tenant_id', recordColumn, 'position'])
+    .addUniqueConstraint(`${table}_seq_unique`, ['tenant_id', 'seq'])
+    .execute();
+}
+
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createTable('tenants')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -200,25 +227,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('cases_creator_idx').on('cases').columns(['tenant_id', 'creator_id', 'created_at desc', 'id desc']).execute();
   await db.schema.createIndex('cases_contact_idx').on('cases').columns(['tenant_id', 'contact_id', 'created_at desc']).execute();
 
-  await db.schema.createTable('case_traces')
-    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
-    .addColumn('id', 'text', (c) => c.notNull())
-    .addColumn('case_id', 'text', (c) => c.notNull())
-    .addColumn('position', 'integer', (c) => c.notNull())
-    .addColumn('seq', 'bigint', (c) => c.notNull())
-    .addColumn('type', 'text', (c) => c.notNull())
-    .addColumn('creator_id', 'text', (c) => c.notNull())
-    .addColumn('creator_name', 'text', (c) => c.notNull())
-    .addColumn('related_id', 'text')
-    .addColumn('title', 'text')
-    .addColumn('description', 'text')
-    .addColumn('attachment', 'text')
-    .addColumn('changes_json', 'text')
-    .addColumn('created_at', 'bigint', (c) => c.notNull())
-    .addPrimaryKeyConstraint('case_traces_pk', ['tenant_id', 'id'])
-    .addUniqueConstraint('case_traces_position_unique', ['tenant_id', 'case_id', 'position'])
-    .addUniqueConstraint('case_traces_seq_unique', ['tenant_id', 'seq'])
-    .execute();
+  await createTraceTable(db, 'case_traces', 'case_id');
 
   // Who follows which case: the `isFollower` of case detail and the Follow classification of case/list.
   await db.schema.createTable('case_followers')
@@ -273,29 +282,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('tasks_creator_idx').on('tasks').columns(['tenant_id', 'creator_id', 'created_at desc', 'id desc']).execute();
   await db.schema.createIndex('tasks_status_idx').on('tasks').columns(['tenant_id', 'status', 'created_at desc', 'id desc']).execute();
 
-  await db.schema.createTable('task_traces')
-    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
-    .addColumn('id', 'text', (c) => c.notNull())
-    .addColumn('task_id', 'text', (c) => c.notNull())
-    // 1, 2, 3… within the task: the order of its history, independent of clock resolution.
-    .addColumn('position', 'integer', (c) => c.notNull())
-    // The tenant-wide order of all traces, task and case alike, taken from a counter row under lock so that it
-    // is also commit order: the trace export's cursor never passes a trace that commits later.
-    .addColumn('seq', 'bigint', (c) => c.notNull())
-    .addColumn('type', 'text', (c) => c.notNull())
-    .addColumn('creator_id', 'text', (c) => c.notNull())
-    .addColumn('creator_name', 'text', (c) => c.notNull())
-    .addColumn('related_id', 'text')
-    .addColumn('title', 'text')
-    .addColumn('description', 'text')
-    .addColumn('attachment', 'text')
-    // What the change did, field by field: [{"field","from","to"}] in wire values; null when nothing was changed.
-    .addColumn('changes_json', 'text')
-    .addColumn('created_at', 'bigint', (c) => c.notNull())
-    .addPrimaryKeyConstraint('task_traces_pk', ['tenant_id', 'id'])
-    .addUniqueConstraint('task_traces_position_unique', ['tenant_id', 'task_id', 'position'])
-    .addUniqueConstraint('task_traces_seq_unique', ['tenant_id', 'seq'])
-    .execute();
+  await createTraceTable(db, 'task_traces', 'task_id');
 
   // Task and case numbers: one row per tenant and sequence, advanced under the write lock, never max()+1.
   await db.schema.createTable('tenant_counters')
