@@ -81,7 +81,10 @@ export function installWireFormat(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).type(WIRE_CONTENT_TYPE).send(errorBody('routeNotFound', `no API at ${request.method} ${request.url.split('?')[0]}`));
+    const path = request.url.split('?')[0] ?? '';
+    // The path is the caller's own text: echoed, but never more than a line of it.
+    const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
+    reply.code(404).type(WIRE_CONTENT_TYPE).send(errorBody('routeNotFound', `no API at ${request.method} ${shown}`));
   });
 }
 
