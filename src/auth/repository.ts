@@ -1,6 +1,18 @@
 import type { Insertable } from 'kysely';
 import type { Db } from '../db/database.js';
+import { preparedQuery } from '../db/prepared.js';
 import type { AccessTokensTable, ApiAppsTable, TenantsTable } from '../db/tables.js';
+
+const tenantByTokenHash = preparedQuery('auth.tenantByTokenHash', (db: Db, tokenHash: string, now: number) => db.selectFrom('access_tokens')
+  .innerJoin('tenants', 'tenants.id', 'access_tokens.tenant_id')
+  .innerJoin('api_apps', (join) => join
+    .onRef('api_apps.tenant_id', '=', 'access_tokens.tenant_id')
+    .onRef('api_apps.id', '=', 'access_tokens.app_id'))
+  .select(['tenants.id as tenantId', 'tenants.time_zone as timeZone', 'access_tokens.app_id as appId', 'api_apps.user_id as appUserId'])
+  .where('access_tokens.token_hash', '=', tokenHash)
+  .where('access_tokens.expires_at', '>', now)
+  .where('access_tokens.revoked_at', 'is', null)
+  .where('api_apps.revoked_at', 'is', null));
 
 export function createAuthRepository(db: Db) {
   return {
@@ -37,19 +49,9 @@ export function createAuthRepository(db: Db) {
       await db.insertInto('access_tokens').values(token).execute();
     },
 
-    /** The tenant behind a live token: not expired, not revoked, and its app not revoked either. */
-    findTenantByTokenHash(tokenHash: string, now: number) {
-      return db.selectFrom('access_tokens')
-        .innerJoin('tenants', 'tenants.id', 'access_tokens.tenant_id')
-        .innerJoin('api_apps', (join) => join
-          .onRef('api_apps.tenant_id', '=', 'access_tokens.tenant_id')
-          .onRef('api_apps.id', '=', 'access_tokens.app_id'))
-        .select(['tenants.id as tenantId', 'tenants.time_zone as timeZone', 'access_tokens.app_id as appId', 'api_apps.user_id as appUserId'])
-        .where('access_tokens.token_hash', '=', tokenHash)
-        .where('access_tokens.expires_at', '>', now)
-        .where('access_tokens.revoked_at', 'is', null)
-        .where('api_apps.revoked_at', 'is', null)
-        .executeTakeFirst();
+    /** The tenant behind a live token: not expired, not revoked, and its app not revoked either. Runs on every request. */
+    async findTenantByTokenHash(tokenHash: string, now: number) {
+      return (await tenantByTokenHash(db, tokenHash, now))[0];
     },
   };
 }

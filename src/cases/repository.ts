@@ -1,6 +1,7 @@
 import type { Insertable, Updateable } from 'kysely';
 import { containsIgnoringCase } from '../db/like.js';
 import { lockedForChange, type Db } from '../db/database.js';
+import { preparedQuery } from '../db/prepared.js';
 import type { CasesTable, CaseTracesTable } from '../db/tables.js';
 import { COMPLETED_STATUS } from '../wire/enums.js';
 
@@ -29,6 +30,10 @@ export interface CaseFilters {
   directResponse?: boolean;
   followerId?: string;
 }
+
+/** Prepared once (see db/prepared.ts): task detail reads its case on every request. */
+const caseById = preparedQuery('cases.byId', (db: Db, tenantId: string, caseId: string) =>
+  db.selectFrom('cases').selectAll().where('tenant_id', '=', tenantId).where('id', '=', caseId));
 
 export function createCasesRepository(db: Db) {
   function filtered(tenantId: string, f: CaseFilters) {
@@ -75,8 +80,8 @@ export function createCasesRepository(db: Db) {
       await db.insertInto('case_traces').values(trace).execute();
     },
 
-    findCase(tenantId: string, caseId: string) {
-      return db.selectFrom('cases').selectAll().where('tenant_id', '=', tenantId).where('id', '=', caseId).executeTakeFirst();
+    async findCase(tenantId: string, caseId: string) {
+      return (await caseById(db, tenantId, caseId))[0];
     },
 
     /** The case a change is about to be based on, locked against concurrent changes until the transaction ends. */

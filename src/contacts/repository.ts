@@ -1,7 +1,24 @@
 import type { Insertable, Updateable } from 'kysely';
 import { containsIgnoringCase } from '../db/like.js';
 import type { Db } from '../db/database.js';
+import { preparedQuery } from '../db/prepared.js';
 import type { AddressesTable, ContactsTable, OrganizationsTable } from '../db/tables.js';
+
+// The customerInfo queries, prepared once (see db/prepared.ts): task and case detail run them on every request.
+const contactById = preparedQuery('contacts.byId', (db: Db, tenantId: string, contactId: string) =>
+  db.selectFrom('contacts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', contactId));
+
+const organizationById = preparedQuery('contacts.organizationById', (db: Db, tenantId: string, organizationId: string) =>
+  db.selectFrom('organizations').selectAll().where('tenant_id', '=', tenantId).where('id', '=', organizationId));
+
+const primaryAddress = preparedQuery('contacts.primaryAddress', (db: Db, tenantId: string, contactId: string) => db.selectFrom('addresses')
+  .selectAll()
+  .where('tenant_id', '=', tenantId)
+  .where('subject_id', '=', contactId)
+  .orderBy('default_shipping_address', 'desc')
+  .orderBy('created_at')
+  .orderBy('id')
+  .limit(1));
 
 export function createContactsRepository(db: Db) {
   return {
@@ -39,24 +56,17 @@ export function createContactsRepository(db: Db) {
       return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(start).execute();
     },
 
-    findContact(tenantId: string, contactId: string) {
-      return db.selectFrom('contacts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', contactId).executeTakeFirst();
+    async findContact(tenantId: string, contactId: string) {
+      return (await contactById(db, tenantId, contactId))[0];
     },
 
-    findOrganization(tenantId: string, organizationId: string) {
-      return db.selectFrom('organizations').selectAll().where('tenant_id', '=', tenantId).where('id', '=', organizationId).executeTakeFirst();
+    async findOrganization(tenantId: string, organizationId: string) {
+      return (await organizationById(db, tenantId, organizationId))[0];
     },
 
     /** A contact's address as AICC shows one: the default shipping one if marked, else the oldest. */
-    findPrimaryAddress(tenantId: string, contactId: string) {
-      return db.selectFrom('addresses').selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('subject_id', '=', contactId)
-        .orderBy('default_shipping_address', 'desc')
-        .orderBy('created_at')
-        .orderBy('id')
-        .limit(1)
-        .executeTakeFirst();
+    async findPrimaryAddress(tenantId: string, contactId: string) {
+      return (await primaryAddress(db, tenantId, contactId))[0];
     },
   };
 }

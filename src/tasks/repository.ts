@@ -1,6 +1,7 @@
 import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
 import { containsIgnoringCase } from '../db/like.js';
 import { lockedForChange, type Db } from '../db/database.js';
+import { preparedQuery } from '../db/prepared.js';
 import type { Database, TasksTable, TaskTracesTable } from '../db/tables.js';
 
 /** What a task list may be narrowed by, in database terms; every field given must hold. */
@@ -26,6 +27,16 @@ function withOwnerName<O>(query: SelectQueryBuilder<Database, 'tasks', O>) {
     .selectAll('tasks')
     .select('owner.name as owner_name');
 }
+
+// Task detail's queries, prepared once (see db/prepared.ts): they run on every detail request.
+const taskWithOwnerName = preparedQuery('tasks.withOwnerName', (db: Db, tenantId: string, taskId: string) =>
+  withOwnerName(db.selectFrom('tasks')).where('tasks.tenant_id', '=', tenantId).where('tasks.id', '=', taskId));
+
+const tracesOfTask = preparedQuery('tasks.traces', (db: Db, tenantId: string, taskId: string) => db.selectFrom('task_traces')
+  .select(['creator_id', 'creator_name', 'description', 'related_id', 'title', 'type'])
+  .where('tenant_id', '=', tenantId)
+  .where('task_id', '=', taskId)
+  .orderBy('position'));
 
 export function createTasksRepository(db: Db) {
   function filtered(filters: TaskFilters) {
@@ -74,21 +85,13 @@ export function createTasksRepository(db: Db) {
       return Number(row.trace_count);
     },
 
-    findTaskWithOwnerName(tenantId: string, taskId: string) {
-      return withOwnerName(db.selectFrom('tasks'))
-        .where('tasks.tenant_id', '=', tenantId)
-        .where('tasks.id', '=', taskId)
-        .executeTakeFirst();
+    async findTaskWithOwnerName(tenantId: string, taskId: string) {
+      return (await taskWithOwnerName(db, tenantId, taskId))[0];
     },
 
     /** A task's history, oldest first. */
     findTraces(tenantId: string, taskId: string) {
-      return db.selectFrom('task_traces')
-        .select(['creator_id', 'creator_name', 'description', 'related_id', 'title', 'type'])
-        .where('tenant_id', '=', tenantId)
-        .where('task_id', '=', taskId)
-        .orderBy('position')
-        .execute();
+      return tracesOfTask(db, tenantId, taskId);
     },
 
     /** The tasks related to a case, oldest first, with their owners' names. */

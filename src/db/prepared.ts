@@ -1,0 +1,36 @@
+import { CompiledQuery, type Compilable } from 'kysely';
+import type { Db } from './database.js';
+
+/**
+ * Kysely builds and compiles every query anew, which on the hot path cost four times the query itself (measured:
+ * 33 µs against 7 µs for the token lookup). A prepared query is built and compiled once per dialect, with marker
+ * values where the parameters go, and then run with fresh parameters: same SQL, same types, no rebuilding.
+ */
+const MARKER = '\u0000opencase-parameter-';
+const compiledByDialect = new WeakMap<object, Map<string, { sql: string; slots: Array<number | { constant: unknown }> }>>();
+
+export function preparedQuery<Row, Params extends unknown[]>(
+  name: string,
+  build: (db: Db, ...params: Params) => Compilable<Row>,
+): (db: Db, ...params: Params) => Promise<Row[]> {
+  return async (db, ...params) => {
+    // Compiled SQL depends only on the dialect, so a transaction shares what its database compiled.
+    const dialect = db.getExecutor().adapter.constructor;
+    let cache = compiledByDialect.get(dialect);
+    if (!cache) compiledByDialect.set(dialect, (cache = new Map()));
+    let prepared = cache.get(name);
+    if (!prepared) {
+      const markers = params.map((_, i) => `${MARKER}${i}`) as unknown as Params;
+      const compiled = build(db, ...markers).compile();
+      prepared = {
+        sql: compiled.sql,
+        slots: compiled.parameters.map((value) =>
+          (typeof value === 'string' && value.startsWith(MARKER) ? Number(value.slice(MARKER.length)) : { constant: value })),
+      };
+      cache.set(name, prepared);
+    }
+    const values = prepared.slots.map((slot) => (typeof slot === 'number' ? params[slot] : slot.constant));
+    const result = await db.executeQuery<Row>(CompiledQuery.raw(prepared.sql, values));
+    return result.rows;
+  };
+}

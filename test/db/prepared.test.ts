@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Db } from '../../src/db/database.js';
+import { preparedQuery } from '../../src/db/prepared.js';
+import { DEMO_TASK_ID, DEMO_TENANT } from '../../src/demo/records.js';
+import { startTestApp, type TestApp } from '../helpers.js';
+
+describe('prepared queries', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(() => t.close());
+
+  // Parameters in an order other than the function's, with constants among them.
+  const byStatusAndId = preparedQuery('test.byStatusAndId', (db: Db, taskId: string, tenantId: string) => db.selectFrom('tasks')
+    .select(['id', 'title'])
+    .where('status', '!=', 'Nonexistent')
+    .where('tenant_id', '=', tenantId)
+    .where('relate_type', '=', 'Case')
+    .where('id', '=', taskId)
+    .limit(5));
+
+  it('bind fresh parameters into the SQL compiled once, constants kept, as the builder would', async () => {
+    const builder = await t.database.db.selectFrom('tasks').select(['id', 'title']).where('status', '!=', 'Nonexistent')
+      .where('tenant_id', '=', DEMO_TENANT.id).where('relate_type', '=', 'Case').where('id', '=', DEMO_TASK_ID).limit(5).execute();
+    assert.deepEqual(await byStatusAndId(t.database.db, DEMO_TASK_ID, DEMO_TENANT.id), builder);
+    assert.equal(builder.length, 1);
+    assert.deepEqual(await byStatusAndId(t.database.db, DEMO_TASK_ID, 'tnntNOPE000000000000'), []);
+    assert.deepEqual(await byStatusAndId(t.database.db, 'ccqG0000000000000000', DEMO_TENANT.id), []);
+  });
+
+  it('run inside a transaction too, seeing its uncommitted writes', async () => {
+    await t.database.db.transaction().execute(async (trx) => {
+      await trx.updateTable('tasks').set({ title: 'inside' }).where('id', '=', DEMO_TASK_ID).execute();
+      assert.deepEqual(await byStatusAndId(trx, DEMO_TASK_ID, DEMO_TENANT.id), [{ id: DEMO_TASK_ID, title: 'inside' }]);
+      throw Object.assign(new Error('roll back'), { rollback: true });
+    }).catch((error: { rollback?: boolean }) => assert.ok(error.rollback));
+    assert.deepEqual(await byStatusAndId(t.database.db, DEMO_TASK_ID, DEMO_TENANT.id), [{ id: DEMO_TASK_ID, title: 'test002' }]);
+  });
+});
