@@ -63,6 +63,11 @@ describe(`two server processes on one ${TEST_BACKEND} database`, () => {
       const read = await fetch(`${servers[reader]?.url}${AICC}/task/${result.taskId}`, { headers: { 'access-token': tokens[reader] ?? '' } });
       assert.equal(read.status, 200);
       assert.equal((await read.json() as { result: { taskInfo: { title: string } } }).result.taskInfo.title, `written by ${writer}`);
+      // The reader has that detail cached now; a change through the writer shows on the reader's next read.
+      const changed = await post(writer, tokens[writer] ?? '', 'task/status/update', { id: result.taskId, status: 'Completed', creatorId: DEMO_USER.id });
+      assert.equal(changed.status, 200);
+      const reread = await fetch(`${servers[reader]?.url}${AICC}/task/${result.taskId}`, { headers: { 'access-token': tokens[reader] ?? '' } });
+      assert.equal((await reread.json() as { result: { taskInfo: { status: string } } }).result.taskInfo.status, 'Completed');
     }
   });
 });

@@ -34,8 +34,10 @@ export function createContactsRepository(db: Db) {
       await db.insertInto('addresses').values(address).execute();
     },
 
+    /** Changes a contact and bumps its version, so that cached responses showing it are recomputed. */
     async updateContact(tenantId: string, contactId: string, patch: Updateable<ContactsTable>): Promise<void> {
-      await db.updateTable('contacts').set(patch).where('tenant_id', '=', tenantId).where('id', '=', contactId).execute();
+      await db.updateTable('contacts').set((eb) => ({ ...patch, version: eb('version', '+', 1) }))
+        .where('tenant_id', '=', tenantId).where('id', '=', contactId).execute();
     },
 
     async updateAddress(tenantId: string, addressId: string, patch: Updateable<AddressesTable>): Promise<void> {

@@ -90,6 +90,7 @@ export interface ContactsTable {
   organization_id: string | null;
   created_at: number;
   last_modified_at: number;
+  version: Generated<number>;
 }
 
 export interface AddressesTable {

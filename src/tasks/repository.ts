@@ -38,6 +38,20 @@ const tracesOfTask = preparedQuery('tasks.traces', (db: Db, tenantId: string, ta
   .where('task_id', '=', taskId)
   .orderBy('position'));
 
+/**
+ * What a task-detail response is made of, as version stamps: the task (its trace count grows with every trace),
+ * its case, its contact (whose version grows with every change of it, its address or organization), and its
+ * owner's name. Equal stamps, equal responses.
+ */
+const detailStamp = preparedQuery('tasks.detailStamp', (db: Db, tenantId: string, taskId: string) => db.selectFrom('tasks')
+  .leftJoin('users as owner', (join) => join.onRef('owner.tenant_id', '=', 'tasks.tenant_id').onRef('owner.id', '=', 'tasks.owner_id'))
+  .leftJoin('cases', (join) => join.onRef('cases.tenant_id', '=', 'tasks.tenant_id').onRef('cases.id', '=', 'tasks.relate_id'))
+  .leftJoin('contacts', (join) => join.onRef('contacts.tenant_id', '=', 'tasks.tenant_id').onRef('contacts.id', '=', 'tasks.contact_id'))
+  .select(['tasks.last_modified_at as task_modified', 'tasks.trace_count as task_traces', 'owner.name as owner_name',
+    'cases.last_modified_at as case_modified', 'cases.trace_count as case_traces', 'contacts.version as contact_version'])
+  .where('tasks.tenant_id', '=', tenantId)
+  .where('tasks.id', '=', taskId));
+
 export function createTasksRepository(db: Db) {
   function filtered(filters: TaskFilters) {
     let query = db.selectFrom('tasks');
@@ -87,6 +101,12 @@ export function createTasksRepository(db: Db) {
 
     async findTaskWithOwnerName(tenantId: string, taskId: string) {
       return (await taskWithOwnerName(db, tenantId, taskId))[0];
+    },
+
+    /** The version stamp of a task's detail response as one string, or undefined when there is no such task. */
+    async findDetailStamp(tenantId: string, taskId: string): Promise<string | undefined> {
+      const row = (await detailStamp(db, tenantId, taskId))[0];
+      return row && JSON.stringify(Object.values(row));
     },
 
     /** A task's history, oldest first. */

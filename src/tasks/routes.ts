@@ -3,13 +3,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../auth/hook.js';
 import { Acknowledgement, acknowledged, success } from '../wire/envelope.js';
 import { ApiError } from '../wire/errors.js';
-import { errorResponses } from '../wire/fastify.js';
+import { errorResponses, sendSerialized } from '../wire/fastify.js';
 import {
   CreateTaskBody, CreateTaskResponse, ListTasksBody, ListTasksResponse, ModifyTaskBody, ProcessTaskBody, TaskDetailBody,
   TaskIdParams, TransferTaskBody, UpdateTaskStatusBody,
 } from './schemas.js';
+import { TaskDetailCache } from './detail-cache.js';
 import { TaskDetailResponse } from './detail-schema.js';
-import { createTask, getTaskDetail, listTasks, modifyTask, processTask, transferTask, updateTaskStatus } from './service.js';
+import { createTask, getTaskDetailBody, listTasks, modifyTask, processTask, transferTask, updateTaskStatus } from './service.js';
 
 /** Task routes (工单任务, V2.0), registered under `/service/AICC__Case/1.0.0/openapi`. */
 export async function taskRoutes(app: FastifyInstance): Promise<void> {
@@ -50,8 +51,12 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
   });
 
   // AICC's newest Chinese page documents GET, every other revision POST: both are served.
-  typed.get('/task/:id', { schema: { params: TaskIdParams, response: detailResponse } }, async (request) => {
-    return success(await getTaskDetail(app.db, tenantOf(request), request.params.id));
+  // Task detail is what integrations poll all day: served as cached bytes while the task is unchanged.
+  const detailCache = new TaskDetailCache();
+
+  typed.get('/task/:id', { schema: { params: TaskIdParams, response: detailResponse } }, async (request, reply) => {
+    const body = await getTaskDetailBody(app.db, tenantOf(request), request.params.id, detailCache);
+    sendSerialized(reply, body);
   });
 
   typed.post('/task/:id', {
@@ -60,11 +65,12 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     preValidation: async (request) => {
       request.body ??= {};
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const bodyId = request.body.id;
     if (bodyId !== undefined && bodyId !== request.params.id) {
       throw new ApiError('invalidRequest', `id in the body (${bodyId}) differs from the id in the path (${request.params.id})`);
     }
-    return success(await getTaskDetail(app.db, tenantOf(request), request.params.id));
+    const body = await getTaskDetailBody(app.db, tenantOf(request), request.params.id, detailCache);
+    sendSerialized(reply, body);
   });
 }

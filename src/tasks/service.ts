@@ -12,11 +12,13 @@ import type { Db } from '../db/database.js';
 import type { TasksTable } from '../db/tables.js';
 import { requireUser } from '../users/references.js';
 import { formatWireDate } from '../wire/dates.js';
+import { success } from '../wire/envelope.js';
 import { ApiError } from '../wire/errors.js';
 import { newId } from '../wire/ids.js';
 import { diffFields } from '../traces/record.js';
 import { toTraceItem } from '../traces/schemas.js';
 import { recordTaskChange, writeTaskTrace } from './changes.js';
+import { serializeTaskDetail, type TaskDetailCache } from './detail-cache.js';
 import { toTaskInfo, toTaskListItem } from './mapping.js';
 import { both, createdRange, instantOf } from '../lists/filters.js';
 import { createTasksRepository, type TaskFilters } from './repository.js';
@@ -67,6 +69,22 @@ export async function getTaskDetail(db: Db, tenant: TenantContext, taskId: strin
     taskInfo: toTaskInfo(task, tenant.timeZone),
     taskTrace: traces.map(toTraceItem),
   };
+}
+
+/**
+ * 查询任务详情 as the bytes of the whole reply: from the cache while the task's stamp is unchanged, else built,
+ * serialized and kept. The stamp is read first, so a response built after a concurrent change is kept under the
+ * older stamp and never served for the newer one.
+ */
+export async function getTaskDetailBody(db: Db, tenant: TenantContext, taskId: string, cache: TaskDetailCache): Promise<string> {
+  const stamp = await createTasksRepository(db).findDetailStamp(tenant.tenantId, taskId);
+  if (stamp === undefined) throw notFound(taskId);
+  const key = `${tenant.tenantId}/${tenant.timeZone}/${taskId}`;
+  const cached = cache.get(key, stamp);
+  if (cached !== undefined) return cached;
+  const body = serializeTaskDetail(success(await getTaskDetail(db, tenant, taskId)));
+  cache.set(key, stamp, body);
+  return body;
 }
 
 /** 创建任务: a Pending task with the next task number and its CreateTask trace, in one transaction. */

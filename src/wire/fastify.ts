@@ -103,3 +103,11 @@ export const errorResponses = {
   500: ErrorEnvelope,
   503: ErrorEnvelope,
 } as const;
+
+/**
+ * Sends a body already serialized from the route's own response schema (a cached response): the string goes out
+ * as it is, with the envelope's Content-Type.
+ */
+export function sendSerialized(reply: { type(contentType: string): { send(payload: never): unknown } }, body: string): void {
+  reply.type(WIRE_CONTENT_TYPE).send(body as never);
+}

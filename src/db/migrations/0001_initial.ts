@@ -126,6 +126,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('organization_id', 'text')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('last_modified_at', 'bigint', (c) => c.notNull())
+    // Bumped by every change of the contact, its address or its organization: part of a detail response's stamp.
+    .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
     .addPrimaryKeyConstraint('contacts_pk', ['tenant_id', 'id'])
     .execute();
 

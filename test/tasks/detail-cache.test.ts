@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DEMO_CASE, DEMO_CONTACT, DEMO_TASK_ID, DEMO_TENANT, DEMO_USER } from '../../src/demo/records.js';
+import { createUser } from '../../src/users/service.js';
+import { fetchToken, postAicc, startTestApp, TASK_PATH, type TestApp } from '../helpers.js';
+
+type Detail = Record<string, unknown> & {
+  taskInfo: Record<string, unknown>;
+  taskTrace: unknown[];
+  caseInfos: Array<Record<string, unknown>>;
+  customerInfo: { customerInfo: Record<string, unknown> & { address: Record<string, unknown>; organization: Record<string, unknown> } };
+};
+
+/** Task detail is served from a cache of serialized responses: every kind of change must show at once. */
+describe('task detail after every kind of change (the response cache never serves a stale answer)', () => {
+  let t: TestApp;
+  let token: string;
+  before(async () => {
+    t = await startTestApp();
+    token = await fetchToken(t.app);
+  });
+  after(() => t.close());
+
+  async function detail(method: 'GET' | 'POST' = 'GET'): Promise<Detail> {
+    const response = await t.app.inject({ method, url: `${TASK_PATH}/${DEMO_TASK_ID}`, headers: { 'access-token': token } });
+    assert.equal(response.statusCode, 200, response.body);
+    return (response.json() as { result: Detail }).result;
+  }
+  const ok = async (path: string, body: unknown) => assert.equal((await postAicc(t.app, token, path, body)).statusCode, 200);
+  const patchContact = async (body: unknown) => assert.equal((await t.app.inject({
+    method: 'PATCH', url: `/opencase/v1/contacts/${DEMO_CONTACT.id}`, headers: { 'access-token': token }, payload: body as object,
+  })).statusCode, 200);
+
+  it('shows task, case, contact, address, organization and owner changes on the very next read, GET and POST alike', async () => {
+    await detail();
+    await detail('POST');
+    await ok('task/status/update', { id: DEMO_TASK_ID, status: 'Processing', creatorId: DEMO_USER.id });
+    assert.equal((await detail()).taskInfo.status, 'Processing');
+    await ok('task/modify', { taskInfo: { id: DEMO_TASK_ID, title: 'renamed' } });
+    assert.equal((await detail('POST')).taskInfo.title, 'renamed');
+    await ok('task/process', { taskId: DEMO_TASK_ID, creatorId: DEMO_USER.id, processInfo: { type: 'Iternal', title: 't', description: 'd' } });
+    assert.equal((await detail()).taskTrace.length, 4);
+    const agent = (await createUser(t.database.db, DEMO_TENANT.id, 'Ma Li', Date.now())).userId;
+    await ok('task/transfer', { id: DEMO_TASK_ID, ownerId: agent, creatorId: DEMO_USER.id });
+    assert.equal((await detail()).taskInfo.ownerName, 'Ma Li');
+    await ok('status/update', { id: DEMO_CASE.id, status: 'Completed', creatorId: DEMO_USER.id });
+    assert.equal((await detail()).caseInfos[0]?.state, 'Completed');
+    await ok('case/modify', { caseInfo: { id: DEMO_CASE.id, title: 'case renamed', description: '0704test', creatorId: DEMO_USER.id } });
+    assert.equal((await detail()).caseInfos[0]?.title, 'case renamed');
+    await patchContact({ email: 'new@example.com' });
+    assert.equal((await detail()).customerInfo.customerInfo.email, 'new@example.com');
+    await patchContact({ address: { city: 'Nanjing' } });
+    assert.equal((await detail()).customerInfo.customerInfo.address.city, 'Nanjing');
+    await patchContact({ organization: { organizationName: 'New Co' } });
+    assert.equal((await detail()).customerInfo.customerInfo.organization.organizationName, 'New Co');
+    // Two changes within one millisecond still differ in the stamp (trace counts and versions, not only times).
+    t.now.value = Math.floor(t.now.value / 1000) * 1000;
+    await ok('task/status/update', { id: DEMO_TASK_ID, status: 'Completed', creatorId: DEMO_USER.id });
+    assert.equal((await detail()).taskInfo.status, 'Completed');
+    await ok('task/status/update', { id: DEMO_TASK_ID, status: 'Pending', creatorId: DEMO_USER.id });
+    assert.equal((await detail()).taskInfo.status, 'Pending');
+  });
+});
