@@ -43,8 +43,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: options.config.bodyLimitBytes,
     // Long ids must reach validation (a 400 that names the rule) rather than miss the route.
     routerOptions: { maxParamLength: 16 * 1024 },
-    // No type coercion: `{"id": 123}` is a type error, not the string "123".
+    // A URL that is not valid percent-encoding gets the envelope too.
     frameworkErrors: badUrlReply,
+    // No type coercion: `{"id": 123}` is a type error, not the string "123".
     ajv: { customOptions: { coerceTypes: false, allErrors: false } },
   });
 
