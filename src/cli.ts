@@ -1,6 +1,8 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { createTenant, InvalidTenantInputError } from './auth/service.js';
+import { reportListening, runWorkers } from './cluster.js';
 import { generate } from './generate/generator.js';
 import { ConfigError, databaseLocation, loadConfig } from './config.js';
 import { DatabaseOpenError, migrateToLatest, openDatabase, waitForDatabase, type OpenDatabase } from './db/database.js';
@@ -44,6 +46,11 @@ function nonEmpty(value: string): string {
   return value;
 }
 
+function positiveInteger(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return Number(value);
+}
+
 const program = new Command('opencase')
   .description('A self-hostable case and task service that speaks the Huawei Cloud AICC Case 2.0 OpenAPI')
   .exitOverride();
@@ -55,12 +62,22 @@ program.command('serve')
   .option('--port <n>', 'port to listen on (default: $PORT or 8080)')
   .option('--host <host>', 'address to listen on (default: $HOST or 127.0.0.1)')
   .option('--demo', 'create the demo tenant (client demo-client / demo-secret) if it is missing')
-  .action(async (flags: { db?: string; poolSize?: string; port?: string; host?: string; demo?: boolean }) => {
+  .option('--workers <n>', 'serve from N processes on one port (node:cluster); default 1', positiveInteger, 1)
+  .action(async (flags: { db?: string; poolSize?: string; port?: string; host?: string; demo?: boolean; workers: number }) => {
     const config = loadConfig(flags);
+    const announce = (url: string) => {
+      const banner = config.demo ? `\n${demoBanner(url)}` : '';
+      const workers = flags.workers > 1 ? `, ${flags.workers} workers` : '';
+      process.stdout.write(`opencase listening on ${url} (database ${config.database}${workers})${banner}\n`);
+    };
+    if (flags.workers > 1 && cluster.isPrimary) {
+      announce(await runWorkers(config, flags.workers));
+      return;
+    }
     const server = await startServer(config);
     closeOnSignals(server);
-    const banner = config.demo ? `\n${demoBanner(server.url)}` : '';
-    process.stdout.write(`opencase listening on ${server.url} (database ${config.database})${banner}\n`);
+    if (cluster.isWorker) reportListening(server.url);
+    else announce(server.url);
   });
 
 program.command('migrate')
@@ -109,10 +126,6 @@ user.command('create')
     process.stdout.write(flags.json ? `${JSON.stringify(created)}\n` : `user ${created.userId} (${created.name}) in tenant ${created.tenantId}\n`);
   });
 
-function positiveInteger(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
-  return Number(value);
-}
 
 /** `[#########.........]  45%  450000/1000000  52,100/s`, redrawn in place on a terminal. */
 function progressBar(started: number) {

@@ -90,3 +90,32 @@ describe('the opencase command', () => {
     }
   });
 });
+
+describe('opencase serve --workers', () => {
+  it('serves from two processes on one port and stops them all on SIGTERM', async () => {
+    const { location, remove } = await testDatabase();
+    const server = await startCliServer(['--demo', '--db', location, '--workers', '2']);
+    try {
+      assert.match(server.output(), /2 workers\)/);
+      const token = await fetchTokenOverHttp(server.url, 'demo-client', 'demo-secret');
+      const created = await Promise.all(Array.from({ length: 40 }, async (_, i) => {
+        const response = await fetch(`${server.url}${TASK_PATH}`, {
+          method: 'POST', headers: { 'access-token': token, 'content-type': 'application/json' },
+          body: JSON.stringify({ taskInfo: { title: `w${i}`, ownerId: '10gg00000148QvgpaLAm', creatorId: '10gg00000148QvgpaLAm' } }),
+        });
+        assert.equal(response.status, 200);
+        return ((await response.json()) as { result: { taskId: string } }).result.taskId;
+      }));
+      const numbers = await Promise.all(created.map(async (id) => {
+        const response = await fetch(`${server.url}${TASK_PATH}/${id}`, { headers: { 'access-token': token } });
+        return ((await response.json()) as { result: { taskInfo: { taskNo: string } } }).result.taskInfo.taskNo;
+      }));
+      assert.equal(new Set(numbers).size, 40);
+      assert.equal((server.output().match(/Server listening at/g) ?? []).length, 2, 'both workers listen');
+    } finally {
+      await server.stop();
+      await remove();
+    }
+    assert.notEqual(server.child.exitCode, null, 'the primary exited after SIGTERM');
+  });
+});
