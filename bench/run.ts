@@ -66,9 +66,9 @@ async function generateInto(db: string, tasks: number): Promise<{ tenantId: stri
   return JSON.parse(match[1] ?? '{}') as { tenantId: string; clientId: string; clientSecret: string; seconds: number };
 }
 
-async function serve(db: string): Promise<{ child: ChildProcess; url: string; startupMs: number }> {
+async function serve(db: string, workers = 1): Promise<{ child: ChildProcess; url: string; startupMs: number }> {
   const started = performance.now();
-  const child = cli(['serve', '--db', db, '--port', '0']);
+  const child = cli(['serve', '--db', db, '--port', '0', '--workers', String(workers)]);
   const url = (await firstMatch(child, /listening on (http:\/\/\S+)/))[1] ?? '';
   // Start-up to the first answer: a request that reads the database (the token call's failure path does).
   await fetch(`${url}${AICC}/task/ccqG0000000000000000`, { headers: { 'access-token': 'none' } });
@@ -149,6 +149,13 @@ async function scenarios(label: string, small: string, large: string): Promise<{
     const last = rows.at(-1);
     if (last && rssMb !== undefined) last.rssMb = rssMb;
     await stop(server.child);
+    if (size === LARGE) {
+      const workers = await serve(db, 2);
+      const workersToken = await token(workers.url, generated.clientId, generated.clientSecret);
+      const detailOnTwo = await load(`${workers.url}${AICC}/task/${ids[0]}`, { headers: { 'access-token': workersToken }, ...randomDetail(ids) });
+      rows.push({ scenario: `${label}: GET task detail, random ids, ${size.toLocaleString('en-US')} tasks, --workers 2`, figures: detailOnTwo, ceiling: true });
+      await stop(workers.child);
+    }
   }
   return { rows, sampleDetail };
 }
