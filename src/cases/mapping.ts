@@ -37,32 +37,11 @@ export function toCaseInfo(row: Selectable<CasesTable>, timeZone: string): CaseI
 export const CASE_TYPE_OBJECT = 'AICC__CaseType__CST';
 
 export function toCaseListItem(row: Selectable<CasesTable> & { type_name: string | null }, timeZone: string): CaseListItem {
-  const info = toCaseInfo(row, timeZone);
+  const { attachment: _attachment, description: _description, ...listed } = toCaseInfo(row, timeZone);
   return {
-    caseNo: info.caseNo,
-    closedDate: info.closedDate,
-    contactId: info.contactId,
-    contactPhone: info.contactPhone,
-    createdDate: info.createdDate,
-    creatorId: info.creatorId,
-    dueDate: info.dueDate,
-    extternalNo: info.extternalNo,
-    id: info.id,
+    ...listed,
     isCanced: row.is_cancelled === 1,
     isSuspend: row.suspended_at !== null,
-    isUpgraded: info.isUpgraded,
-    origin: info.origin,
-    ownerId: info.ownerId,
-    parentId: info.parentId,
-    priority: info.priority,
-    reason: info.reason,
-    state: info.state,
-    status: info.status,
-    stayDate: info.stayDate,
-    suspendAccumulatedTime: info.suspendAccumulatedTime,
-    suspendDate: info.suspendDate,
-    title: info.title,
-    type: info.type,
     'type.__objectType': CASE_TYPE_OBJECT,
     'type.name': row.type_name,
     typeName: row.type_name,

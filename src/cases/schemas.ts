@@ -8,7 +8,7 @@ import {
   CASE_CLASSIFICATIONS, CASE_ORIGIN_ALIASES, CASE_ORIGINS, CASE_OWNER_TYPES, CASE_PROCESS_TYPES, CASE_RESUMEN_TYPES, PRIORITIES,
 } from '../wire/enums.js';
 import { WireId } from '../wire/ids.js';
-import { Nullable, StringEnum } from '../wire/schema.js';
+import { alphabetical, Nullable, StringEnum } from '../wire/schema.js';
 
 const Text = Nullable(Type.String());
 
@@ -155,36 +155,19 @@ export const ListCasesBody = Type.Object({
 });
 export type ListCasesInput = Static<typeof ListCasesBody>;
 
-/** A caseList item, keys as AICC's example shows them (its dotted lookup keys included), alphabetical. */
-export const CaseListItem = Type.Object({
-  caseNo: Type.String(),
-  closedDate: Text,
-  contactId: Text,
-  contactPhone: Text,
-  createdDate: Type.String(),
-  creatorId: Text,
-  dueDate: Text,
-  extternalNo: Text,
-  id: Type.String(),
+/**
+ * A caseList item: the case of the detail without its attachment and description, plus the list's own keys
+ * (`isCanced` sic, `isSuspend`, and AppCube's dotted lookup keys), in AICC's key order.
+ */
+const { attachment: _attachment, description: _description, ...listedCaseFields } = CaseInfo.properties;
+export const CaseListItem = Type.Object(alphabetical({
+  ...listedCaseFields,
   isCanced: Type.Boolean(),
   isSuspend: Type.Boolean(),
-  isUpgraded: Type.Boolean(),
-  origin: Text,
-  ownerId: Text,
-  parentId: Text,
-  priority: Text,
-  reason: Text,
-  state: Type.String(),
-  status: Type.String(),
-  stayDate: Text,
-  suspendAccumulatedTime: Nullable(Type.Integer()),
-  suspendDate: Text,
-  title: Text,
-  type: Type.String(),
   'type.__objectType': Type.String(),
   'type.name': Text,
   typeName: Text,
-});
+}));
 export type CaseListItem = Static<typeof CaseListItem>;
 
 /** AICC wraps the page in a one-element array: `"result": [{"caseList": […], "count": N}]`. */

@@ -202,10 +202,10 @@ export interface TasksTable {
   trace_count: Generated<number>;
 }
 
-export interface TaskTracesTable {
+/** The columns of both trace tables (see the migration's createTraceTable). */
+interface TraceColumns {
   tenant_id: string;
   id: string;
-  task_id: string;
   position: number;
   seq: number;
   type: string;
@@ -219,21 +219,12 @@ export interface TaskTracesTable {
   created_at: number;
 }
 
-export interface CaseTracesTable {
-  tenant_id: string;
-  id: string;
+export interface TaskTracesTable extends TraceColumns {
+  task_id: string;
+}
+
+export interface CaseTracesTable extends TraceColumns {
   case_id: string;
-  position: number;
-  seq: number;
-  type: string;
-  creator_id: string;
-  creator_name: string;
-  related_id: string | null;
-  title: string | null;
-  description: string | null;
-  attachment: string | null;
-  changes_json: string | null;
-  created_at: number;
 }
 
 export interface CaseFollowersTable {

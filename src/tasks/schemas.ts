@@ -3,7 +3,7 @@ import { WireDate } from '../wire/dates.js';
 import { Envelope } from '../wire/envelope.js';
 import { PRIORITIES, RELATE_TYPES, TASK_CLASSIFICATIONS, TASK_PROCESS_TYPES, TASK_STATUSES } from '../wire/enums.js';
 import { WireId } from '../wire/ids.js';
-import { Nullable, StringEnum } from '../wire/schema.js';
+import { alphabetical, Nullable, StringEnum } from '../wire/schema.js';
 
 const Text = Nullable(Type.String());
 
@@ -122,26 +122,8 @@ export const ListTasksBody = Type.Object({
 export type ListTasksInput = Static<typeof ListTasksBody>;
 
 /** A `taskList` item: task detail's `taskInfo` with the id under `taskId`, as the list page names it. */
-export const TaskListItem = Type.Object({
-  attachment: Text,
-  closedDate: Text,
-  contactId: Text,
-  createdDate: Type.String(),
-  creatorId: Type.String(),
-  creatorName: Type.String(),
-  description: Text,
-  dueDate: Text,
-  ownerId: Type.String(),
-  ownerName: Text,
-  priority: Text,
-  relateId: Text,
-  status: Type.String(),
-  stayDate: Text,
-  taskId: Type.String(),
-  taskNo: Type.String(),
-  title: Type.String(),
-  type: Text,
-});
+const { id: _id, ...listedTaskFields } = TaskInfo.properties;
+export const TaskListItem = Type.Object(alphabetical({ ...listedTaskFields, taskId: Type.String() }));
 export type TaskListItem = Static<typeof TaskListItem>;
 
 export const ListTasksResponse = Envelope(Type.Object({ count: Type.Integer(), taskList: Type.Array(TaskListItem) }));

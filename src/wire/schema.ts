@@ -24,3 +24,11 @@ export function StringEnum<const T extends readonly string[]>(values: T, options
 export const QUERY_INTEGER_PATTERN = '^[0-9]{1,15}$';
 export const QUERY_INTEGER_RULE = 'must be a whole number';
 export const QueryInteger = Type.String({ pattern: QUERY_INTEGER_PATTERN });
+
+/**
+ * An object's properties in the key order AICC's examples use: sorted by UTF-16 code units, as in
+ * `customFied` < `customerName` and `type` < `type.name` < `typeName`. fast-json-stringify writes keys in this order.
+ */
+export function alphabetical<T extends Record<string, TSchema>>(properties: T): T {
+  return Object.fromEntries(Object.entries(properties).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T;
+}
