@@ -26,6 +26,9 @@ function at(wallClock: string): number {
  * call created it.
  */
 export async function ensureDemoTenant(db: Db, now: number): Promise<boolean> {
+  // Every `serve --demo` start (and every worker) lands here: skip the scrypt hash when the tenant is there already.
+  // The claim below still decides when two processes race past this check.
+  if (await createAuthRepository(db).findTenant(DEMO_TENANT.id)) return false;
   const secretHash = await hashClientSecret(DEMO_CLIENT.clientSecret);
   return db.transaction().execute(async (trx) => {
     const auth = createAuthRepository(trx);
