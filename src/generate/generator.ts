@@ -4,6 +4,7 @@ import { createCaseTypesRepository } from '../case-types/repository.js';
 import { flowOf } from '../case-types/service.js';
 import { reserveSerials } from '../db/counters.js';
 import type { OpenDatabase } from '../db/database.js';
+import { RELATE_TYPE_CASE } from '../wire/enums.js';
 import { idPrefixes, randomBase62, type IdKind } from '../wire/ids.js';
 import { bulkInsert } from './bulk.js';
 
@@ -197,7 +198,7 @@ export async function generate(database: OpenDatabase, options: GenerateOptions)
             }
           }
           const stayAt = statusChange !== null && extra > 0 ? statusChange : null;
-          taskRows.push([tenantId, id, firstTaskNo + i, title(), 'generated task', related ? 'Case' : null, related ? pick(cases) : null, owner.id,
+          taskRows.push([tenantId, id, firstTaskNo + i, title(), 'generated task', related ? RELATE_TYPE_CASE : null, related ? pick(cases) : null, owner.id,
             random() < 0.7 ? pick(contacts) : null, pick(PRIORITIES), stayAt === null && status !== 'Pending' ? 'Pending' : status, null, creator.id,
             creator.name, createdAt + 7 * DAY, createdAt, createdAt, stayAt, status === 'Completed' && stayAt !== null ? stayAt : null, 1 + extra]);
         }

@@ -2,6 +2,7 @@ import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
 import { containsIgnoringCase } from '../db/like.js';
 import { lockedForChange, type Db } from '../db/database.js';
 import { preparedQuery } from '../db/prepared.js';
+import { RELATE_TYPE_CASE } from '../wire/enums.js';
 import type { Database, TasksTable, TaskTracesTable } from '../db/tables.js';
 
 /** What a task list may be narrowed by, in database terms; every field given must hold. */
@@ -119,7 +120,7 @@ export function createTasksRepository(db: Db) {
       return withOwnerName(db.selectFrom('tasks'))
         .where('tasks.tenant_id', '=', tenantId)
         .where('tasks.relate_id', '=', caseId)
-        .where('tasks.relate_type', '=', 'Case')
+        .where('tasks.relate_type', '=', RELATE_TYPE_CASE)
         .orderBy('tasks.created_at')
         .orderBy('tasks.id')
         .execute();

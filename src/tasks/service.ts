@@ -13,6 +13,7 @@ import type { TasksTable } from '../db/tables.js';
 import { requireUser } from '../users/references.js';
 import { formatWireDate } from '../wire/dates.js';
 import { success } from '../wire/envelope.js';
+import { RELATE_TYPE_CASE } from '../wire/enums.js';
 import { ApiError } from '../wire/errors.js';
 import { newId } from '../wire/ids.js';
 import { diffFields } from '../traces/record.js';
@@ -26,9 +27,6 @@ import type { TaskDetail } from './detail-schema.js';
 import type {
   CreateTaskInput, ListTasksInput, ModifyTaskInput, ProcessTaskInput, TaskListItem, TransferTaskInput, UpdateTaskStatusInput,
 } from './schemas.js';
-
-/** The only association type AICC documents for a task. */
-export const RELATE_TYPE_CASE = 'Case';
 
 /** The columns task/modify may change (owner and status have calls of their own). */
 type ModifiableColumn = 'title' | 'description' | 'relate_type' | 'relate_id' | 'contact_id' | 'priority' | 'due_at' | 'attachment';

@@ -5,7 +5,8 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const PRIORITIES = ['Critical', 'High', 'Medium', 'Low'] as const;
 
 /** The only association type a task has: a case. */
-export const RELATE_TYPES = ['Case'] as const;
+export const RELATE_TYPE_CASE = 'Case';
+export const RELATE_TYPES = [RELATE_TYPE_CASE] as const;
 
 export const TASK_CLASSIFICATIONS = ['Todo', 'Processed', 'Created'] as const;
 
