@@ -1,5 +1,6 @@
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Db } from '../db/database.js';
+import { CHANGE_SEQUENCE } from '../db/counters.js';
 import { preparedQuery } from '../db/prepared.js';
 import type { AccessTokensTable, ApiAppsTable, TenantsTable } from '../db/tables.js';
 
@@ -8,7 +9,12 @@ const tenantByTokenHash = preparedQuery('auth.tenantByTokenHash', (db: Db, token
   .innerJoin('api_apps', (join) => join
     .onRef('api_apps.tenant_id', '=', 'access_tokens.tenant_id')
     .onRef('api_apps.id', '=', 'access_tokens.app_id'))
+  // The tenant's change sequence comes with the token, in the same snapshot: cached responses at that number are current.
+  .leftJoin('tenant_counters', (join) => join
+    .onRef('tenant_counters.tenant_id', '=', 'access_tokens.tenant_id')
+    .on('tenant_counters.name', '=', CHANGE_SEQUENCE))
   .select(['tenants.id as tenantId', 'tenants.time_zone as timeZone', 'access_tokens.app_id as appId', 'api_apps.user_id as appUserId'])
+  .select((eb) => eb.fn.coalesce('tenant_counters.value', sql.lit(0)).as('changeSeq'))
   .where('access_tokens.token_hash', '=', tokenHash)
   .where('access_tokens.expires_at', '>', now)
   .where('access_tokens.revoked_at', 'is', null)

@@ -13,6 +13,11 @@ export interface TenantContext {
   appId: string;
   /** The user the API app acts as: the operator of a change whose request names none. */
   appUserId: string;
+  /**
+   * The tenant's change sequence as the token was checked: a response cached when the sequence stood at this
+   * number is still current (see db/counters.ts).
+   */
+  changeSeq: number;
 }
 
 export interface IssuedToken {

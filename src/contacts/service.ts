@@ -1,5 +1,6 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { TenantContext } from '../auth/service.js';
+import { advanceChangeSequence } from '../db/counters.js';
 import type { Db } from '../db/database.js';
 import type { AddressesTable, ContactsTable, OrganizationsTable } from '../db/tables.js';
 import { formatWireDate } from '../wire/dates.js';
@@ -212,5 +213,6 @@ export async function updateContact(db: Db, tenant: TenantContext, contactId: st
       if (current) await repository.updateAddress(tenant.tenantId, current.id, columns as Updateable<AddressesTable>);
       else await repository.insertAddress({ ...(columns as Insertable<AddressesTable>), tenant_id: tenant.tenantId, id: newId('address'), subject_id: contactId, created_at: now });
     }
+    await advanceChangeSequence(trx, tenant.tenantId);
   });
 }

@@ -1,7 +1,13 @@
 import type { Db } from './database.js';
 
-/** trace_seq orders every trace of a tenant, task and case alike, for the trace export. */
+/**
+ * trace_seq is the tenant's change sequence: every trace takes the next number (task and case alike, which orders
+ * the trace export), and so does every other change that a cached response may show (a contact's), so that a
+ * response cached at one number is known current while the number has not moved. The export skips the gaps.
+ */
 export type CounterName = 'task_no' | 'case_no' | 'trace_seq';
+
+export const CHANGE_SEQUENCE = 'trace_seq' satisfies CounterName;
 
 /**
  * The next task or case number of a tenant. The counter row is advanced in the caller's transaction, which
@@ -38,4 +44,12 @@ export async function reserveSerials(db: Db, tenantId: string, name: CounterName
     .returning('value')
     .executeTakeFirstOrThrow();
   return Number(row.value) - count + 1;
+}
+
+/**
+ * Takes a number from the tenant's change sequence for a change that writes no trace (a contact's), in the caller's
+ * transaction, so that every process checks its cached responses again.
+ */
+export async function advanceChangeSequence(db: Db, tenantId: string): Promise<void> {
+  await nextSerial(db, tenantId, CHANGE_SEQUENCE);
 }

@@ -1,5 +1,6 @@
 import { Kysely, Migrator, SqliteAdapter, sql, type SelectQueryBuilder } from 'kysely';
 import { migrationProvider } from './migrations/index.js';
+import { attachSyncReader } from './prepared.js';
 import { isPostgresUrl, openPostgres, redactUrl } from './postgres.js';
 import { openSqlite } from './sqlite.js';
 import type { Database } from './tables.js';
@@ -35,9 +36,18 @@ export function openDatabase(location: string, options: { poolSize?: number } = 
     return { db, dialect: 'postgres', location: redactUrl(location), close: () => db.destroy() };
   }
   try {
-    const { dialect } = openSqlite(location);
+    const { dialect, reader } = openSqlite(location);
     const db = new Kysely<Database>({ dialect });
-    return { db, dialect: 'sqlite', location, close: () => db.destroy() };
+    attachSyncReader(db, reader);
+    return {
+      db,
+      dialect: 'sqlite',
+      location,
+      close: async () => {
+        reader.close();
+        await db.destroy();
+      },
+    };
   } catch (error) {
     throw new DatabaseOpenError(location, error);
   }

@@ -7,6 +7,24 @@ import type { Db } from './database.js';
  * values where the parameters go, and then run with fresh parameters: same SQL, same types, no rebuilding.
  */
 const MARKER = '\u0000opencase-parameter-';
+
+/**
+ * Runs a read outside any transaction at once, on a connection of its own. SQLite answers a hot-path read in a few
+ * microseconds, and Kysely's asynchronous driver (a connection mutex, promise hops) cost more than the read itself
+ * (profiled on task detail: 14 µs through Kysely against 8 µs direct). The connection is separate from the one
+ * transactions hold, so such a read sees committed data only and never waits for a transaction in progress.
+ */
+export interface SyncReader {
+  all(sql: string, parameters: readonly unknown[]): unknown[];
+}
+
+const syncReaders = new WeakMap<Db, SyncReader>();
+
+/** Routes `db`'s prepared reads outside transactions to `reader` (SQLite only: PostgreSQL reads are network round trips). */
+export function attachSyncReader(db: Db, reader: SyncReader): void {
+  syncReaders.set(db, reader);
+}
+
 const compiledByDialect = new WeakMap<object, Map<string, { sql: string; slots: Array<number | { constant: unknown }> }>>();
 
 export function preparedQuery<Row, Params extends unknown[]>(
@@ -30,6 +48,8 @@ export function preparedQuery<Row, Params extends unknown[]>(
       cache.set(name, prepared);
     }
     const values = prepared.slots.map((slot) => (typeof slot === 'number' ? params[slot] : slot.constant));
+    const reader = db.isTransaction ? undefined : syncReaders.get(db);
+    if (reader) return reader.all(prepared.sql, values) as Row[];
     const result = await db.executeQuery<Row>(CompiledQuery.raw(prepared.sql, values));
     return result.rows;
   };

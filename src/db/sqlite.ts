@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
+import type { SyncReader } from './prepared.js';
 import { CompiledQuery, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type SqliteDatabase } from 'kysely';
 
 /**
@@ -34,20 +35,22 @@ const STATEMENT_CACHE_SIZE = 500;
  * a quarter of the server's CPU). Queries are built with parameters, so their SQL text repeats and one
  * prepared statement per text serves them all; the single connection is used by one query at a time.
  */
-function withStatementCache(database: SQLite.Database): SqliteDatabase {
+function statementCache(database: SQLite.Database): (sql: string) => SQLite.Statement {
   const statements = new Map<string, SQLite.Statement>();
-  return {
-    close: () => database.close(),
-    prepare(sql: string) {
-      let statement = statements.get(sql);
-      if (!statement) {
-        if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
-        statement = database.prepare(sql);
-        statements.set(sql, statement);
-      }
-      return statement;
-    },
+  return (sql) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
+      statement = database.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
   };
+}
+
+function withStatementCache(database: SQLite.Database): SqliteDatabase {
+  const prepare = statementCache(database);
+  return { close: () => database.close(), prepare };
 }
 
 class ImmediateTransactionDialect extends SqliteDialect {
@@ -70,7 +73,28 @@ class ImmediateTransactionDialect extends SqliteDialect {
 /** How long a statement waits for another process's write lock before SQLITE_BUSY. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
-export function openSqlite(path: string): { dialect: SqliteDialect; database: SQLite.Database } {
+/**
+ * A read-only connection for reads outside transactions, opened on first use (the file exists by then: the
+ * writer created it). WAL gives it the last committed state without waiting for the writer.
+ */
+function openReader(file: string): SyncReader & { close(): void } {
+  let connection: SQLite.Database | undefined;
+  let prepare: ((sql: string) => SQLite.Statement) | undefined;
+  return {
+    all(sql, parameters) {
+      if (!prepare) {
+        connection = new SQLite(file, { readonly: true, fileMustExist: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
+        prepare = statementCache(connection);
+      }
+      return prepare(sql).all(parameters);
+    },
+    close() {
+      connection?.close();
+    },
+  };
+}
+
+export function openSqlite(path: string): { dialect: SqliteDialect; database: SQLite.Database; reader: SyncReader & { close(): void } } {
   const file = resolve(path);
   mkdirSync(dirname(file), { recursive: true });
   const database = new SQLite(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
@@ -78,5 +102,5 @@ export function openSqlite(path: string): { dialect: SqliteDialect; database: SQ
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
-  return { dialect: new ImmediateTransactionDialect(withStatementCache(database)), database };
+  return { dialect: new ImmediateTransactionDialect(withStatementCache(database)), database, reader: openReader(file) };
 }

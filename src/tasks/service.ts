@@ -70,18 +70,21 @@ export async function getTaskDetail(db: Db, tenant: TenantContext, taskId: strin
 }
 
 /**
- * 查询任务详情 as the bytes of the whole reply: from the cache while the task's stamp is unchanged, else built,
- * serialized and kept. The stamp is read first, so a response built after a concurrent change is kept under the
- * older stamp and never served for the newer one.
+ * 查询任务详情 as the bytes of the whole reply: from the cache while nothing changed in the tenant, or while the task's
+ * stamp is unchanged; else built, serialized and kept. The change sequence (read with the token) comes before the
+ * stamp, and the stamp before the build, so a response built after a concurrent change is kept under older marks and
+ * never served for the newer ones.
  */
 export async function getTaskDetailBody(db: Db, tenant: TenantContext, taskId: string, cache: TaskDetailCache): Promise<string> {
+  const key = `${tenant.tenantId}/${tenant.timeZone}/${taskId}`;
+  const current = cache.current(key, tenant.changeSeq);
+  if (current !== undefined) return current;
   const stamp = await createTasksRepository(db).findDetailStamp(tenant.tenantId, taskId);
   if (stamp === undefined) throw notFound(taskId);
-  const key = `${tenant.tenantId}/${tenant.timeZone}/${taskId}`;
-  const cached = cache.get(key, stamp);
-  if (cached !== undefined) return cached;
+  const unchanged = cache.unchanged(key, stamp, tenant.changeSeq);
+  if (unchanged !== undefined) return unchanged;
   const body = serializeTaskDetail(success(await getTaskDetail(db, tenant, taskId)));
-  cache.set(key, stamp, body);
+  cache.set(key, tenant.changeSeq, stamp, body);
   return body;
 }
 

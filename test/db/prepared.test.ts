@@ -38,4 +38,24 @@ describe('prepared queries', () => {
     }).catch((error: { rollback?: boolean }) => assert.ok(error.rollback));
     assert.deepEqual(await byStatusAndId(t.database.db, DEMO_TASK_ID, DEMO_TENANT.id), [{ id: DEMO_TASK_ID, title: 'test002' }]);
   });
+
+  it('outside a transaction see committed data only, never a transaction in progress, and never wait for it', { timeout: 20_000 }, async () => {
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    let written = (): void => undefined;
+    const hasWritten = new Promise<void>((resolve) => { written = resolve; });
+    const change = t.database.db.transaction().execute(async (trx) => {
+      await trx.updateTable('tasks').set({ title: 'uncommitted' }).where('id', '=', DEMO_TASK_ID).execute();
+      written();
+      await held;
+      await trx.updateTable('tasks').set({ title: 'test002' }).where('id', '=', DEMO_TASK_ID).execute();
+    });
+    await hasWritten;
+    assert.deepEqual(await byStatusAndId(t.database.db, DEMO_TASK_ID, DEMO_TENANT.id), [{ id: DEMO_TASK_ID, title: 'test002' }]);
+    release();
+    await change;
+    await t.database.db.updateTable('tasks').set({ title: 'committed' }).where('id', '=', DEMO_TASK_ID).execute();
+    assert.deepEqual(await byStatusAndId(t.database.db, DEMO_TASK_ID, DEMO_TENANT.id), [{ id: DEMO_TASK_ID, title: 'committed' }]);
+    await t.database.db.updateTable('tasks').set({ title: 'test002' }).where('id', '=', DEMO_TASK_ID).execute();
+  });
 });
