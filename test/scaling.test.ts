@@ -70,4 +70,19 @@ describe(`two server processes on one ${TEST_BACKEND} database`, () => {
       assert.equal((await reread.json() as { result: { taskInfo: { status: string } } }).result.taskInfo.status, 'Completed');
     }
   });
+
+  it("each process's task lists show the other's changes at once", async () => {
+    const pending = { start: 0, limit: 5, creatorId: DEMO_USER.id, status: 'Pending' };
+    const countOn = async (server: 0 | 1) => {
+      const response = await post(server, tokens[server] ?? '', 'task/list', pending);
+      return (await response.json() as { result: { count: number } }).result.count;
+    };
+    for (const [writer, reader] of [[0, 1], [1, 0]] as const) {
+      const before = await countOn(reader);
+      assert.equal(await countOn(reader), before, 'answered twice alike (the second from the cache)');
+      const created = await post(writer, tokens[writer] ?? '', 'task', { taskInfo: { title: `listed by ${writer}`, ownerId: DEMO_USER.id, creatorId: DEMO_USER.id } });
+      assert.equal(created.status, 200);
+      assert.equal(await countOn(reader), before + 1);
+    }
+  });
 });

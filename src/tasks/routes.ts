@@ -9,8 +9,9 @@ import {
   TaskIdParams, TransferTaskBody, UpdateTaskStatusBody,
 } from './schemas.js';
 import { TaskDetailCache } from './detail-cache.js';
+import { ListResponseCache } from '../lists/response-cache.js';
 import { TaskDetailResponse } from './detail-schema.js';
-import { createTask, getTaskDetailBody, listTasks, modifyTask, processTask, transferTask, updateTaskStatus } from './service.js';
+import { createTask, getTaskDetailBody, listTasksBody, modifyTask, processTask, transferTask, updateTaskStatus } from './service.js';
 
 /** Task routes (工单任务, V2.0), registered under `/service/AICC__Case/1.0.0/openapi`. */
 export async function taskRoutes(app: FastifyInstance): Promise<void> {
@@ -22,8 +23,10 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     return success(await createTask(app.db, tenantOf(request), request.body.taskInfo, app.clock()));
   });
 
-  typed.post('/task/list', { schema: { body: ListTasksBody, response: { 200: ListTasksResponse, ...errorResponses } } }, async (request) => {
-    return success(await listTasks(app.db, tenantOf(request), request.body));
+  // Integrations poll the same lists over and over; each is answered from cache until the tenant changes.
+  const listCache = new ListResponseCache();
+  typed.post('/task/list', { schema: { body: ListTasksBody, response: { 200: ListTasksResponse, ...errorResponses } } }, async (request, reply) => {
+    sendSerialized(reply, await listTasksBody(app.db, tenantOf(request), request.body, listCache));
   });
 
   typed.post('/task/modify', { schema: { body: ModifyTaskBody, response: acknowledgement } }, async (request) => {

@@ -1,3 +1,4 @@
+import fastJson from 'fast-json-stringify';
 import type { Updateable } from 'kysely';
 import type { TenantContext } from '../auth/service.js';
 import { recordCaseChange } from '../cases/changes.js';
@@ -22,8 +23,10 @@ import { recordTaskChange, writeTaskTrace } from './changes.js';
 import { serializeTaskDetail, type TaskDetailCache } from './detail-cache.js';
 import { toTaskInfo, toTaskListItem } from './mapping.js';
 import { both, createdRange, instantOf } from '../lists/filters.js';
+import { ListResponseCache } from '../lists/response-cache.js';
 import { createTasksRepository, type TaskFilters } from './repository.js';
 import type { TaskDetail } from './detail-schema.js';
+import { ListTasksResponse } from './schemas.js';
 import type {
   CreateTaskInput, ListTasksInput, ModifyTaskInput, ProcessTaskInput, TaskListItem, TransferTaskInput, UpdateTaskStatusInput,
 } from './schemas.js';
@@ -226,6 +229,21 @@ export async function processTask(db: Db, tenant: TenantContext, input: ProcessT
  * 查询任务列表. `classification` is relative to the acting user (`creatorId`): Todo = owned by them and not
  * Completed; Created = created by them; Processed = owned by them and Completed.
  */
+const serializeTaskList = fastJson(ListTasksResponse);
+
+/**
+ * task/list as the bytes of the whole reply, from the cache while nothing changed in the tenant since the same
+ * request was answered (the change sequence is read with the token, before the list).
+ */
+export async function listTasksBody(db: Db, tenant: TenantContext, input: ListTasksInput, cache: ListResponseCache): Promise<string> {
+  const key = ListResponseCache.keyOf(tenant.tenantId, tenant.timeZone, input);
+  const cached = cache.get(key, tenant.changeSeq);
+  if (cached !== undefined) return cached;
+  const body = serializeTaskList(success(await listTasks(db, tenant, input)));
+  cache.set(key, tenant.changeSeq, body);
+  return body;
+}
+
 export async function listTasks(db: Db, tenant: TenantContext, input: ListTasksInput): Promise<{ count: number; taskList: TaskListItem[] }> {
   const { tenantId, timeZone } = tenant;
   if (input.type !== undefined && input.relateId === undefined) throw new ApiError('invalidRequest', 'relateId is required when type is set');

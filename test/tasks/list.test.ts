@@ -71,6 +71,19 @@ describe('POST task/list', () => {
     assert.equal(item.createdDate, '2024-03-02 14:00:00');
   });
 
+  it('the same request answered again shows every change made in between (lists are cached until the tenant changes)', async () => {
+    const filters = { ownerId: agent, status: 'Completed', limit: 100 };
+    const before = await list(filters);
+    assert.deepEqual(await list(filters), before);
+    const next = (await list({ ownerId: agent, status: 'Pending', limit: 1 })).taskList[0]?.taskId;
+    assert.equal((await postAicc(t.app, token, 'task/status/update', { id: next, status: 'Completed', creatorId: agent })).statusCode, 200);
+    const after = await list(filters);
+    assert.equal(after.count, before.count + 1);
+    assert.ok(after.taskList.some((task) => task.taskId === next));
+    assert.equal((await postAicc(t.app, token, 'task/status/update', { id: next, status: 'Pending', creatorId: agent })).statusCode, 200);
+    assert.deepEqual((await list(filters)).count, before.count);
+  });
+
   it('pages follow each other without overlap or gap, the demo task last', async () => {
     const seen: string[] = [];
     for (let start = 0; start < 31; start += 7) {

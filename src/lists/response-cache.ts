@@ -1,0 +1,44 @@
+/**
+ * Serialized list responses of one route, each current while the tenant's change sequence stands where it stood
+ * when the response was built (every change of the tenant, in any process, moves it: see db/counters.ts). A list
+ * depends on many records, so any change of the tenant retires its entries rather than a stamp per list.
+ * Bounded by the characters it holds (bytes, near enough, for these bodies): past the budget the least recently used go.
+ */
+export class ListResponseCache {
+  readonly #entries = new Map<string, { changeSeq: number; body: string }>();
+  #bytes = 0;
+
+  constructor(private readonly budgetChars = 16 * 1024 * 1024) {}
+
+  /** The same request, whatever the order of its keys, gives the same key. */
+  static keyOf(tenantId: string, timeZone: string, input: object): string {
+    const sorted = Object.entries(input).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `${tenantId}/${timeZone}/${JSON.stringify(sorted)}`;
+  }
+
+  get(key: string, changeSeq: number): string | undefined {
+    const entry = this.#entries.get(key);
+    if (entry?.changeSeq !== changeSeq) return undefined;
+    this.#entries.delete(key);
+    this.#entries.set(key, entry);
+    return entry.body;
+  }
+
+  set(key: string, changeSeq: number, body: string): void {
+    this.#drop(key);
+    if (body.length > this.budgetChars) return;
+    for (const oldest of this.#entries.keys()) {
+      if (this.#bytes + body.length <= this.budgetChars) break;
+      this.#drop(oldest);
+    }
+    this.#entries.set(key, { changeSeq, body });
+    this.#bytes += body.length;
+  }
+
+  #drop(key: string): void {
+    const entry = this.#entries.get(key);
+    if (!entry) return;
+    this.#entries.delete(key);
+    this.#bytes -= entry.body.length;
+  }
+}
