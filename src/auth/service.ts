@@ -1,5 +1,6 @@
 import { createDefaultCaseType } from '../case-types/service.js';
 import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/transactions.js';
 import { createUsersRepository } from '../users/repository.js';
 import { isValidTimeZone } from '../wire/dates.js';
 import { newId, randomBase62 } from '../wire/ids.js';
@@ -78,7 +79,7 @@ export async function createTenant(
   if (!isValidTimeZone(input.timeZone)) throw new InvalidTenantInputError(`time zone ${input.timeZone} is not an IANA time zone such as Asia/Shanghai`);
   const clientSecret = newSecret();
   const clientSecretHash = await hashClientSecret(clientSecret);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const tenantId = newId('tenant');
     const userId = newId('user');
     const clientId = randomBase62(24);

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { TenantContext } from '../auth/service.js';
 import { createCasesRepository } from '../cases/repository.js';
 import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/transactions.js';
 import type { CaseTypesTable } from '../db/tables.js';
 import { requireUser } from '../users/references.js';
 import { formatWireDate } from '../wire/dates.js';
@@ -125,7 +126,7 @@ async function requireParent(db: Db, tenantId: string, parentId: string | null |
 /** opencase extension: a new case type with its flow. */
 export async function createCaseType(db: Db, tenant: TenantContext, input: CreateCaseTypeInput, now: number): Promise<{ caseTypeId: string }> {
   const flow = parseFlow(input.caseStatus, 'caseStatus');
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const creator = await requireUser(trx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
     await requireUniqueName(trx, tenant.tenantId, input.typeName);
     await requireParent(trx, tenant.tenantId, input.parentId);
@@ -156,7 +157,7 @@ export async function updateCaseType(
   db: Db, tenant: TenantContext, id: string, input: UpdateCaseTypeInput, now: number,
 ): Promise<void> {
   const flow = input.caseStatus !== undefined ? parseFlow(input.caseStatus, 'caseStatus') : undefined;
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const repository = createCaseTypesRepository(trx);
     const current = await repository.findCaseType(tenant.tenantId, id);
     if (!current) throw notFound(id);

@@ -6,6 +6,7 @@ import { requireContact } from '../contacts/references.js';
 import { loadCustomerInfo } from '../contacts/service.js';
 import { nextSerial } from '../db/counters.js';
 import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/transactions.js';
 import type { CasesTable } from '../db/tables.js';
 import { both, createdRange, instantOf } from '../lists/filters.js';
 import { createQueuesRepository } from '../queues/repository.js';
@@ -72,7 +73,7 @@ export async function createCase(db: Db, tenant: TenantContext, input: CreateCas
   if (!input.ownerId && !input.isAtuoAssigned) {
     throw new ApiError('invalidRequest', 'caseInfo.ownerId is required when caseInfo.isAtuoAssigned is false');
   }
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const caseType = await createCaseTypesRepository(trx).findCaseType(tenantId, input.type);
     if (!caseType) throw new ApiError('invalidRequest', `caseInfo.type ${input.type} is not a case type of this tenant`);
     if (caseType.status !== 'Active') throw new ApiError('invalidRequest', `caseInfo.type ${input.type} is Inactive: cases need an Active case type`);
@@ -146,7 +147,7 @@ type ModifiableColumn = 'title' | 'description' | 'owner_id' | 'priority' | 'due
 export async function modifyCase(db: Db, tenant: TenantContext, input: ModifyCaseInput, now: number): Promise<void> {
   const { tenantId, timeZone } = tenant;
   const dueAt = input.dueDate === undefined || input.dueDate === null ? input.dueDate : instantOf(input.dueDate, timeZone, 'caseInfo.dueDate');
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const row = await loadCase(trx, tenantId, input.id);
     requireNotCancelled(row, 'modifying it');
     const operator = await requireUser(trx, tenantId, input.creatorId, 'caseInfo.creatorId');
@@ -176,7 +177,7 @@ export async function modifyCase(db: Db, tenant: TenantContext, input: ModifyCas
 export async function transferCase(db: Db, tenant: TenantContext, input: TransferCaseInput, now: number): Promise<void> {
   const { tenantId } = tenant;
   const ownerType = input.ownerType ?? 'user';
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const row = await loadCase(trx, tenantId, input.id);
     requireNotCancelled(row, 'transferring it');
     const operator = await requireUser(trx, tenantId, input.creatorId, 'creatorId');
@@ -196,7 +197,7 @@ export async function transferCase(db: Db, tenant: TenantContext, input: Transfe
 /** 处理工单: an internal note, an email or an SMS recorded on the trace; opencase itself sends nothing. */
 export async function processCase(db: Db, tenant: TenantContext, input: ProcessCaseInput, now: number): Promise<void> {
   const { tenantId } = tenant;
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const row = await loadCase(trx, tenantId, input.caseId);
     requireNotCancelled(row, 'processing it');
     const operator = await requireUser(trx, tenantId, input.creatorId, 'creatorId');
@@ -214,7 +215,7 @@ export async function processCase(db: Db, tenant: TenantContext, input: ProcessC
 
 /** 取消工单: the case keeps its status and becomes read-only; resume returns it to work. A suspension ends here. */
 export async function cancelCase(db: Db, tenant: TenantContext, input: CancelCaseInput, now: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const row = await loadCase(trx, tenant.tenantId, input.id);
     if (row.is_cancelled === 1) throw new ApiError('conflict', `case ${row.id} is already cancelled`);
     const operator = await requireUser(trx, tenant.tenantId, input.creatorId, 'creatorId');
@@ -226,7 +227,7 @@ export async function cancelCase(db: Db, tenant: TenantContext, input: CancelCas
 
 /** opencase extension: pauses the case's clock (suspendDate set; the time is added to suspendAccumulatedTime on resume). */
 export async function suspendCase(db: Db, tenant: TenantContext, caseId: string, input: CaseActionInput, now: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const row = await loadCase(trx, tenant.tenantId, caseId);
     requireNotCancelled(row, 'suspending it');
     if (row.state === 'Completed') throw new ApiError('conflict', `case ${row.id} is Completed: there is no clock to pause`);
@@ -243,7 +244,7 @@ export async function suspendCase(db: Db, tenant: TenantContext, caseId: string,
  * a suspended one restarts its clock, the pause added to suspendAccumulatedTime.
  */
 export async function resumeCase(db: Db, tenant: TenantContext, caseId: string, input: CaseActionInput, now: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const row = await loadCase(trx, tenant.tenantId, caseId);
     const operator = await requireUser(trx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
     let patch: Updateable<CasesTable>;
@@ -269,7 +270,7 @@ export async function resumeCase(db: Db, tenant: TenantContext, caseId: string, 
  * next one. Completed closes the case (ending any suspension); leaving Completed reopens it.
  */
 export async function updateCaseStatus(db: Db, tenant: TenantContext, input: UpdateCaseStatusInput, now: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const row = await loadCase(trx, tenant.tenantId, input.id);
     requireNotCancelled(row, 'changing its status');
     const operator = await requireUser(trx, tenant.tenantId, input.creatorId, 'creatorId');
@@ -304,7 +305,7 @@ export async function updateCaseStatus(db: Db, tenant: TenantContext, input: Upd
 
 /** opencase extension: the caller's user (or the user named) follows or stops following a case. */
 export async function setFollowing(db: Db, tenant: TenantContext, caseId: string, userId: string | undefined, follow: boolean, now: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await loadCase(trx, tenant.tenantId, caseId);
     const user = await requireUser(trx, tenant.tenantId, userId ?? tenant.appUserId, 'userId');
     const cases = createCasesRepository(trx);

@@ -2,6 +2,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { TenantContext } from '../auth/service.js';
 import { advanceChangeSequence } from '../db/counters.js';
 import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/transactions.js';
 import type { AddressesTable, ContactsTable, OrganizationsTable } from '../db/tables.js';
 import { formatWireDate } from '../wire/dates.js';
 import { ApiError } from '../wire/errors.js';
@@ -172,7 +173,7 @@ async function organizationFor(trx: Db, tenantId: string, input: { organizationI
 
 /** opencase extension: a contact, with its address and organization when given, in one transaction. */
 export async function createContact(db: Db, tenant: TenantContext, input: CreateContactInput, now: number): Promise<{ contactId: string }> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const repository = createContactsRepository(trx);
     const organizationId = await organizationFor(trx, tenant.tenantId, input, now);
     const contactId = newId('contact');
@@ -197,7 +198,7 @@ export async function createContact(db: Db, tenant: TenantContext, input: Create
 
 /** opencase extension: changes the fields sent (null clears); `address` updates the contact's address or adds one. */
 export async function updateContact(db: Db, tenant: TenantContext, contactId: string, input: UpdateContactInput, now: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const repository = createContactsRepository(trx);
     if (!(await repository.findContact(tenant.tenantId, contactId))) throw notFound(contactId);
     const organizationId = await organizationFor(trx, tenant.tenantId, input, now);

@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { preparedQuery } from './prepared.js';
 
 /**
  * trace_seq is the tenant's change sequence: every trace takes the next number (task and case alike, which orders
@@ -15,13 +16,16 @@ export const CHANGE_SEQUENCE = 'trace_seq' satisfies CounterName;
  * a number.
  */
 export async function nextSerial(db: Db, tenantId: string, name: CounterName): Promise<number> {
-  const row = await db.insertInto('tenant_counters')
-    .values({ tenant_id: tenantId, name, value: 1 })
-    .onConflict((oc) => oc.columns(['tenant_id', 'name']).doUpdateSet((eb) => ({ value: eb('tenant_counters.value', '+', 1) })))
-    .returning('value')
-    .executeTakeFirstOrThrow();
+  const [row] = await advanceCounter(db, tenantId, name);
+  if (!row) throw new Error(`counter ${name} of tenant ${tenantId} did not advance`);
   return Number(row.value);
 }
+
+// Every change takes one or two numbers: prepared once (see prepared.ts).
+const advanceCounter = preparedQuery('counters.advance', (db: Db, tenantId: string, name: CounterName) => db.insertInto('tenant_counters')
+  .values({ tenant_id: tenantId, name, value: 1 })
+  .onConflict((oc) => oc.columns(['tenant_id', 'name']).doUpdateSet((eb) => ({ value: eb('tenant_counters.value', '+', 1) })))
+  .returning('value'));
 
 /** Moves a counter forward to at least `value` (used when records arrive with their own numbers, as the demo's do). */
 export async function advanceSerialTo(db: Db, tenantId: string, name: CounterName, value: number): Promise<void> {

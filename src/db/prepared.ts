@@ -25,7 +25,7 @@ export function attachSyncReader(db: Db, reader: SyncReader): void {
   syncReaders.set(db, reader);
 }
 
-const compiledByDialect = new WeakMap<object, Map<string, { sql: string; slots: Array<number | { constant: unknown }> }>>();
+const compiledByDialect = new WeakMap<object, Map<string, { sql: string; slots: Array<number | { constant: unknown }>; isSelect: boolean }>>();
 
 export function preparedQuery<Row, Params extends unknown[]>(
   name: string,
@@ -44,11 +44,12 @@ export function preparedQuery<Row, Params extends unknown[]>(
         sql: compiled.sql,
         slots: compiled.parameters.map((value) =>
           (typeof value === 'string' && value.startsWith(MARKER) ? Number(value.slice(MARKER.length)) : { constant: value })),
+        isSelect: compiled.query.kind === 'SelectQueryNode',
       };
       cache.set(name, prepared);
     }
     const values = prepared.slots.map((slot) => (typeof slot === 'number' ? params[slot] : slot.constant));
-    const reader = db.isTransaction ? undefined : syncReaders.get(db);
+    const reader = db.isTransaction || !prepared.isSelect ? undefined : syncReaders.get(db);
     if (reader) return reader.all(prepared.sql, values) as Row[];
     const result = await db.executeQuery<Row>(CompiledQuery.raw(prepared.sql, values));
     return result.rows;

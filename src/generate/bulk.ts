@@ -21,6 +21,9 @@ export async function bulkInsert(db: Db, dialect: DialectName, table: string, co
       text = head + batch.map(tuple).join(', ');
       textFor.set(batch.length, text);
     }
-    await db.executeQuery(CompiledQuery.raw(text, batch.flat()));
+    // A plain loop: Array.prototype.flat was a sixth of the load's time (profiled).
+    const values: unknown[] = [];
+    for (const row of batch) for (const value of row) values.push(value);
+    await db.executeQuery(CompiledQuery.raw(text, values));
   }
 }

@@ -133,6 +133,7 @@ export async function generate(database: OpenDatabase, options: GenerateOptions)
     const contacts = Array.from({ length: contactCount }, () => newId('contact'));
     const cases: string[] = [];
     let traces = 0;
+    const setAsideForCases = await dropSecondaryIndexes(database, 'cases');
     await db.transaction().execute(async (trx) => {
       await bulkInsert(trx, dialect, 'users', ['tenant_id', 'id', 'name', 'created_at'], users.map((u) => [tenantId, u.id, u.name, now - 400 * DAY]));
       const organizations = Array.from({ length: organizationCount }, (_, i) => [tenantId, newId('organization'), `Company ${i + 1}`, now - 400 * DAY]);
@@ -163,6 +164,7 @@ export async function generate(database: OpenDatabase, options: GenerateOptions)
       await bulkInsert(trx, dialect, 'case_traces', CASE_TRACE_COLUMNS, caseTraceRows);
       traces += caseCount;
     });
+    for (const definition of setAsideForCases) await sql.raw(definition).execute(db);
 
     // Tasks and their traces, chunk by chunk, with the secondary indexes of `tasks` set aside: building an index
     // once from sorted rows is several times faster than updating it at random for every row.

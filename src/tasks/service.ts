@@ -10,6 +10,7 @@ import { requireContact } from '../contacts/references.js';
 import { loadCustomerInfo } from '../contacts/service.js';
 import { nextSerial } from '../db/counters.js';
 import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/transactions.js';
 import type { TasksTable } from '../db/tables.js';
 import { requireUser } from '../users/references.js';
 import { formatWireDate } from '../wire/dates.js';
@@ -98,10 +99,10 @@ export async function createTask(db: Db, tenant: TenantContext, input: CreateTas
   checkRelation(type, relateId, 'taskInfo.');
   const dueAt = input.dueDate ? instantOf(input.dueDate, tenant.timeZone, 'taskInfo.dueDate') : null;
 
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const { tenantId } = tenant;
-    await requireUser(trx, tenantId, input.ownerId, 'taskInfo.ownerId');
-    const creator = await requireUser(trx, tenantId, input.creatorId, 'taskInfo.creatorId');
+    const owner = await requireUser(trx, tenantId, input.ownerId, 'taskInfo.ownerId');
+    const creator = input.creatorId === owner.id ? owner : await requireUser(trx, tenantId, input.creatorId, 'taskInfo.creatorId');
     if (input.contactId) await requireContact(trx, tenantId, input.contactId, 'taskInfo.contactId');
     if (relateId) await requireCase(trx, tenantId, relateId, 'taskInfo.relateId');
 
@@ -143,7 +144,7 @@ export async function modifyTask(db: Db, tenant: TenantContext, input: ModifyTas
   const { timeZone, tenantId } = tenant;
   const dueAt = input.dueDate === undefined || input.dueDate === null ? input.dueDate : instantOf(input.dueDate, timeZone, 'taskInfo.dueDate');
 
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const task = await createTasksRepository(trx).findTaskForChange(tenantId, input.id);
     if (!task) throw notFound(input.id);
     const operator = await operatorOf(trx, tenant, input.creatorId, 'taskInfo.creatorId');
@@ -175,7 +176,7 @@ export async function modifyTask(db: Db, tenant: TenantContext, input: ModifyTas
 
 /** 分配任务: a new owner, who must be a user of the tenant; the same owner again changes nothing. */
 export async function transferTask(db: Db, tenant: TenantContext, input: TransferTaskInput, now: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const task = await createTasksRepository(trx).findTaskForChange(tenant.tenantId, input.id);
     if (!task) throw notFound(input.id);
     const operator = await operatorOf(trx, tenant, input.creatorId, 'creatorId');
@@ -194,7 +195,7 @@ export async function transferTask(db: Db, tenant: TenantContext, input: Transfe
  * `closedDate` is set on Completed and cleared when the task is reopened.
  */
 export async function updateTaskStatus(db: Db, tenant: TenantContext, input: UpdateTaskStatusInput, now: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const task = await createTasksRepository(trx).findTaskForChange(tenant.tenantId, input.id);
     if (!task) throw notFound(input.id);
     const operator = await operatorOf(trx, tenant, input.creatorId, 'creatorId');
@@ -210,7 +211,7 @@ export async function updateTaskStatus(db: Db, tenant: TenantContext, input: Upd
 
 /** 处理任务: a handling note (title, description, attachment) on the task's trace; the status is left as it is. */
 export async function processTask(db: Db, tenant: TenantContext, input: ProcessTaskInput, now: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const task = await createTasksRepository(trx).findTaskForChange(tenant.tenantId, input.taskId);
     if (!task) throw notFound(input.taskId);
     const operator = await operatorOf(trx, tenant, input.creatorId, 'creatorId');

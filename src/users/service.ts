@@ -1,5 +1,6 @@
 import { createAuthRepository } from '../auth/repository.js';
 import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/transactions.js';
 import { formatWireDate } from '../wire/dates.js';
 import { newId } from '../wire/ids.js';
 import { createUsersRepository } from './repository.js';
@@ -13,7 +14,7 @@ export class UnknownTenantError extends Error {
 
 /** Agents (AICC users): the owners and creators that tasks and cases name by id. */
 export async function createUser(db: Db, tenantId: string, name: string, now: number) {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     if (!(await createAuthRepository(trx).findTenant(tenantId))) throw new UnknownTenantError(tenantId);
     const user = { tenant_id: tenantId, id: newId('user'), name, created_at: now };
     await createUsersRepository(trx).insertUser(user);

@@ -58,4 +58,13 @@ describe('prepared queries', () => {
     assert.deepEqual(await byStatusAndId(t.database.db, DEMO_TASK_ID, DEMO_TENANT.id), [{ id: DEMO_TASK_ID, title: 'committed' }]);
     await t.database.db.updateTable('tasks').set({ title: 'test002' }).where('id', '=', DEMO_TASK_ID).execute();
   });
+
+  it('that write run on the writing connection, in a transaction or not', async () => {
+    const rename = preparedQuery('test.rename', (db: Db, title: string, taskId: string) => db.updateTable('tasks')
+      .set({ title }).where('id', '=', taskId).returning('title'));
+    assert.deepEqual(await rename(t.database.db, 'renamed outside', DEMO_TASK_ID), [{ title: 'renamed outside' }]);
+    assert.deepEqual(await byStatusAndId(t.database.db, DEMO_TASK_ID, DEMO_TENANT.id), [{ id: DEMO_TASK_ID, title: 'renamed outside' }]);
+    await t.database.db.transaction().execute((trx) => rename(trx, 'test002', DEMO_TASK_ID));
+    assert.deepEqual(await byStatusAndId(t.database.db, DEMO_TASK_ID, DEMO_TENANT.id), [{ id: DEMO_TASK_ID, title: 'test002' }]);
+  });
 });
