@@ -5,7 +5,7 @@ import { createUsersRepository } from '../users/repository.js';
 import { isValidTimeZone } from '../wire/dates.js';
 import { newId, randomBase62 } from '../wire/ids.js';
 import { createAuthRepository } from './repository.js';
-import { hashClientSecret, hashToken, newSecret, verifyClientSecret } from './secrets.js';
+import { hashClientSecret, hashToken, newSecret, verifyClientSecret, VerifiedSecrets } from './secrets.js';
 
 /** Who a request acts for, as established by its access-token. */
 export interface TenantContext {
@@ -26,6 +26,8 @@ export interface IssuedToken {
   expiresInSeconds: number;
 }
 
+const verifiedSecrets = new VerifiedSecrets();
+
 /**
  * Client credentials in, a fresh token out; null when the client is unknown, revoked or the secret is wrong
  * (the caller answers all three alike). Only the token's hash is stored.
@@ -37,8 +39,11 @@ export async function issueToken(
 ): Promise<IssuedToken | null> {
   const repository = createAuthRepository(db);
   const app = await repository.findActiveAppByClientId(credentials.clientId);
-  const valid = await verifyClientSecret(credentials.clientSecret, app?.client_secret_hash ?? null);
-  if (!app || !valid) return null;
+  const storedHash = app?.client_secret_hash ?? null;
+  const recentlyVerified = storedHash !== null && verifiedSecrets.has(storedHash, credentials.clientSecret);
+  const valid = recentlyVerified || await verifyClientSecret(credentials.clientSecret, storedHash);
+  if (!app || !storedHash || !valid) return null;
+  if (!recentlyVerified) verifiedSecrets.add(storedHash, credentials.clientSecret);
   const accessToken = newSecret();
   await repository.insertToken({
     token_hash: hashToken(accessToken),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TOKEN_PATH } from '../../src/auth/routes.js';
-import { hashToken } from '../../src/auth/secrets.js';
+import { hashClientSecret, hashToken } from '../../src/auth/secrets.js';
 import { DEMO_CLIENT } from '../../src/demo/records.js';
 import { WIRE_CONTENT_TYPE } from '../../src/wire/envelope.js';
 import { startTestApp, type TestApp } from '../helpers.js';
@@ -72,6 +72,28 @@ describe('POST /baas/auth/v1.0/oauth2/token', () => {
       assert.match(app.client_secret_hash, /^scrypt\$/);
       assert.ok(!app.client_secret_hash.includes(DEMO_CLIENT.clientSecret));
     }
+  });
+
+  it('a secret verified once is not hashed again, yet a changed secret is refused at once', async () => {
+    const call = (secret: string) => t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: FORM, payload: form({ ...goodFields, client_secret: secret }) });
+    assert.equal((await call(DEMO_CLIENT.clientSecret)).statusCode, 200);
+    assert.equal((await call(DEMO_CLIENT.clientSecret)).statusCode, 200);
+    assertOAuthError(await call(`${DEMO_CLIENT.clientSecret}x`), 401, 'invalid_client');
+    const original = await t.database.db.selectFrom('api_apps').select('client_secret_hash').where('client_id', '=', DEMO_CLIENT.clientId).executeTakeFirstOrThrow();
+    await t.database.db.updateTable('api_apps').set({ client_secret_hash: await hashClientSecret('rotated secret') }).where('client_id', '=', DEMO_CLIENT.clientId).execute();
+    try {
+      assertOAuthError(await call(DEMO_CLIENT.clientSecret), 401, 'invalid_client');
+      assert.equal((await call('rotated secret')).statusCode, 200);
+    } finally {
+      await t.database.db.updateTable('api_apps').set(original).where('client_id', '=', DEMO_CLIENT.clientId).execute();
+    }
+  });
+
+  it('a burst of token calls, right and wrong, all get their answer (hashes queue, none is lost)', async () => {
+    const responses = await Promise.all(Array.from({ length: 8 }, (_, i) => t.app.inject({
+      method: 'POST', url: TOKEN_PATH, headers: FORM, payload: form({ ...goodFields, client_secret: i % 2 === 0 ? `guess ${i}` : DEMO_CLIENT.clientSecret }),
+    })));
+    responses.forEach((response, i) => assert.equal(response.statusCode, i % 2 === 0 ? 401 : 200, response.body));
   });
 
   it('400 invalid_request when grant_type, client_id or client_secret is missing', async () => {
