@@ -15,6 +15,7 @@ const tenantByTokenHash = preparedQuery('auth.tenantByTokenHash', (db: Db, token
     .on('tenant_counters.name', '=', CHANGE_SEQUENCE))
   .select(['tenants.id as tenantId', 'tenants.time_zone as timeZone', 'access_tokens.app_id as appId', 'api_apps.user_id as appUserId'])
   .select((eb) => eb.fn.coalesce('tenant_counters.value', sql.lit(0)).as('changeSeq'))
+  .select('access_tokens.expires_at as expiresAt')
   .where('access_tokens.token_hash', '=', tokenHash)
   .where('access_tokens.expires_at', '>', now)
   .where('access_tokens.revoked_at', 'is', null)

@@ -1,9 +1,11 @@
 import { createDefaultCaseType } from '../case-types/service.js';
 import type { Db } from '../db/database.js';
+import { commitVersion } from '../db/prepared.js';
 import { inTransaction } from '../db/transactions.js';
 import { createUsersRepository } from '../users/repository.js';
 import { isValidTimeZone } from '../wire/dates.js';
 import { newId, randomBase62 } from '../wire/ids.js';
+import { CheckedTokens } from './checked-tokens.js';
 import { createAuthRepository } from './repository.js';
 import { hashClientSecret, hashToken, newSecret, verifyClientSecret, VerifiedSecrets } from './secrets.js';
 
@@ -55,10 +57,27 @@ export async function issueToken(
   return { accessToken, expiresInSeconds: options.ttlSeconds };
 }
 
-/** The tenant a live token belongs to, or null for a token that is unknown, expired or revoked. Never writes. */
+const checkedTokensByDb = new WeakMap<Db, CheckedTokens>();
+
+/**
+ * The tenant a live token belongs to, or null for a token that is unknown, expired or revoked. Never writes. On SQLite
+ * a token checked before is taken from memory while nothing has been committed since (see checked-tokens.ts).
+ */
 export async function authenticate(db: Db, accessToken: string, now: number): Promise<TenantContext | null> {
+  const version = commitVersion(db);
+  let checked = checkedTokensByDb.get(db);
+  if (version !== undefined) {
+    const known = checked?.get(accessToken, version, now);
+    if (known) return known;
+  }
   const found = await createAuthRepository(db).findTenantByTokenHash(hashToken(accessToken), now);
-  return found ?? null;
+  if (!found) return null;
+  const { expiresAt, ...tenant } = found;
+  if (version !== undefined) {
+    if (!checked) checkedTokensByDb.set(db, (checked = new CheckedTokens()));
+    checked.set(accessToken, version, expiresAt, tenant);
+  }
+  return tenant;
 }
 
 export class InvalidTenantInputError extends Error {}

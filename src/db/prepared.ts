@@ -16,6 +16,8 @@ const MARKER = '\u0000opencase-parameter-';
  */
 export interface SyncReader {
   all(sql: string, parameters: readonly unknown[]): unknown[];
+  /** A number that moves whenever any connection, in any process, commits to the database (SQLite's data_version). */
+  dataVersion(): number;
 }
 
 const syncReaders = new WeakMap<Db, SyncReader>();
@@ -23,6 +25,14 @@ const syncReaders = new WeakMap<Db, SyncReader>();
 /** Routes `db`'s prepared reads outside transactions to `reader` (SQLite only: PostgreSQL reads are network round trips). */
 export function attachSyncReader(db: Db, reader: SyncReader): void {
   syncReaders.set(db, reader);
+}
+
+/**
+ * A number that moves whenever anything is committed to `db`'s database, read without touching a table (two lock
+ * calls); undefined where there is no such signal (PostgreSQL). Read it before the data it vouches for.
+ */
+export function commitVersion(db: Db): number | undefined {
+  return syncReaders.get(db)?.dataVersion();
 }
 
 const compiledByDialect = new WeakMap<object, Map<string, { sql: string; slots: Array<number | { constant: unknown }>; isSelect: boolean }>>();

@@ -80,13 +80,20 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 function openReader(file: string): SyncReader & { close(): void } {
   let connection: SQLite.Database | undefined;
   let prepare: ((sql: string) => SQLite.Statement) | undefined;
+  const statements = () => {
+    if (!prepare) {
+      connection = new SQLite(file, { readonly: true, fileMustExist: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
+      prepare = statementCache(connection);
+    }
+    return prepare;
+  };
   return {
     all(sql, parameters) {
-      if (!prepare) {
-        connection = new SQLite(file, { readonly: true, fileMustExist: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
-        prepare = statementCache(connection);
-      }
-      return prepare(sql).all(parameters);
+      return statements()(sql).all(parameters);
+    },
+    dataVersion() {
+      // This connection never writes, so every commit, of this process or another, moves it.
+      return statements()('pragma data_version').pluck().get() as number;
     },
     close() {
       connection?.close();

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { hashToken } from '../../src/auth/secrets.js';
+import { openDatabase } from '../../src/db/database.js';
 import { DEMO_TASK_ID } from '../../src/demo/records.js';
 import { WIRE_CONTENT_TYPE } from '../../src/wire/envelope.js';
 import { assertErrorEnvelope, fetchToken, startTestApp, TASK_PATH, type TestApp } from '../helpers.js';
@@ -51,10 +53,25 @@ describe('the access-token header on AICC routes', () => {
     assert.equal(response.statusCode, 401);
   });
 
+  it('a token revoked through another connection (another process, the CLI) stops working on the very next request', async () => {
+    const token = await fetchToken(t.app);
+    for (let i = 0; i < 3; i++) assert.equal((await detail({ 'access-token': token })).statusCode, 200);
+    const other = openDatabase(t.dbLocation);
+    try {
+      await other.db.updateTable('access_tokens').set({ revoked_at: t.now.value }).where('token_hash', '=', hashToken(token)).execute();
+    } finally {
+      await other.close();
+    }
+    const revoked = await detail({ 'access-token': token });
+    assert.equal(revoked.statusCode, 401);
+    assert.equal(assertErrorEnvelope(revoked.body).resCode, '401002');
+  });
+
   it('a revoked app\'s tokens stop working at once', async () => {
     const token = await fetchToken(t.app);
     assert.equal((await detail({ 'access-token': token })).statusCode, 200);
     await t.database.db.updateTable('api_apps').set({ revoked_at: t.now.value }).where('client_id', '=', 'demo-client').execute();
     assert.equal((await detail({ 'access-token': token })).statusCode, 401);
   });
+
 });
