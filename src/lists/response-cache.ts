@@ -2,13 +2,14 @@
  * Serialized list responses of one route, each current while the tenant's change sequence stands where it stood
  * when the response was built (every change of the tenant, in any process, moves it: see db/counters.ts). A list
  * depends on many records, so any change of the tenant retires its entries rather than a stamp per list.
- * Bounded by the characters it holds (bytes, near enough, for these bodies): past the budget the least recently used go.
+ * Bodies are kept as bytes, flat and off the JS heap (a serialized string is a rope of its pieces, several times its
+ * length), and bounded by their total size: past the budget the least recently used go.
  */
 export class ListResponseCache {
-  readonly #entries = new Map<string, { changeSeq: number; body: string }>();
+  readonly #entries = new Map<string, { changeSeq: number; body: Buffer }>();
   #bytes = 0;
 
-  constructor(private readonly budgetChars = 16 * 1024 * 1024) {}
+  constructor(private readonly budgetBytes = 4 * 1024 * 1024) {}
 
   /** The same request, whatever the order of its keys, gives the same key. */
   static keyOf(tenantId: string, timeZone: string, input: object): string {
@@ -16,7 +17,7 @@ export class ListResponseCache {
     return `${tenantId}/${timeZone}/${JSON.stringify(sorted)}`;
   }
 
-  get(key: string, changeSeq: number): string | undefined {
+  get(key: string, changeSeq: number): Buffer | undefined {
     const entry = this.#entries.get(key);
     if (entry?.changeSeq !== changeSeq) return undefined;
     this.#entries.delete(key);
@@ -24,11 +25,11 @@ export class ListResponseCache {
     return entry.body;
   }
 
-  set(key: string, changeSeq: number, body: string): void {
+  set(key: string, changeSeq: number, body: Buffer): void {
     this.#drop(key);
-    if (body.length > this.budgetChars) return;
+    if (body.length > this.budgetBytes) return;
     for (const oldest of this.#entries.keys()) {
-      if (this.#bytes + body.length <= this.budgetChars) break;
+      if (this.#bytes + body.length <= this.budgetBytes) break;
       this.#drop(oldest);
     }
     this.#entries.set(key, { changeSeq, body });

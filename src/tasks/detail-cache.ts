@@ -5,18 +5,18 @@ import { TaskDetailResponse } from './detail-schema.js';
 export const serializeTaskDetail = fastJson(TaskDetailResponse);
 
 /**
- * Serialized task-detail responses, each kept with what it was built from: the tenant's change sequence and the
+ * Serialized task-detail responses, as bytes (flat and off the JS heap, see lists/response-cache.ts), each kept with what it was built from: the tenant's change sequence and the
  * task's version stamp. While the sequence has not moved (every change of the tenant moves it, in any process) the
  * response is served with no query of its own; once it has, the stamp (one indexed query instead of the six that
  * build a response) tells whether this task's response changed. Bounded: past `limit` entries the oldest is dropped.
  */
 export class TaskDetailCache {
-  readonly #entries = new Map<string, { changeSeq: number; stamp: string; body: string }>();
+  readonly #entries = new Map<string, { changeSeq: number; stamp: string; body: Buffer }>();
 
   constructor(private readonly limit = 10_000) {}
 
   /** The response, if it was cached when the tenant's change sequence stood at `changeSeq`. */
-  current(key: string, changeSeq: number): string | undefined {
+  current(key: string, changeSeq: number): Buffer | undefined {
     const entry = this.#entries.get(key);
     return entry?.changeSeq === changeSeq ? entry.body : undefined;
   }
@@ -25,14 +25,14 @@ export class TaskDetailCache {
    * The response, if it was built from `stamp`. Stamps only grow, so the response is current as the stamp was read,
    * and so at `changeSeq` (read before the stamp): the next request at that number is served without the stamp query.
    */
-  unchanged(key: string, stamp: string, changeSeq: number): string | undefined {
+  unchanged(key: string, stamp: string, changeSeq: number): Buffer | undefined {
     const entry = this.#entries.get(key);
     if (entry?.stamp !== stamp) return undefined;
     entry.changeSeq = Math.max(entry.changeSeq, changeSeq);
     return entry.body;
   }
 
-  set(key: string, changeSeq: number, stamp: string, body: string): void {
+  set(key: string, changeSeq: number, stamp: string, body: Buffer): void {
     this.#entries.delete(key);
     if (this.#entries.size >= this.limit) {
       const oldest = this.#entries.keys().next();

@@ -1,5 +1,5 @@
 import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
-import { containsIgnoringCase } from '../db/like.js';
+import { containsPattern, likeIgnoringCase } from '../db/like.js';
 import { lockedForChange, type Db } from '../db/database.js';
 import { preparedQuery } from '../db/prepared.js';
 import { RELATE_TYPE_CASE } from '../wire/enums.js';
@@ -53,25 +53,60 @@ const detailStamp = preparedQuery('tasks.detailStamp', (db: Db, tenantId: string
   .where('tasks.tenant_id', '=', tenantId)
   .where('tasks.id', '=', taskId));
 
-export function createTasksRepository(db: Db) {
-  function filtered(filters: TaskFilters) {
-    let query = db.selectFrom('tasks');
-    if (filters.titleContains !== undefined) {
-      query = query.where(containsIgnoringCase('tasks.title', filters.titleContains));
-    }
-    if (filters.status !== undefined) query = query.where('tasks.status', '=', filters.status);
-    if (filters.excludeStatus !== undefined) query = query.where('tasks.status', '!=', filters.excludeStatus);
-    if (filters.priority !== undefined) query = query.where('tasks.priority', '=', filters.priority);
-    if (filters.ownerId !== undefined) query = query.where('tasks.owner_id', '=', filters.ownerId);
-    if (filters.creatorId !== undefined) query = query.where('tasks.creator_id', '=', filters.creatorId);
-    if (filters.relateType !== undefined) query = query.where('tasks.relate_type', '=', filters.relateType);
-    if (filters.relateId !== undefined) query = query.where('tasks.relate_id', '=', filters.relateId);
-    if (filters.contactId !== undefined) query = query.where('tasks.contact_id', '=', filters.contactId);
-    if (filters.createdFrom !== undefined) query = query.where('tasks.created_at', '>=', filters.createdFrom);
-    if (filters.createdTo !== undefined) query = query.where('tasks.created_at', '<=', filters.createdTo);
-    return query;
-  }
+/** The filters as the values bound into a list's SQL: the title filter as its LIKE pattern. */
+type BoundFilters = Omit<TaskFilters, 'titleContains'> & { titlePattern?: string };
 
+function applyFilters<O>(query: SelectQueryBuilder<Database, 'tasks', O>, f: BoundFilters): SelectQueryBuilder<Database, 'tasks', O> {
+  if (f.titlePattern !== undefined) query = query.where(likeIgnoringCase('tasks.title', f.titlePattern));
+  if (f.status !== undefined) query = query.where('tasks.status', '=', f.status);
+  if (f.excludeStatus !== undefined) query = query.where('tasks.status', '!=', f.excludeStatus);
+  if (f.priority !== undefined) query = query.where('tasks.priority', '=', f.priority);
+  if (f.ownerId !== undefined) query = query.where('tasks.owner_id', '=', f.ownerId);
+  if (f.creatorId !== undefined) query = query.where('tasks.creator_id', '=', f.creatorId);
+  if (f.relateType !== undefined) query = query.where('tasks.relate_type', '=', f.relateType);
+  if (f.relateId !== undefined) query = query.where('tasks.relate_id', '=', f.relateId);
+  if (f.contactId !== undefined) query = query.where('tasks.contact_id', '=', f.contactId);
+  if (f.createdFrom !== undefined) query = query.where('tasks.created_at', '>=', f.createdFrom);
+  if (f.createdTo !== undefined) query = query.where('tasks.created_at', '<=', f.createdTo);
+  return query;
+}
+
+/**
+ * A list's count and page queries, prepared once for each combination of filters (see db/prepared.ts): which filters
+ * are present decides the SQL, their values are bound. Profiled on task/list: building the two queries cost more
+ * than running them on a warm database.
+ */
+function preparedListQueries(names: ReadonlyArray<keyof BoundFilters>) {
+  const bound = (values: unknown[]) => Object.fromEntries(names.map((name, i) => [name, values[i]])) as BoundFilters;
+  const shape = names.join(',');
+  return {
+    count: preparedQuery(`tasks.count:${shape}`, (db: Db, tenantId: string, ...values: unknown[]) =>
+      applyFilters(db.selectFrom('tasks').where('tasks.tenant_id', '=', tenantId), bound(values))
+        .select((eb) => eb.fn.countAll<number | string>().as('count'))),
+    // Newest first; the id breaks ties so that pages never overlap or skip.
+    page: preparedQuery(`tasks.page:${shape}`, (db: Db, tenantId: string, start: number, limit: number, ...values: unknown[]) =>
+      withOwnerName(applyFilters(db.selectFrom('tasks').where('tasks.tenant_id', '=', tenantId), bound(values)))
+        .orderBy('tasks.created_at', 'desc')
+        .orderBy('tasks.id', 'desc')
+        .limit(limit)
+        .offset(start)),
+  };
+}
+
+const listQueriesByShape = new Map<string, ReturnType<typeof preparedListQueries>>();
+
+/** The prepared queries for these filters, and the values to bind, in the same order. */
+function listQueriesFor(filters: TaskFilters) {
+  const { titleContains, ...rest } = filters;
+  const boundFilters: BoundFilters = { ...rest, ...(titleContains !== undefined && { titlePattern: containsPattern(titleContains) }) };
+  const names = (Object.keys(boundFilters) as Array<keyof BoundFilters>).filter((name) => boundFilters[name] !== undefined).sort();
+  const shape = names.join(',');
+  let queries = listQueriesByShape.get(shape);
+  if (!queries) listQueriesByShape.set(shape, (queries = preparedListQueries(names)));
+  return { queries, values: names.map((name) => boundFilters[name]) };
+}
+
+export function createTasksRepository(db: Db) {
   return {
     async insertTask(task: Insertable<TasksTable>): Promise<void> {
       await db.insertInto('tasks').values(task).execute();
@@ -127,22 +162,15 @@ export function createTasksRepository(db: Db) {
     },
 
     async countTasks(tenantId: string, filters: TaskFilters): Promise<number> {
-      const row = await filtered(filters)
-        .where('tasks.tenant_id', '=', tenantId)
-        .select((eb) => eb.fn.countAll<number | string>().as('count'))
-        .executeTakeFirstOrThrow();
-      return Number(row.count);
+      const { queries, values } = listQueriesFor(filters);
+      const [row] = await queries.count(db, tenantId, ...values);
+      return Number(row?.count ?? 0);
     },
 
     /** One page, newest first; the id breaks ties so that pages never overlap or skip. */
     listTasks(tenantId: string, filters: TaskFilters, start: number, limit: number) {
-      return withOwnerName(filtered(filters))
-        .where('tasks.tenant_id', '=', tenantId)
-        .orderBy('tasks.created_at', 'desc')
-        .orderBy('tasks.id', 'desc')
-        .limit(limit)
-        .offset(start)
-        .execute();
+      const { queries, values } = listQueriesFor(filters);
+      return queries.page(db, tenantId, start, limit, ...values);
     },
   };
 }

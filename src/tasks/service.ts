@@ -79,7 +79,7 @@ export async function getTaskDetail(db: Db, tenant: TenantContext, taskId: strin
  * stamp, and the stamp before the build, so a response built after a concurrent change is kept under older marks and
  * never served for the newer ones.
  */
-export async function getTaskDetailBody(db: Db, tenant: TenantContext, taskId: string, cache: TaskDetailCache): Promise<string> {
+export async function getTaskDetailBody(db: Db, tenant: TenantContext, taskId: string, cache: TaskDetailCache): Promise<Buffer> {
   const key = `${tenant.tenantId}/${tenant.timeZone}/${taskId}`;
   const current = cache.current(key, tenant.changeSeq);
   if (current !== undefined) return current;
@@ -87,7 +87,7 @@ export async function getTaskDetailBody(db: Db, tenant: TenantContext, taskId: s
   if (stamp === undefined) throw notFound(taskId);
   const unchanged = cache.unchanged(key, stamp, tenant.changeSeq);
   if (unchanged !== undefined) return unchanged;
-  const body = serializeTaskDetail(success(await getTaskDetail(db, tenant, taskId)));
+  const body = Buffer.from(serializeTaskDetail(success(await getTaskDetail(db, tenant, taskId))));
   cache.set(key, tenant.changeSeq, stamp, body);
   return body;
 }
@@ -236,11 +236,11 @@ const serializeTaskList = fastJson(ListTasksResponse);
  * task/list as the bytes of the whole reply, from the cache while nothing changed in the tenant since the same
  * request was answered (the change sequence is read with the token, before the list).
  */
-export async function listTasksBody(db: Db, tenant: TenantContext, input: ListTasksInput, cache: ListResponseCache): Promise<string> {
+export async function listTasksBody(db: Db, tenant: TenantContext, input: ListTasksInput, cache: ListResponseCache): Promise<Buffer> {
   const key = ListResponseCache.keyOf(tenant.tenantId, tenant.timeZone, input);
   const cached = cache.get(key, tenant.changeSeq);
   if (cached !== undefined) return cached;
-  const body = serializeTaskList(success(await listTasks(db, tenant, input)));
+  const body = Buffer.from(serializeTaskList(success(await listTasks(db, tenant, input))));
   cache.set(key, tenant.changeSeq, body);
   return body;
 }

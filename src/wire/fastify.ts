@@ -105,9 +105,9 @@ export const errorResponses = {
 } as const;
 
 /**
- * Sends a body already serialized from the route's own response schema (a cached response): the string goes out
- * as it is, with the envelope's Content-Type.
+ * Sends a body already serialized from the route's own response schema (a cached response): the bytes go out
+ * as they are, with the envelope's Content-Type.
  */
-export function sendSerialized(reply: { type(contentType: string): { send(payload: never): unknown } }, body: string): void {
+export function sendSerialized(reply: { type(contentType: string): { send(payload: never): unknown } }, body: Buffer): void {
   reply.type(WIRE_CONTENT_TYPE).send(body as never);
 }

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ListResponseCache } from '../../src/lists/response-cache.js';
 
+const b = (text: string) => Buffer.from(text);
+
 describe('ListResponseCache', () => {
   it('keys a request by tenant, time zone and content, whatever the order of its keys', () => {
     const key = ListResponseCache.keyOf('t1', 'Asia/Shanghai', { start: 0, limit: 20, status: 'Pending' });
@@ -13,25 +15,25 @@ describe('ListResponseCache', () => {
 
   it('serves a response only at the change sequence it was built at', () => {
     const cache = new ListResponseCache();
-    cache.set('k', 3, 'body');
-    assert.equal(cache.get('k', 3), 'body');
+    cache.set('k', 3, b('body'));
+    assert.deepEqual(cache.get('k', 3), b('body'));
     assert.equal(cache.get('k', 4), undefined);
     assert.equal(cache.get('other', 3), undefined);
   });
 
   it('keeps within its budget, dropping the least recently used first', () => {
     const cache = new ListResponseCache(10);
-    cache.set('a', 1, 'aaaa');
-    cache.set('b', 1, 'bbbb');
-    assert.equal(cache.get('a', 1), 'aaaa');
-    cache.set('c', 1, 'cccc');
+    cache.set('a', 1, b('aaaa'));
+    cache.set('b', 1, b('bbbb'));
+    assert.deepEqual(cache.get('a', 1), b('aaaa'));
+    cache.set('c', 1, b('cccc'));
     assert.equal(cache.get('b', 1), undefined);
-    assert.equal(cache.get('a', 1), 'aaaa');
-    assert.equal(cache.get('c', 1), 'cccc');
-    cache.set('huge', 1, 'x'.repeat(11));
+    assert.deepEqual(cache.get('a', 1), b('aaaa'));
+    assert.deepEqual(cache.get('c', 1), b('cccc'));
+    cache.set('huge', 1, b('x'.repeat(11)));
     assert.equal(cache.get('huge', 1), undefined);
-    cache.set('a', 2, 'aaaaaa');
-    assert.equal(cache.get('a', 2), 'aaaaaa');
-    assert.equal(cache.get('c', 1), 'cccc');
+    cache.set('a', 2, b('aaaaaa'));
+    assert.deepEqual(cache.get('a', 2), b('aaaaaa'));
+    assert.deepEqual(cache.get('c', 1), b('cccc'));
   });
 });
