@@ -1,3 +1,4 @@
+import { LruMap } from 'toad-cache';
 import type { TenantContext } from './service.js';
 
 /**
@@ -5,12 +6,14 @@ import type { TenantContext } from './service.js';
  * (SQLite's data_version) read just before it. While the version has not moved, nothing was committed anywhere, by
  * this process or another: the token is still unrevoked, its app too, and its tenant's change sequence unchanged, so
  * the request needs no query and no hashing. Any commit sends each token's next request back to the database. Expiry
- * is checked against the clock every time. Only tokens found live are kept; bounded, the oldest going first.
+ * is checked against the clock every time. Only tokens found live are kept; bounded, the least recently used going first.
  */
 export class CheckedTokens {
-  readonly #entries = new Map<string, { version: number; expiresAt: number; tenant: TenantContext }>();
+  readonly #entries: LruMap<{ version: number; expiresAt: number; tenant: TenantContext }>;
 
-  constructor(private readonly limit = 10_000) {}
+  constructor(limit = 10_000) {
+    this.#entries = new LruMap(limit);
+  }
 
   get(token: string, version: number, now: number): TenantContext | undefined {
     const entry = this.#entries.get(token);
@@ -18,11 +21,6 @@ export class CheckedTokens {
   }
 
   set(token: string, version: number, expiresAt: number, tenant: TenantContext): void {
-    this.#entries.delete(token);
-    if (this.#entries.size >= this.limit) {
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
-    }
     this.#entries.set(token, { version, expiresAt, tenant });
   }
 }

@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { LruMap } from 'toad-cache';
 
 /** 256 random bits, URL-safe: what an access token and a generated client secret are made of. */
 export function newSecret(): string {
@@ -61,13 +62,15 @@ export async function verifyClientSecret(secret: string, storedHash: string | nu
  * Client secrets this process verified recently, so that a client asking for tokens again does not pay scrypt each
  * time (about 50 ms of CPU and 16 MB of memory a call). Each is kept under the stored hash it matched, so a rotated
  * secret or a removed app matches nothing; what is kept is an HMAC of the secret under a key that lives only in this
- * process. A failed check is never kept: guessing pays scrypt every time. Bounded: past `limit` the oldest goes.
+ * process. A failed check is never kept: guessing pays scrypt every time. Bounded: past `limit` the least recently used goes.
  */
 export class VerifiedSecrets {
   readonly #key = randomBytes(32);
-  readonly #macs = new Map<string, Buffer>();
+  readonly #macs: LruMap<Buffer>;
 
-  constructor(private readonly limit = 1000) {}
+  constructor(limit = 1000) {
+    this.#macs = new LruMap(limit);
+  }
 
   has(storedHash: string, secret: string): boolean {
     const known = this.#macs.get(storedHash);
@@ -75,11 +78,6 @@ export class VerifiedSecrets {
   }
 
   add(storedHash: string, secret: string): void {
-    this.#macs.delete(storedHash);
-    if (this.#macs.size >= this.limit) {
-      const oldest = this.#macs.keys().next();
-      if (!oldest.done) this.#macs.delete(oldest.value);
-    }
     this.#macs.set(storedHash, this.#mac(secret));
   }
 

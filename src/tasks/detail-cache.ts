@@ -1,4 +1,5 @@
 import fastJson from 'fast-json-stringify';
+import { LruMap } from 'toad-cache';
 import { TaskDetailResponse } from './detail-schema.js';
 
 /** The task-detail envelope serialized exactly as the route's response schema would (same keys, same order). */
@@ -8,12 +9,14 @@ export const serializeTaskDetail = fastJson(TaskDetailResponse);
  * Serialized task-detail responses, as bytes (flat and off the JS heap, see lists/response-cache.ts), each kept with what it was built from: the tenant's change sequence and the
  * task's version stamp. While the sequence has not moved (every change of the tenant moves it, in any process) the
  * response is served with no query of its own; once it has, the stamp (one indexed query instead of the six that
- * build a response) tells whether this task's response changed. Bounded: past `limit` entries the oldest is dropped.
+ * build a response) tells whether this task's response changed. Bounded: past `limit` entries the least recently used goes.
  */
 export class TaskDetailCache {
-  readonly #entries = new Map<string, { changeSeq: number; stamp: string; body: Buffer }>();
+  readonly #entries: LruMap<{ changeSeq: number; stamp: string; body: Buffer }>;
 
-  constructor(private readonly limit = 10_000) {}
+  constructor(limit = 10_000) {
+    this.#entries = new LruMap(limit);
+  }
 
   /** The response, if it was cached when the tenant's change sequence stood at `changeSeq`. */
   current(key: string, changeSeq: number): Buffer | undefined {
@@ -33,11 +36,6 @@ export class TaskDetailCache {
   }
 
   set(key: string, changeSeq: number, stamp: string, body: Buffer): void {
-    this.#entries.delete(key);
-    if (this.#entries.size >= this.limit) {
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
-    }
     this.#entries.set(key, { changeSeq, stamp, body });
   }
 }
