@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Envelope } from '../wire/envelope.js';
 import { CASE_TYPE_STATUSES } from '../wire/enums.js';
 import { WireId } from '../wire/ids.js';
-import { Nullable, StringEnum } from '../wire/schema.js';
+import { ListStart, Nullable, StringEnum } from '../wire/schema.js';
 
 const Text = Nullable(Type.String());
 
@@ -39,7 +39,7 @@ export const CaseTypeInfo = Type.Object({
 export type CaseTypeInfo = Static<typeof CaseTypeInfo>;
 
 export const ListCaseTypesBody = Type.Object({
-  start: Type.Integer({ minimum: 0 }),
+  start: ListStart,
   limit: Type.Integer({ minimum: 1, maximum: 100 }),
   typeName: Type.Optional(Type.String({ maxLength: 128 })),
   status: Type.Optional(StringEnum(CASE_TYPE_STATUSES)),

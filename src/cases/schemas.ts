@@ -8,7 +8,7 @@ import {
   CASE_CLASSIFICATIONS, CASE_ORIGIN_ALIASES, CASE_ORIGINS, CASE_OWNER_TYPES, CASE_PROCESS_TYPES, CASE_RESUMEN_TYPES, PRIORITIES,
 } from '../wire/enums.js';
 import { WireId } from '../wire/ids.js';
-import { alphabetical, Nullable, StringEnum } from '../wire/schema.js';
+import { alphabetical, ListStart, Nullable, StringEnum } from '../wire/schema.js';
 
 const Text = Nullable(Type.String());
 
@@ -132,7 +132,7 @@ const ORDINALS = ['0', '1', '2', '3'] as const;
 
 /** 查询工单列表. Only start and limit are required. */
 export const ListCasesBody = Type.Object({
-  start: Type.Integer({ minimum: 0 }),
+  start: ListStart,
   limit: Type.Integer({ minimum: 1, maximum: 100 }),
   title: Type.Optional(Type.String({ maxLength: 128 })),
   status: Type.Optional(Type.String({ maxLength: 128 })),

@@ -208,9 +208,11 @@ export async function updateContact(db: Db, tenant: TenantContext, contactId: st
       ...(input.bindAccount !== undefined && { bind_accounts_json: JSON.stringify(input.bindAccount) }),
       last_modified_at: now,
     });
-    if (input.address) {
+    const addressColumns = input.address ? columnsOf(input.address, ADDRESS_COLUMNS) : {};
+    // An empty address object changes nothing (found by the fuzz tests: it reached the database as an empty UPDATE).
+    if (Object.keys(addressColumns).length > 0) {
       const current = await repository.findPrimaryAddress(tenant.tenantId, contactId);
-      const columns = columnsOf(input.address, ADDRESS_COLUMNS);
+      const columns = addressColumns;
       if (current) await repository.updateAddress(tenant.tenantId, current.id, columns as Updateable<AddressesTable>);
       else await repository.insertAddress({ ...(columns as Insertable<AddressesTable>), tenant_id: tenant.tenantId, id: newId('address'), subject_id: contactId, created_at: now });
     }

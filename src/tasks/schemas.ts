@@ -3,7 +3,7 @@ import { WireDate } from '../wire/dates.js';
 import { Envelope } from '../wire/envelope.js';
 import { PRIORITIES, RELATE_TYPES, TASK_CLASSIFICATIONS, TASK_PROCESS_TYPES, TASK_STATUSES } from '../wire/enums.js';
 import { WireId } from '../wire/ids.js';
-import { alphabetical, Nullable, StringEnum } from '../wire/schema.js';
+import { alphabetical, ListStart, Nullable, StringEnum } from '../wire/schema.js';
 
 const Text = Nullable(Type.String());
 
@@ -105,7 +105,7 @@ export type ProcessTaskInput = Static<typeof ProcessTaskBody>;
 
 /** 查询任务列表. `creatorId` is required by AICC: it is the acting user that `classification` is relative to. */
 export const ListTasksBody = Type.Object({
-  start: Type.Integer({ minimum: 0 }),
+  start: ListStart,
   limit: Type.Integer({ minimum: 1, maximum: 100 }),
   creatorId: WireId,
   title: Type.Optional(Type.String({ maxLength: 128 })),
