@@ -10,7 +10,12 @@ import { queueRoutes } from './queues/routes.js';
 import { traceRoutes } from './traces/routes.js';
 import { userRoutes } from './users/routes.js';
 import { taskRoutes } from './tasks/routes.js';
-import { badUrlReply, installWireFormat } from './wire/fastify.js';
+import { badUrlReply, clientErrorReply, installWireFormat } from './wire/fastify.js';
+import { ApiError } from './wire/errors.js';
+import { healthRoutes, type Readiness } from './health/routes.js';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import { rateLimitOptions } from './auth/rate-limits.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,8 +23,13 @@ declare module 'fastify' {
     config: Config;
     /** The current time in epoch milliseconds; replaced in tests that need to move time. */
     clock: () => number;
+    readiness: Readiness;
+    /** Every route as registered (method and full URL): what the fuzz tests and the API reference walk through. */
+    registeredRoutes: Array<{ method: string; url: string }>;
   }
 }
+
+const HEALTH_PATHS = new Set(['/healthz', '/readyz']);
 
 export const AICC_PREFIX = '/service/AICC__Case/1.0.0/openapi';
 export const EXTENSIONS_PREFIX = '/opencase/v1';
@@ -30,6 +40,11 @@ export interface AppOptions {
   clock?: () => number;
   /** A pino destination for the logs; the default is stdout. */
   logStream?: NodeJS.WritableStream;
+  /**
+   * Given while the database is still being prepared: until `ready` turns true, every route but the health checks
+   * answers 503. Absent, the app is ready from the start.
+   */
+  readiness?: Readiness;
 }
 
 /** The Fastify instance with every route; `server.ts` listens on it, tests use `app.inject` or listen too. */
@@ -45,6 +60,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 16 * 1024 },
     // A URL that is not valid percent-encoding gets the envelope too.
     frameworkErrors: badUrlReply,
+    // Requests refused by Node's HTTP parser (oversized headers…) get the envelope too.
+    clientErrorHandler: clientErrorReply,
     // No type coercion: `{"id": 123}` is a type error, not the string "123".
     ajv: { customOptions: { coerceTypes: false, allErrors: false } },
   });
@@ -53,7 +70,29 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('config', options.config);
   app.decorate('clock', options.clock ?? Date.now);
 
+  app.decorate('readiness', options.readiness ?? { ready: true, reason: '' });
+  const registeredRoutes: Array<{ method: string; url: string }> = [];
+  app.decorate('registeredRoutes', registeredRoutes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') registeredRoutes.push({ method, url: route.url });
+  });
+
   installWireFormat(app);
+  if (options.config.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: options.config.corsOrigins,
+      methods: ['GET', 'POST', 'PATCH'],
+      allowedHeaders: ['access-token', 'content-type', 'authorization'],
+      exposedHeaders: ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
+      maxAge: 600,
+    });
+  }
+  await app.register(rateLimit, rateLimitOptions(options.config));
+  await app.register(healthRoutes);
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (app.readiness.ready || HEALTH_PATHS.has(request.url)) return done();
+    done(new ApiError('unavailable', `starting: ${app.readiness.reason}`));
+  });
   await app.register(tokenRoutes);
   await app.register(async (aicc) => {
     requireAccessToken(aicc);

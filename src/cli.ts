@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import cluster from 'node:cluster';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { createTenant, InvalidTenantInputError } from './auth/service.js';
+import { createTenant, InvalidTenantInputError, revokeApp, revokeToken, rotateSecret, UnknownCredentialError } from './auth/service.js';
 import { reportListening, runWorkers } from './cluster.js';
 import { generate } from './generate/generator.js';
 import { ConfigError, databaseLocation, loadConfig } from './config.js';
@@ -12,7 +12,7 @@ import { createUser, UnknownTenantError } from './users/service.js';
 /** Errors a person caused (a flag, a path, a locked file): one line, no stack. */
 function describeFailure(error: unknown): string {
   if (error instanceof ConfigError || error instanceof DatabaseOpenError || error instanceof InvalidTenantInputError
-    || error instanceof UnknownTenantError) {
+    || error instanceof UnknownTenantError || error instanceof UnknownCredentialError) {
     return error.message;
   }
   const code = (error as { code?: string }).code;
@@ -126,6 +126,48 @@ user.command('create')
     process.stdout.write(flags.json ? `${JSON.stringify(created)}\n` : `user ${created.userId} (${created.name}) in tenant ${created.tenantId}\n`);
   });
 
+const apiApp = program.command('app').description('manage API apps (client credentials)');
+apiApp.command('revoke')
+  .description('revoke an API app: its secret and all its tokens stop working at once, in every running process')
+  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+  .requiredOption('--client-id <id>', 'the app\'s client_id', nonEmpty)
+  .action(async (flags: { db?: string; clientId: string }) => {
+    await withMigratedDatabase(flags.db, (database) => revokeApp(database.db, flags.clientId, Date.now()));
+    process.stdout.write(`API app ${flags.clientId} revoked\n`);
+  });
+apiApp.command('rotate-secret')
+  .description('give an API app a new client secret (shown once); the old one stops working at once')
+  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+  .requiredOption('--client-id <id>', 'the app\'s client_id', nonEmpty)
+  .option('--revoke-tokens', 'also revoke every token issued under the old secret')
+  .option('--json', 'print one JSON object')
+  .action(async (flags: { db?: string; clientId: string; revokeTokens?: boolean; json?: boolean }) => {
+    const rotated = await withMigratedDatabase(flags.db, (database) =>
+      rotateSecret(database.db, flags.clientId, { revokeTokens: flags.revokeTokens === true, now: Date.now() }));
+    const printed = { clientId: flags.clientId, clientSecret: rotated.clientSecret, revokedTokens: rotated.revokedTokens };
+    process.stdout.write(flags.json ? `${JSON.stringify(printed)}\n` : [
+      `client_id     ${printed.clientId}`,
+      `client_secret ${printed.clientSecret}  (shown once; only its hash is stored)`,
+      `tokens revoked ${printed.revokedTokens}`,
+    ].join('\n') + '\n');
+  });
+
+const token = program.command('token').description('manage access tokens');
+token.command('revoke')
+  .description('revoke one access token at once, in every running process (reads it from standard input when TOKEN is -)')
+  .argument('<token>', 'the access token, or - to read it from standard input (keeps it out of the shell history)')
+  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+  .action(async (given: string, flags: { db?: string }) => {
+    const accessToken = given === '-' ? (await readStdin()).trim() : given;
+    await withMigratedDatabase(flags.db, (database) => revokeToken(database.db, accessToken, Date.now()));
+    process.stdout.write('access token revoked\n');
+  });
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 /** `[#########.........]  45%  450000/1000000  52,100/s`, redrawn in place on a terminal. */
 function progressBar(started: number) {

@@ -14,6 +14,14 @@ export interface Config {
   /** Largest request body accepted before a 413. */
   bodyLimitBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Calls a minute one API app may make to the API (per process); 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  /** Token calls a minute from one address (per process); 0 turns the limit off. */
+  tokenRateLimitPerMinute: number;
+  /** Failed token calls a minute for one client_id before it is refused for the rest of the minute. */
+  tokenFailuresPerMinute: number;
+  /** Origins a browser may call the API from (CORS); empty: CORS off. */
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {}
@@ -51,6 +59,10 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     tokenTtlSeconds: integerIn('OPENCASE_TOKEN_TTL', env.OPENCASE_TOKEN_TTL ?? '3600', 60, 30 * 86400),
     bodyLimitBytes: integerIn('OPENCASE_BODY_LIMIT', env.OPENCASE_BODY_LIMIT ?? String(1024 * 1024), 1024, 64 * 1024 * 1024),
     logLevel,
+    rateLimitPerMinute: integerIn('OPENCASE_RATE_LIMIT', env.OPENCASE_RATE_LIMIT ?? '12000', 0, 10_000_000),
+    tokenRateLimitPerMinute: integerIn('OPENCASE_TOKEN_RATE_LIMIT', env.OPENCASE_TOKEN_RATE_LIMIT ?? '120', 0, 10_000_000),
+    tokenFailuresPerMinute: integerIn('OPENCASE_TOKEN_FAILURES', env.OPENCASE_TOKEN_FAILURES ?? '10', 1, 10_000_000),
+    corsOrigins: corsOrigins(env.OPENCASE_CORS_ORIGINS ?? ''),
   };
 }
 
@@ -59,4 +71,15 @@ export function databaseLocation(flag: string | undefined, env: NodeJS.ProcessEn
   const location = flag ?? env.OPENCASE_DB ?? DEFAULT_DATABASE;
   if (!location.trim()) throw new ConfigError('--db must not be empty');
   return location;
+}
+
+/** `https://a.example, https://b.example`: exact origins, each a scheme and a host (and port); `*` is refused. */
+function corsOrigins(text: string): string[] {
+  const origins = text.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s*]+$/.test(origin)) {
+      throw new ConfigError(`OPENCASE_CORS_ORIGINS must list origins such as https://crm.example.com, got "${origin}"`);
+    }
+  }
+  return origins;
 }

@@ -28,26 +28,38 @@ export function demoBanner(baseUrl: string): string {
   ].join('\n');
 }
 
-/** Opens and migrates the database, seeds the demo when asked, and listens. */
+/**
+ * Opens the database, listens (answering 503 and a not-ready /readyz meanwhile), waits for the database, migrates it,
+ * seeds the demo when asked, and only then serves the API.
+ */
 export async function startServer(config: Config, options: { logStream?: NodeJS.WritableStream } = {}): Promise<RunningServer> {
   const database: OpenDatabase = openDatabase(config.database, { poolSize: config.poolSize });
+  let app: FastifyInstance | undefined;
   try {
-    await waitForDatabase(database.db, config.databaseWaitSeconds * 1000, (message) => process.stderr.write(`opencase: ${message}\n`));
-    await migrateToLatest(database.db);
-    if (config.demo) await ensureDemoTenant(database.db, Date.now());
-    const app = await buildApp({ config, db: database.db, ...options });
+    const readiness = { ready: false, reason: 'waiting for the database' };
+    app = await buildApp({ config, db: database.db, readiness, ...options });
     const address = await app.listen({ host: config.host, port: config.port });
+    await waitForDatabase(database.db, config.databaseWaitSeconds * 1000, (message) => process.stderr.write(`opencase: ${message}\n`));
+    readiness.reason = 'migrating the database';
+    await migrateToLatest(database.db);
+    if (config.demo) {
+      readiness.reason = 'seeding the demo tenant';
+      await ensureDemoTenant(database.db, Date.now());
+    }
+    readiness.ready = true;
     const port = new URL(address).port;
     const url = `http://${urlHost(config.host)}:${port}`;
+    const listening = app;
     return {
-      app,
+      app: listening,
       url,
       async close() {
-        await app.close();
+        await listening.close();
         await database.close();
       },
     };
   } catch (error) {
+    await app?.close();
     await database.close();
     throw error;
   }

@@ -3,11 +3,11 @@ import { describe, it } from 'node:test';
 import { ConfigError, DEFAULT_DATABASE, loadConfig } from '../src/config.js';
 
 describe('configuration', () => {
-  it('defaults: ./data/opencase.db, 127.0.0.1:8080, one-hour tokens, 1 MiB bodies, 10 connections, 30 s wait', () => {
+  it('defaults: ./data/opencase.db, 127.0.0.1:8080, one-hour tokens, 1 MiB bodies, 10 connections, 30 s wait, rate limits on, CORS off', () => {
     const config = loadConfig({}, {});
     assert.deepEqual(config, {
       database: DEFAULT_DATABASE, poolSize: 10, databaseWaitSeconds: 30, host: '127.0.0.1', port: 8080, demo: false, tokenTtlSeconds: 3600,
-      bodyLimitBytes: 1024 * 1024, logLevel: 'info',
+      bodyLimitBytes: 1024 * 1024, logLevel: 'info', rateLimitPerMinute: 12000, tokenRateLimitPerMinute: 120, tokenFailuresPerMinute: 10, corsOrigins: [],
     });
   });
 

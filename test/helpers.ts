@@ -79,7 +79,8 @@ export interface TestApp {
 export async function startTestApp(options: { demo?: boolean; env?: NodeJS.ProcessEnv } = { demo: true }): Promise<TestApp> {
   const { location, remove } = await testDatabase();
   // Tests move the clock by hours and days; tokens outlive that unless a test sets its own lifetime.
-  const config = loadConfig({ db: location, port: '0' }, { OPENCASE_LOG_LEVEL: 'info', OPENCASE_TOKEN_TTL: '2592000', ...options.env });
+  // Tests also fail token calls on purpose, more than the per-client_id lockout allows in a minute.
+  const config = loadConfig({ db: location, port: '0' }, { OPENCASE_LOG_LEVEL: 'info', OPENCASE_TOKEN_TTL: '2592000', OPENCASE_TOKEN_FAILURES: '1000', ...options.env });
   const database = openDatabase(location);
   await migrateToLatest(database.db);
   if (options.demo !== false) await ensureDemoTenant(database.db, Date.now());

@@ -52,6 +52,36 @@ export function createAuthRepository(db: Db) {
         .executeTakeFirst();
     },
 
+    /** Revokes an active app; false when no active app has this client_id. Its tokens stop working with it. */
+    async revokeApp(clientId: string, now: number): Promise<boolean> {
+      const rows = await db.updateTable('api_apps').set({ revoked_at: now })
+        .where('client_id', '=', clientId).where('revoked_at', 'is', null).returning('id').execute();
+      return rows.length > 0;
+    },
+
+    /** Replaces an active app's secret hash; false when no active app has this client_id. */
+    async replaceSecretHash(clientId: string, secretHash: string): Promise<boolean> {
+      const rows = await db.updateTable('api_apps').set({ client_secret_hash: secretHash })
+        .where('client_id', '=', clientId).where('revoked_at', 'is', null).returning('id').execute();
+      return rows.length > 0;
+    },
+
+    /** Revokes every live token of an app. */
+    async revokeTokensOfApp(clientId: string, now: number): Promise<number> {
+      const rows = await db.updateTable('access_tokens').set({ revoked_at: now })
+        .where('revoked_at', 'is', null)
+        .where('app_id', 'in', db.selectFrom('api_apps').select('id').where('client_id', '=', clientId))
+        .returning('token_hash').execute();
+      return rows.length;
+    },
+
+    /** Revokes one token by its hash; false when it is unknown or already revoked. */
+    async revokeToken(tokenHash: string, now: number): Promise<boolean> {
+      const rows = await db.updateTable('access_tokens').set({ revoked_at: now })
+        .where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).returning('token_hash').execute();
+      return rows.length > 0;
+    },
+
     async insertToken(token: Insertable<AccessTokensTable>): Promise<void> {
       await db.insertInto('access_tokens').values(token).execute();
     },

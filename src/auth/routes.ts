@@ -6,6 +6,8 @@ import { errorCodes } from '../wire/errors.js';
 import { classifyError } from '../wire/fastify.js';
 import { OAuthError, TokenRequest, TokenResponse, type OAuthErrorCode } from './schemas.js';
 import { issueToken } from './service.js';
+import { tokenRouteLimit } from './rate-limits.js';
+import { LruMap } from 'toad-cache';
 
 export const TOKEN_PATH = '/baas/auth/v1.0/oauth2/token';
 
@@ -55,7 +57,13 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
     return sendOAuthError(reply, new OAuthFailure(status, status >= 500 ? 'server_error' : 'invalid_request', description));
   });
 
+  // Failed calls per client_id, for a minute after the last: past the limit the client_id is refused (429) before
+  // any secret is checked, so guessing from many addresses gains nothing. The rightful client waits out the minute.
+  const failures = new LruMap<number>(10_000, 60_000);
+  const maxFailures = app.config.tokenFailuresPerMinute;
+
   app.withTypeProvider<TypeBoxTypeProvider>().post(TOKEN_PATH, {
+    config: { rateLimit: tokenRouteLimit(app) },
     schema: {
       body: TokenRequest,
       response: { 200: TokenResponse, '4xx': OAuthError, '5xx': OAuthError },
@@ -75,8 +83,18 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
     if (!clientId) throw new OAuthFailure(400, 'invalid_request', 'client_id is required');
     if (!clientSecret) throw new OAuthFailure(400, 'invalid_request', 'client_secret is required');
 
+    if ((failures.get(clientId) ?? 0) >= maxFailures) {
+      request.log.warn({ clientId, address: request.ip }, 'token request refused: too many failures for this client_id');
+      reply.header('retry-after', '60');
+      throw new OAuthFailure(429, 'invalid_request', `too many failed token requests for this client_id: at most ${maxFailures} a minute; retry in 60 seconds`);
+    }
     const token = await issueToken(app.db, { clientId, clientSecret }, { now: app.clock(), ttlSeconds: app.config.tokenTtlSeconds });
-    if (!token) throw new OAuthFailure(401, 'invalid_client', 'client authentication failed: unknown client_id or wrong client_secret', fromHeader !== null);
+    if (!token) {
+      // Who tried, from where: never what they sent as the secret.
+      request.log.warn({ clientId, address: request.ip }, 'token request refused: unknown client_id or wrong client_secret');
+      failures.set(clientId, (failures.get(clientId) ?? 0) + 1);
+      throw new OAuthFailure(401, 'invalid_client', 'client authentication failed: unknown client_id or wrong client_secret', fromHeader !== null);
+    }
 
     reply.type(WIRE_CONTENT_TYPE).headers({ 'cache-control': 'no-store', pragma: 'no-cache' });
     return { access_token: token.accessToken, expires_in: token.expiresInSeconds, token_type: 'Bearer' as const };

@@ -82,6 +82,36 @@ export async function authenticate(db: Db, accessToken: string, now: number): Pr
 
 export class InvalidTenantInputError extends Error {}
 
+/** A client_id or token that names nothing live: the CLI says so in one line. */
+export class UnknownCredentialError extends Error {}
+
+/** Revokes an API app: its secret and every token it was given stop working at once, in every process. */
+export async function revokeApp(db: Db, clientId: string, now: number): Promise<void> {
+  if (!(await createAuthRepository(db).revokeApp(clientId, now))) throw new UnknownCredentialError(`no active API app has client_id ${clientId}`);
+}
+
+/** Revokes one access token at once, in every process. */
+export async function revokeToken(db: Db, accessToken: string, now: number): Promise<void> {
+  if (!(await createAuthRepository(db).revokeToken(hashToken(accessToken), now))) {
+    throw new UnknownCredentialError('no live access token matches (unknown, or already revoked)');
+  }
+}
+
+/**
+ * Gives an API app a new secret, returned here once and stored only as a hash; the old secret stops working at once.
+ * Tokens already issued stay valid until they expire, unless `revokeTokens` revokes them too.
+ */
+export async function rotateSecret(db: Db, clientId: string, options: { revokeTokens: boolean; now: number }): Promise<{ clientSecret: string; revokedTokens: number }> {
+  const clientSecret = newSecret();
+  const secretHash = await hashClientSecret(clientSecret);
+  return inTransaction(db, async (trx) => {
+    const repository = createAuthRepository(trx);
+    if (!(await repository.replaceSecretHash(clientId, secretHash))) throw new UnknownCredentialError(`no active API app has client_id ${clientId}`);
+    const revokedTokens = options.revokeTokens ? await repository.revokeTokensOfApp(clientId, options.now) : 0;
+    return { clientSecret, revokedTokens };
+  });
+}
+
 export interface NewTenant {
   tenantId: string;
   userId: string;

@@ -10,9 +10,12 @@ export const errorCodes = {
   invalidToken: { resCode: '401002', httpStatus: 401, meaning: 'The access-token is unknown, revoked or expired: fetch a new one.' },
   recordNotFound: { resCode: '404001', httpStatus: 404, meaning: 'No record with that id in your tenant (another tenant\'s id gets the same answer).' },
   routeNotFound: { resCode: '404002', httpStatus: 404, meaning: 'No API at that method and path.' },
+  requestTimeout: { resCode: '408001', httpStatus: 408, meaning: 'The request did not arrive in time; the connection is closed.' },
   conflict: { resCode: '409001', httpStatus: 409, meaning: 'The record is not in a state that allows this call (a cancelled case cannot change status, a status still in use cannot leave a flow…).' },
   payloadTooLarge: { resCode: '413001', httpStatus: 413, meaning: 'The body is larger than the server accepts (1 MiB by default).' },
   unsupportedMediaType: { resCode: '415001', httpStatus: 415, meaning: 'The Content-Type is not application/json.' },
+  headersTooLarge: { resCode: '431001', httpStatus: 431, meaning: 'The request headers are larger than the server accepts (16 KiB); the connection is closed.' },
+  rateLimited: { resCode: '429001', httpStatus: 429, meaning: 'Too many calls from this API app (or, on the token route, from this address or for this client_id); nothing was done. Retry after the seconds in Retry-After.' },
   unavailable: { resCode: '503001', httpStatus: 503, meaning: 'The database is unreachable or busy for now; nothing was done. Retry after a moment.' },
   internal: { resCode: '500001', httpStatus: 500, meaning: 'An unexpected server error; the details are in the server log, never in the reply.' },
 } as const;

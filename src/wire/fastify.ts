@@ -1,4 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import secureJson from 'secure-json-parse';
 import { ErrorEnvelope, WIRE_CONTENT_TYPE } from './envelope.js';
 import { ApiError, errorCodes, type ErrorKind } from './errors.js';
@@ -44,10 +46,37 @@ export function classifyError(error: FastifyError | ApiError | Error): { kind: E
   return { kind: 'internal', message: 'internal error' };
 }
 
-/** JSON bodies parsed safely (no __proto__ or constructor poisoning); an empty body counts as `{}`. */
+/** No AICC body nests deeper than four levels; a generous bound keeps a hostile one from costing the parser and validator. */
+export const MAX_JSON_DEPTH = 32;
+
+/** How deep a JSON text nests, counted on the text before it is parsed (brackets inside strings do not count). */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) {
+      inString = true;
+    } else if (c === 123 || c === 91) {
+      if (++depth > limit) return true;
+    } else if (c === 125 || c === 93) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+/** JSON bodies parsed safely (no __proto__ or constructor poisoning, bounded nesting); an empty body counts as `{}`. */
 function parseJsonBody(_request: unknown, body: string, done: (error: Error | null, value?: unknown) => void): void {
   if (body.trim() === '') {
     done(null, {});
+    return;
+  }
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+    done(new ApiError('invalidRequest', `body nests deeper than ${MAX_JSON_DEPTH} levels of objects and arrays`));
     return;
   }
   try {
@@ -58,6 +87,21 @@ function parseJsonBody(_request: unknown, body: string, done: (error: Error | nu
 }
 
 /**
+ * What a JSON API's replies should say to browsers and proxies: no content sniffing, no framing, no referrer, no
+ * script or anything else to load, and no copy kept on the way (replies hold customer data). Set here rather than by
+ * @fastify/helmet, whose hooks halved task-detail throughput (measured: 28k -> 15.7k req/s) for headers like these.
+ */
+export const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+} as const;
+
+const REPLY_HEADERS = { 'content-type': WIRE_CONTENT_TYPE, ...SECURITY_HEADERS };
+
+/**
  * Puts a Fastify instance on the AICC wire: JSON bodies, the envelope's Content-Type, every error in
  * `{resCode, resMsg}` with its status, and an envelope 404 for unknown routes.
  */
@@ -66,9 +110,10 @@ export function installWireFormat(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
 
-  // The envelope's Content-Type on every reply, set before any handler so that errors carry it too.
+  // The envelope's Content-Type on every reply, set before any handler so that errors carry it too, with the headers
+  // that suit a JSON API (see SECURITY_HEADERS).
   app.addHook('onRequest', (_request, reply, done) => {
-    reply.header('content-type', WIRE_CONTENT_TYPE);
+    reply.headers(REPLY_HEADERS);
     done();
   });
 
@@ -88,6 +133,25 @@ export function installWireFormat(app: FastifyInstance): void {
   });
 }
 
+/**
+ * For Fastify's `clientErrorHandler`: a request Node's HTTP parser refuses before Fastify sees it (headers over
+ * 16 KiB, a malformed request line) still gets the envelope, then the connection is closed as Node would.
+ */
+export function clientErrorReply(this: { log: { trace(object: object, message: string): void } }, error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, kind, message] = error.code === 'HPE_HEADER_OVERFLOW'
+    ? [431, 'headersTooLarge', 'request headers are larger than the server accepts (16 KiB)'] as const
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'requestTimeout', 'the request was not received in time'] as const
+      : [400, 'invalidRequest', 'the request is not valid HTTP'] as const;
+  this.log.trace({ err: error }, 'client error');
+  const body = JSON.stringify(errorBody(kind, message));
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${WIRE_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
+}
+
 /** For Fastify's `frameworkErrors`: a URL that is not valid percent-encoding, answered before routing. */
 export function badUrlReply(_error: FastifyError, _request: unknown, reply: FastifyReply): void {
   reply.code(400).type(WIRE_CONTENT_TYPE).send(errorBody('invalidRequest', 'the URL is not valid percent-encoding'));
@@ -100,6 +164,7 @@ export const errorResponses = {
   409: ErrorEnvelope,
   413: ErrorEnvelope,
   415: ErrorEnvelope,
+  429: ErrorEnvelope,
   500: ErrorEnvelope,
   503: ErrorEnvelope,
 } as const;

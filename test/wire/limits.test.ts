@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { DEMO_USER } from '../../src/demo/records.js';
+import { MAX_JSON_DEPTH } from '../../src/wire/fastify.js';
+import { assertErrorEnvelope, fetchToken, postAicc, startTestApp, type TestApp } from '../helpers.js';
+
+/** The limits that Node's HTTP parser and the JSON parser enforce, each a clear 4xx in the envelope. */
+describe('request limits', () => {
+  let t: TestApp;
+  let token: string;
+  let port: number;
+  before(async () => {
+    t = await startTestApp();
+    token = await fetchToken(t.app);
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = t.app.server.address();
+    port = typeof address === 'object' && address ? address.port : 0;
+  });
+  after(() => t.close());
+
+  function raw(text: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write(text));
+      let received = '';
+      socket.on('data', (chunk: Buffer) => { received += chunk.toString(); });
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+    });
+  }
+
+  it('headers over 16 KiB: 431 in the envelope, then the connection closes', async () => {
+    const reply = await new Promise<{ status: number; body: string; type: string | undefined }>((resolve, reject) => {
+      const outgoing = request({ port, host: '127.0.0.1', path: '/healthz', headers: { 'x-padding': 'a'.repeat(20_000) } }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body, type: response.headers['content-type'] }));
+      });
+      outgoing.on('error', reject);
+      outgoing.end();
+    });
+    assert.equal(reply.status, 431);
+    assert.equal(reply.type, 'application/json;charset=UTF-8');
+    assert.equal(assertErrorEnvelope(reply.body).resCode, '431001');
+  });
+
+  it('a request that is not HTTP: 400 in the envelope', async () => {
+    const text = await raw('HELLO WORLD\r\n\r\n');
+    assert.match(text, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.equal(assertErrorEnvelope(text.slice(text.indexOf('\r\n\r\n') + 4)).resCode, '400001');
+  });
+
+  it(`JSON nested deeper than ${MAX_JSON_DEPTH} levels: 400 naming the rule, before parsing; brackets inside strings do not count`, async () => {
+    const deep = `${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`;
+    const rejected = await t.app.inject({ method: 'POST', url: '/service/AICC__Case/1.0.0/openapi/task/list', headers: { 'access-token': token, 'content-type': 'application/json' }, payload: deep });
+    assert.equal(rejected.statusCode, 400);
+    assert.equal(assertErrorEnvelope(rejected.body).resMsg, `body nests deeper than ${MAX_JSON_DEPTH} levels of objects and arrays`);
+    const bracketsInText = await postAicc(t.app, token, 'task/list', { start: 0, limit: 1, creatorId: DEMO_USER.id, title: '['.repeat(100) });
+    assert.equal(bracketsInText.statusCode, 200, bracketsInText.body);
+  });
+
+  it('list bounds: limit 1 to 100, start 0 to a billion', async () => {
+    for (const [body, rule] of [
+      [{ start: 0, limit: 0 }, /^limit must be at least 1$/],
+      [{ start: 0, limit: 101 }, /^limit must be at most 100$/],
+      [{ start: -1, limit: 10 }, /^start must be at least 0$/],
+      [{ start: 1_000_000_001, limit: 10 }, /^start must be at most 1000000000$/],
+    ] as const) {
+      const response = await postAicc(t.app, token, 'task/list', { creatorId: DEMO_USER.id, ...body });
+      assert.equal(response.statusCode, 400);
+      assert.match(assertErrorEnvelope(response.body).resMsg, rule);
+    }
+  });
+});
