@@ -26,7 +26,9 @@ interface Figures { rps: number; p50: number; p99: number; errors: number }
 interface Row { scenario: string; figures: Figures; rssMb?: number; ceiling: boolean }
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ['dist/cli.js', ...args], { cwd: ROOT, env: { ...process.env, OPENCASE_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Thousands of calls a second from one app and one address: measured without the rate limits.
+  const unlimited = { OPENCASE_RATE_LIMIT: '0', OPENCASE_TOKEN_RATE_LIMIT: '0', OPENCASE_TOKEN_FAILURES: '1000000' };
+  return spawn(process.execPath, ['dist/cli.js', ...args], { cwd: ROOT, env: { ...process.env, OPENCASE_LOG_LEVEL: 'warn', ...unlimited, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
 function firstMatch(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
