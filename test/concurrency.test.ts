@@ -1,29 +1,23 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DEMO_TASK_ID, DEMO_TENANT, DEMO_USER } from '../src/demo/records.js';
 import { createUser } from '../src/users/service.js';
-import { fetchToken, postAicc, startTestApp, TEST_BACKEND, type TestApp } from './helpers.js';
+import { postAicc, TEST_BACKEND, useTestApp } from './helpers.js';
 
 const REQUESTS = 100;
 const STATUSES = ['Pending', 'Processing', 'Completed'] as const;
 
 /** 100 status updates and transfers of one task at once: no lost update, history and state agree. */
 describe(`concurrent changes of one task, on ${TEST_BACKEND}`, () => {
-  let t: TestApp;
-  let token: string;
-  before(async () => {
-    t = await startTestApp();
-    token = await fetchToken(t.app);
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   it('each change reads the state the one before it left: the history is one unbroken chain ending in the state shown', { timeout: 60_000 }, async () => {
     const tracesBefore = (await t.database.db.selectFrom('task_traces').select('position')
       .where('tenant_id', '=', DEMO_TENANT.id).where('task_id', '=', DEMO_TASK_ID).execute()).length;
     const agents = [DEMO_USER.id, ...await Promise.all(['Agent A', 'Agent B'].map(async (name) => (await createUser(t.database.db, DEMO_TENANT.id, name, Date.now())).userId))];
     const responses = await Promise.all(Array.from({ length: REQUESTS }, (_, i) => (i % 2 === 0
-      ? postAicc(t.app, token, 'task/status/update', { id: DEMO_TASK_ID, status: STATUSES[(i / 2) % 3], creatorId: DEMO_USER.id })
-      : postAicc(t.app, token, 'task/transfer', { id: DEMO_TASK_ID, ownerId: agents[((i - 1) / 2) % 3], creatorId: DEMO_USER.id }))));
+      ? postAicc(t.app, t.token, 'task/status/update', { id: DEMO_TASK_ID, status: STATUSES[(i / 2) % 3], creatorId: DEMO_USER.id })
+      : postAicc(t.app, t.token, 'task/transfer', { id: DEMO_TASK_ID, ownerId: agents[((i - 1) / 2) % 3], creatorId: DEMO_USER.id }))));
     responses.forEach((response) => assert.equal(response.statusCode, 200, response.body));
 
     const traces = await t.database.db.selectFrom('task_traces').select(['type', 'changes_json', 'position'])

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { after, before } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../src/app.js';
@@ -94,6 +95,33 @@ export async function startTestApp(options: { demo?: boolean; env?: NodeJS.Proce
       await database.close();
       await remove();
     },
+  };
+}
+
+/**
+ * The usual setup of a describe block: before its tests, a test app (the demo tenant unless told otherwise) and a
+ * token of the demo client; after them, the app closed. The returned object reads through to that app once it runs.
+ */
+export function useTestApp(options?: Parameters<typeof startTestApp>[0]): TestApp & { readonly token: string } {
+  let started: { testApp: TestApp; token: string } | undefined;
+  before(async () => {
+    const testApp = await startTestApp(options);
+    started = { testApp, token: await fetchToken(testApp.app) };
+  });
+  after(() => started?.testApp.close());
+  const current = () => {
+    if (!started) throw new Error('useTestApp: the app starts in before()');
+    return started;
+  };
+  return {
+    get app() { return current().testApp.app; },
+    get database() { return current().testApp.database; },
+    get config() { return current().testApp.config; },
+    get dbLocation() { return current().testApp.dbLocation; },
+    get logs() { return current().testApp.logs; },
+    get now() { return current().testApp.now; },
+    get token() { return current().token; },
+    close: () => current().testApp.close(),
   };
 }
 

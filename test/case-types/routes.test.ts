@@ -1,24 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createTenant } from '../../src/auth/service.js';
 import { DEMO_CASE_TYPE, DEMO_CONTACT, DEMO_USER } from '../../src/demo/records.js';
-import { AICC, assertErrorEnvelope, fetchToken, postAicc, startTestApp, type TestApp } from '../helpers.js';
+import { AICC, assertErrorEnvelope, fetchToken, postAicc, useTestApp } from '../helpers.js';
 
 describe('case types: caseType/list, caseType/{id}, and the /opencase/v1/case-types extension', () => {
-  let t: TestApp;
-  let token: string;
-  before(async () => {
-    t = await startTestApp();
-    token = await fetchToken(t.app);
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   const ext = (method: 'POST' | 'PATCH', path: string, body: unknown) =>
-    t.app.inject({ method, url: `/opencase/v1/${path}`, headers: { 'access-token': token }, payload: body as object });
+    t.app.inject({ method, url: `/opencase/v1/${path}`, headers: { 'access-token': t.token }, payload: body as object });
 
   it('caseType/{id} (GET and POST) shows the demo case type with AICC\'s spellings', async () => {
     for (const method of ['GET', 'POST'] as const) {
-      const response = await t.app.inject({ method, url: `${AICC}/caseType/${DEMO_CASE_TYPE.id}`, headers: { 'access-token': token } });
+      const response = await t.app.inject({ method, url: `${AICC}/caseType/${DEMO_CASE_TYPE.id}`, headers: { 'access-token': t.token } });
       assert.equal(response.statusCode, 200, response.body);
       const { caseTypeInfo } = (response.json() as { result: { caseTypeInfo: Record<string, unknown> } }).result;
       assert.deepEqual(Object.keys(caseTypeInfo), ['caseStatus', 'contentTempalteId', 'createdDate', 'creatorName', 'description', 'id', 'isStrctOrder',
@@ -27,7 +21,7 @@ describe('case types: caseType/list, caseType/{id}, and the /opencase/v1/case-ty
       assert.equal(caseTypeInfo.isStrctOrder, false);
       assert.equal(caseTypeInfo.creatorName, DEMO_USER.name);
     }
-    const unknown = await t.app.inject({ method: 'GET', url: `${AICC}/caseType/cvmC0000000000000000`, headers: { 'access-token': token } });
+    const unknown = await t.app.inject({ method: 'GET', url: `${AICC}/caseType/cvmC0000000000000000`, headers: { 'access-token': t.token } });
     assert.equal(unknown.statusCode, 404);
     assertErrorEnvelope(unknown.body);
   });
@@ -37,7 +31,7 @@ describe('case types: caseType/list, caseType/{id}, and the /opencase/v1/case-ty
     assert.equal(made.statusCode, 200, made.body);
     const { caseTypeId } = (made.json() as { result: { caseTypeId: string } }).result;
     const list = async (body: Record<string, unknown>) => {
-      const response = await postAicc(t.app, token, 'caseType/list', { start: 0, limit: 10, ...body });
+      const response = await postAicc(t.app, t.token, 'caseType/list', { start: 0, limit: 10, ...body });
       assert.equal(response.statusCode, 200, response.body);
       return (response.json() as { result: { caseTypes: Array<Record<string, unknown>>; count: number } }).result;
     };
@@ -51,7 +45,7 @@ describe('case types: caseType/list, caseType/{id}, and the /opencase/v1/case-ty
     assert.equal((await list({ status: 'Inactive' })).count, 0);
     assert.equal((await list({ typeName: '%' })).count, 1);
     for (const [body, message] of [[{ start: 0, limit: 101 }, /^limit must be at most 100$/], [{ start: 0, limit: 5, status: 'Paused' }, /^status must be one of: Active, Inactive$/]] as const) {
-      const response = await postAicc(t.app, token, 'caseType/list', body);
+      const response = await postAicc(t.app, t.token, 'caseType/list', body);
       assert.equal(response.statusCode, 400);
       assert.match(assertErrorEnvelope(response.body).resMsg, message);
     }
@@ -75,7 +69,7 @@ describe('case types: caseType/list, caseType/{id}, and the /opencase/v1/case-ty
   it('updating a flow may not drop a status that cases are in (409); other changes apply', async () => {
     const made = await ext('POST', 'case-types', { typeName: 'Returns', caseStatus: 'Received,Inspected,Completed' });
     const { caseTypeId } = (made.json() as { result: { caseTypeId: string } }).result;
-    const created = await postAicc(t.app, token, 'case', {
+    const created = await postAicc(t.app, t.token, 'case', {
       caseInfo: { title: 'r', description: 'd', type: caseTypeId, ownerId: DEMO_USER.id, isAtuoAssigned: false, contactId: DEMO_CONTACT.id },
     });
     assert.equal(created.statusCode, 200);
@@ -84,7 +78,7 @@ describe('case types: caseType/list, caseType/{id}, and the /opencase/v1/case-ty
     assert.match(assertErrorEnvelope(dropped.body).resMsg, /^caseStatus must keep Received: cases of this type are in it$/);
     const renamed = await ext('PATCH', `case-types/${caseTypeId}`, { typeName: 'Product returns', caseStatus: 'Received,Completed', isStrctOrder: true, status: 'Inactive' });
     assert.equal(renamed.statusCode, 200, renamed.body);
-    const detail = await t.app.inject({ method: 'GET', url: `${AICC}/caseType/${caseTypeId}`, headers: { 'access-token': token } });
+    const detail = await t.app.inject({ method: 'GET', url: `${AICC}/caseType/${caseTypeId}`, headers: { 'access-token': t.token } });
     const info = (detail.json() as { result: { caseTypeInfo: Record<string, unknown> } }).result.caseTypeInfo;
     assert.equal(info.typeName, 'Product returns');
     assert.equal(info.caseStatus, 'Received,Completed');

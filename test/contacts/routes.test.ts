@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DEMO_CONTACT, DEMO_USER } from '../../src/demo/records.js';
-import { assertErrorEnvelope, fetchToken, postAicc, startTestApp, TASK_PATH, type TestApp } from '../helpers.js';
+import { assertErrorEnvelope, postAicc, TASK_PATH, useTestApp } from '../helpers.js';
 
 describe('/opencase/v1/contacts, users and queues', () => {
-  let t: TestApp;
-  let token: string;
-  before(async () => {
-    t = await startTestApp();
-    token = await fetchToken(t.app);
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   const call = (method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown) => t.app.inject({
-    method, url: `/opencase/v1/${path}`, headers: { 'access-token': token }, ...(body !== undefined && { payload: body as object }),
+    method, url: `/opencase/v1/${path}`, headers: { 'access-token': t.token }, ...(body !== undefined && { payload: body as object }),
   });
 
   it('a contact made with its address and organization is the customerInfo of the task that names it', async () => {
@@ -24,9 +18,9 @@ describe('/opencase/v1/contacts, users and queues', () => {
     assert.equal(made.statusCode, 200, made.body);
     const { contactId } = (made.json() as { result: { contactId: string } }).result;
     assert.match(contactId, /^ciIy[0-9A-Za-z]{16}$/);
-    const task = await postAicc(t.app, token, 'task', { taskInfo: { title: 'call', ownerId: DEMO_USER.id, creatorId: DEMO_USER.id, contactId } });
+    const task = await postAicc(t.app, t.token, 'task', { taskInfo: { title: 'call', ownerId: DEMO_USER.id, creatorId: DEMO_USER.id, contactId } });
     const taskId = (task.json() as { result: { taskId: string } }).result.taskId;
-    const detail = await t.app.inject({ method: 'GET', url: `${TASK_PATH}/${taskId}`, headers: { 'access-token': token } });
+    const detail = await t.app.inject({ method: 'GET', url: `${TASK_PATH}/${taskId}`, headers: { 'access-token': t.token } });
     const contact = (detail.json() as { result: { customerInfo: { customerInfo: Record<string, unknown> } } }).result.customerInfo.customerInfo;
     assert.equal(contact.customerName, '客户2');
     assert.equal(contact.age, 31);

@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { inTransaction } from '../../src/db/transactions.js';
 import { DEMO_TENANT, DEMO_USER } from '../../src/demo/records.js';
-import { fetchToken, postAicc, startTestApp, type TestApp } from '../helpers.js';
+import { postAicc, useTestApp } from '../helpers.js';
 
 /** On SQLite the changes that arrive together share one commit (group commit); each must still stand or fall alone. */
 describe('changes committed together', () => {
-  let t: TestApp;
-  let token: string;
-  before(async () => {
-    t = await startTestApp();
-    token = await fetchToken(t.app);
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   const queueName = (i: number) => `queue ${i}`;
   const queuesNamed = async (prefix: string) => (await t.database.db.selectFrom('queues').select('name')
@@ -43,7 +37,7 @@ describe('changes committed together', () => {
 
   it('concurrent API calls, valid and invalid mixed, each get their own answer and only the valid ones are written', async () => {
     const before = Number((await t.database.db.selectFrom('tasks').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-    const responses = await Promise.all(Array.from({ length: 40 }, (_, i) => postAicc(t.app, token, 'task', {
+    const responses = await Promise.all(Array.from({ length: 40 }, (_, i) => postAicc(t.app, t.token, 'task', {
       taskInfo: { title: `mixed ${i}`, ownerId: i % 4 === 0 ? 'usernotthere00000000' : DEMO_USER.id, creatorId: DEMO_USER.id },
     })));
     const created = responses.filter((response) => response.statusCode === 200);

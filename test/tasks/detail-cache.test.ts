@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DEMO_CASE, DEMO_CONTACT, DEMO_TASK_ID, DEMO_TENANT, DEMO_USER } from '../../src/demo/records.js';
 import { createUser } from '../../src/users/service.js';
-import { fetchToken, postAicc, startTestApp, TASK_PATH, type TestApp } from '../helpers.js';
+import { postAicc, TASK_PATH, useTestApp } from '../helpers.js';
 
 type Detail = Record<string, unknown> & {
   taskInfo: Record<string, unknown>;
@@ -13,22 +13,16 @@ type Detail = Record<string, unknown> & {
 
 /** Task detail is served from a cache of serialized responses: every kind of change must show at once. */
 describe('task detail after every kind of change (the response cache never serves a stale answer)', () => {
-  let t: TestApp;
-  let token: string;
-  before(async () => {
-    t = await startTestApp();
-    token = await fetchToken(t.app);
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   async function detail(method: 'GET' | 'POST' = 'GET'): Promise<Detail> {
-    const response = await t.app.inject({ method, url: `${TASK_PATH}/${DEMO_TASK_ID}`, headers: { 'access-token': token } });
+    const response = await t.app.inject({ method, url: `${TASK_PATH}/${DEMO_TASK_ID}`, headers: { 'access-token': t.token } });
     assert.equal(response.statusCode, 200, response.body);
     return (response.json() as { result: Detail }).result;
   }
-  const ok = async (path: string, body: unknown) => assert.equal((await postAicc(t.app, token, path, body)).statusCode, 200);
+  const ok = async (path: string, body: unknown) => assert.equal((await postAicc(t.app, t.token, path, body)).statusCode, 200);
   const patchContact = async (body: unknown) => assert.equal((await t.app.inject({
-    method: 'PATCH', url: `/opencase/v1/contacts/${DEMO_CONTACT.id}`, headers: { 'access-token': token }, payload: body as object,
+    method: 'PATCH', url: `/opencase/v1/contacts/${DEMO_CONTACT.id}`, headers: { 'access-token': t.token }, payload: body as object,
   })).statusCode, 200);
 
   it('shows task, case, contact, address, organization and owner changes on the very next read, GET and POST alike', async () => {

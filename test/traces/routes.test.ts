@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DEMO_CASE, DEMO_TASK_ID, DEMO_USER } from '../../src/demo/records.js';
-import { assertErrorEnvelope, fetchToken, postAicc, startTestApp, type TestApp } from '../helpers.js';
+import { assertErrorEnvelope, postAicc, useTestApp } from '../helpers.js';
 
 interface Exported {
   seq: number;
@@ -14,16 +14,10 @@ interface Exported {
 }
 
 describe('GET /opencase/v1/traces: every change of the tenant, in order, by cursor', () => {
-  let t: TestApp;
-  let token: string;
-  before(async () => {
-    t = await startTestApp();
-    token = await fetchToken(t.app);
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   const page = async (query: string) => {
-    const response = await t.app.inject({ method: 'GET', url: `/opencase/v1/traces${query}`, headers: { 'access-token': token } });
+    const response = await t.app.inject({ method: 'GET', url: `/opencase/v1/traces${query}`, headers: { 'access-token': t.token } });
     assert.equal(response.statusCode, 200, response.body);
     return (response.json() as { result: { nextCursor: string; traces: Exported[] } }).result;
   };
@@ -36,9 +30,9 @@ describe('GET /opencase/v1/traces: every change of the tenant, in order, by curs
     assert.equal(first.traces[0]?.createdAt, '2023-07-07T06:51:35.000Z');
     assert.equal(first.nextCursor, '1');
 
-    assert.equal((await postAicc(t.app, token, 'task/status/update', { id: DEMO_TASK_ID, status: 'Processing', creatorId: DEMO_USER.id })).statusCode, 200);
-    assert.equal((await postAicc(t.app, token, 'status/update', { id: DEMO_CASE.id, status: 'Completed', creatorId: DEMO_USER.id })).statusCode, 200);
-    const created = await postAicc(t.app, token, 'task', { taskInfo: { title: 'follow up', ownerId: DEMO_USER.id, creatorId: DEMO_USER.id, type: 'Case', relateId: DEMO_CASE.id } });
+    assert.equal((await postAicc(t.app, t.token, 'task/status/update', { id: DEMO_TASK_ID, status: 'Processing', creatorId: DEMO_USER.id })).statusCode, 200);
+    assert.equal((await postAicc(t.app, t.token, 'status/update', { id: DEMO_CASE.id, status: 'Completed', creatorId: DEMO_USER.id })).statusCode, 200);
+    const created = await postAicc(t.app, t.token, 'task', { taskInfo: { title: 'follow up', ownerId: DEMO_USER.id, creatorId: DEMO_USER.id, type: 'Case', relateId: DEMO_CASE.id } });
     assert.equal(created.statusCode, 200);
 
     const next = await page(`?after=${first.nextCursor}`);
@@ -51,7 +45,7 @@ describe('GET /opencase/v1/traces: every change of the tenant, in order, by curs
   });
 
   it('pages by limit without skipping or repeating, and a rejected change leaves no trace', async () => {
-    const rejected = await postAicc(t.app, token, 'task/status/update', { id: DEMO_TASK_ID, status: 'Done', creatorId: DEMO_USER.id });
+    const rejected = await postAicc(t.app, t.token, 'task/status/update', { id: DEMO_TASK_ID, status: 'Done', creatorId: DEMO_USER.id });
     assert.equal(rejected.statusCode, 400);
     const seen: number[] = [];
     let cursor = '0';
@@ -66,7 +60,7 @@ describe('GET /opencase/v1/traces: every change of the tenant, in order, by curs
 
   it('rejects a bad cursor or limit', async () => {
     for (const [query, message] of [['?after=abc', /^after must be a whole number$/], ['?limit=0', /^limit must be at least 1$/], ['?limit=101', /^limit must be at most 100$/]] as const) {
-      const response = await t.app.inject({ method: 'GET', url: `/opencase/v1/traces${query}`, headers: { 'access-token': token } });
+      const response = await t.app.inject({ method: 'GET', url: `/opencase/v1/traces${query}`, headers: { 'access-token': t.token } });
       assert.equal(response.statusCode, 400);
       assert.match(assertErrorEnvelope(response.body).resMsg, message);
     }

@@ -1,22 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import { DEMO_TASK_ID } from '../../src/demo/records.js';
 import { SECURITY_HEADERS } from '../../src/wire/fastify.js';
-import { fetchToken, startTestApp, TASK_PATH, type TestApp } from '../helpers.js';
+import { startTestApp, TASK_PATH, useTestApp } from '../helpers.js';
 
 describe('security headers and CORS', () => {
-  let t: TestApp;
-  let token: string;
-  before(async () => {
-    t = await startTestApp();
-    token = await fetchToken(t.app);
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   it('every reply, success or failure, carries the security headers and no-store', async () => {
     const replies = await Promise.all([
-      t.app.inject({ method: 'GET', url: `${TASK_PATH}/${DEMO_TASK_ID}`, headers: { 'access-token': token } }),
+      t.app.inject({ method: 'GET', url: `${TASK_PATH}/${DEMO_TASK_ID}`, headers: { 'access-token': t.token } }),
       t.app.inject({ method: 'GET', url: `${TASK_PATH}/${DEMO_TASK_ID}` }),
       t.app.inject({ method: 'GET', url: '/nowhere' }),
       t.app.inject({ method: 'GET', url: '/healthz' }),
