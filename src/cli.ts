@@ -74,7 +74,7 @@ program.command('serve')
       announce(await runWorkers(config, flags.workers));
       return;
     }
-    const server = await startServer(config);
+    const server = await startServer(config, { listenWhileStarting: !cluster.isWorker });
     closeOnSignals(server);
     if (cluster.isWorker) reportListening(server.url);
     else announce(server.url);

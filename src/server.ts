@@ -30,15 +30,22 @@ export function demoBanner(baseUrl: string): string {
 
 /**
  * Opens the database, listens (answering 503 and a not-ready /readyz meanwhile), waits for the database, migrates it,
- * seeds the demo when asked, and only then serves the API.
+ * seeds the demo when asked, and only then serves the API. A cluster worker shares its port with workers already
+ * serving, so it listens only once ready (`listenWhileStarting: false`): the cluster would hand it requests at once.
  */
-export async function startServer(config: Config, options: { logStream?: NodeJS.WritableStream } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  options: { logStream?: NodeJS.WritableStream; listenWhileStarting?: boolean } = {},
+): Promise<RunningServer> {
+  const { listenWhileStarting = true, ...appOptions } = options;
   const database: OpenDatabase = openDatabase(config.database, { poolSize: config.poolSize });
   let app: FastifyInstance | undefined;
   try {
     const readiness = { ready: false, reason: 'waiting for the database' };
-    app = await buildApp({ config, db: database.db, readiness, ...options });
-    const address = await app.listen({ host: config.host, port: config.port });
+    app = await buildApp({ config, db: database.db, readiness, ...appOptions });
+    const listening = app;
+    const listen = () => listening.listen({ host: config.host, port: config.port });
+    const early = listenWhileStarting ? await listen() : undefined;
     await waitForDatabase(database.db, config.databaseWaitSeconds * 1000, (message) => process.stderr.write(`opencase: ${message}\n`));
     readiness.reason = 'migrating the database';
     await migrateToLatest(database.db);
@@ -47,9 +54,9 @@ export async function startServer(config: Config, options: { logStream?: NodeJS.
       await ensureDemoTenant(database.db, Date.now());
     }
     readiness.ready = true;
+    const address = early ?? await listen();
     const port = new URL(address).port;
     const url = `http://${urlHost(config.host)}:${port}`;
-    const listening = app;
     return {
       app: listening,
       url,
