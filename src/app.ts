@@ -16,6 +16,9 @@ import { healthRoutes, type Readiness } from './health/routes.js';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import { rateLimitOptions } from './auth/rate-limits.js';
+import { registerOpenApi } from './openapi/document.js';
+import { createMetrics, type Metrics } from './metrics/registry.js';
+import { metricsRoute } from './metrics/route.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,6 +29,7 @@ declare module 'fastify' {
     readiness: Readiness;
     /** Every route as registered (method and full URL): what the fuzz tests and the API reference walk through. */
     registeredRoutes: Array<{ method: string; url: string }>;
+    metrics: Metrics;
   }
 }
 
@@ -78,6 +82,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   installWireFormat(app);
+  const metrics = createMetrics();
+  app.decorate('metrics', metrics);
+  // One hook after the reply, reading Fastify's own timing: nothing added before the reply goes out.
+  app.addHook('onResponse', (request, reply, done) => {
+    metrics.countRequest(request.method, request.routeOptions.url ?? 'unknown', reply.statusCode, request.resCode, reply.elapsedTime);
+    done();
+  });
   if (options.config.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: options.config.corsOrigins,
@@ -88,6 +99,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   }
   await app.register(rateLimit, rateLimitOptions(options.config));
+  await registerOpenApi(app);
+  await app.register(metricsRoute);
   await app.register(healthRoutes);
   app.addHook('onRequest', (request, _reply, done) => {
     if (app.readiness.ready || HEALTH_PATHS.has(request.url)) return done();

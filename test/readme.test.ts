@@ -31,7 +31,7 @@ describe('the README examples', () => {
     const script = `set -euo pipefail\n${tryIt}\necho\n${common.replace(/\ncurl/g, '\necho\ncurl')}\necho\n`.replaceAll('http://127.0.0.1:8080', server.url);
     const { stdout } = await promisify(execFile)('bash', ['-c', script], { maxBuffer: 10 * 1024 * 1024 });
     const replies = stdout.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as { resCode: string });
-    const example: unknown = JSON.parse(readFileSync(new URL('fixtures/task-detail-example.json', import.meta.url), 'utf8'));
+    const example: unknown = JSON.parse(readFileSync(new URL('../src/demo/task-detail-example.json', import.meta.url), 'utf8'));
     assert.deepEqual(replies[0], example);
     assert.equal(replies.length, 1 + (common.match(/^curl /gm) ?? []).length);
     for (const reply of replies) assert.equal(reply.resCode, '0', JSON.stringify(reply).slice(0, 200));

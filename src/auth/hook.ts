@@ -18,11 +18,13 @@ export const ACCESS_TOKEN_HEADER = 'access-token';
  */
 export function requireAccessToken(app: FastifyInstance): void {
   app.decorateRequest('tenant', null);
+  const [hits, misses] = [app.metrics.tokenChecks.labels({ result: 'hit' }), app.metrics.tokenChecks.labels({ result: 'miss' })];
+  const countCheck = (fromCache: boolean) => (fromCache ? hits : misses).inc();
   app.addHook('onRequest', async (request) => {
     const header = request.headers[ACCESS_TOKEN_HEADER];
     const token = Array.isArray(header) ? header[0] : header;
     if (!token) throw new ApiError('missingToken', 'access-token header is required');
-    const tenant = await authenticate(app.db, token, app.clock());
+    const tenant = await authenticate(app.db, token, app.clock(), countCheck);
     if (!tenant) throw new ApiError('invalidToken', 'access-token is invalid or expired');
     request.tenant = tenant;
   });

@@ -63,13 +63,19 @@ const checkedTokensByDb = new WeakMap<Db, CheckedTokens>();
  * The tenant a live token belongs to, or null for a token that is unknown, expired or revoked. Never writes. On SQLite
  * a token checked before is taken from memory while nothing has been committed since (see checked-tokens.ts).
  */
-export async function authenticate(db: Db, accessToken: string, now: number): Promise<TenantContext | null> {
+export async function authenticate(
+  db: Db, accessToken: string, now: number, onCheck: (fromCache: boolean) => void = () => undefined,
+): Promise<TenantContext | null> {
   const version = commitVersion(db);
   let checked = checkedTokensByDb.get(db);
   if (version !== undefined) {
     const known = checked?.get(accessToken, version, now);
-    if (known) return known;
+    if (known) {
+      onCheck(true);
+      return known;
+    }
   }
+  onCheck(false);
   const found = await createAuthRepository(db).findTenantByTokenHash(hashToken(accessToken), now);
   if (!found) return null;
   const { expiresAt, ...tenant } = found;

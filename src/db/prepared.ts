@@ -1,5 +1,6 @@
 import { CompiledQuery, type Compilable } from 'kysely';
 import type { Db } from './database.js';
+import { queryDuration } from '../metrics/registry.js';
 
 /**
  * Kysely builds and compiles every query anew, which on the hot path cost four times the query itself (measured:
@@ -60,8 +61,12 @@ export function preparedQuery<Row, Params extends unknown[]>(
     }
     const values = prepared.slots.map((slot) => (typeof slot === 'number' ? params[slot] : slot.constant));
     const reader = db.isTransaction || !prepared.isSelect ? undefined : syncReaders.get(db);
-    if (reader) return reader.all(prepared.sql, values) as Row[];
-    const result = await db.executeQuery<Row>(CompiledQuery.raw(prepared.sql, values));
-    return result.rows;
+    const started = performance.now();
+    try {
+      if (reader) return reader.all(prepared.sql, values) as Row[];
+      return (await db.executeQuery<Row>(CompiledQuery.raw(prepared.sql, values))).rows;
+    } finally {
+      queryDuration.observe({ query: name }, (performance.now() - started) / 1000);
+    }
   };
 }

@@ -11,13 +11,15 @@ import {
 import { TaskDetailCache } from './detail-cache.js';
 import { ListResponseCache } from '../lists/response-cache.js';
 import { TaskDetailResponse } from './detail-schema.js';
+import taskDetailExample from '../demo/task-detail-example.json' with { type: 'json' };
 import { createTask, getTaskDetailBody, listTasksBody, modifyTask, processTask, transferTask, updateTaskStatus } from './service.js';
 
 /** Task routes (工单任务, V2.0), registered under `/service/AICC__Case/1.0.0/openapi`. */
 export async function taskRoutes(app: FastifyInstance): Promise<void> {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
   const acknowledgement = { 200: Acknowledgement, ...errorResponses };
-  const detailResponse = { 200: TaskDetailResponse, ...errorResponses };
+  // The reference shows AICC's own example, which the demo tenant answers byte for byte.
+  const detailResponse = { 200: { ...TaskDetailResponse, examples: [taskDetailExample] }, ...errorResponses };
 
   typed.post('/task', { schema: { body: CreateTaskBody, response: { 200: CreateTaskResponse, ...errorResponses } } }, async (request) => {
     return success(await createTask(app.db, tenantOf(request), request.body.taskInfo, app.clock()));

@@ -86,6 +86,13 @@ function parseJsonBody(_request: unknown, body: string, done: (error: Error | nu
   }
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The resCode of a failed reply, for the metrics; empty on success. */
+    resCode: string;
+  }
+}
+
 /**
  * What a JSON API's replies should say to browsers and proxies: no content sniffing, no framing, no referrer, no
  * script or anything else to load, and no copy kept on the way (replies hold customer data). Set here rather than by
@@ -117,15 +124,18 @@ export function installWireFormat(app: FastifyInstance): void {
     done();
   });
 
+  app.decorateRequest('resCode', '');
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { kind, message } = classifyError(error);
     const { httpStatus } = errorCodes[kind];
+    request.resCode = errorCodes[kind].resCode;
     if (httpStatus >= 500) request.log.error({ err: error }, 'request failed');
     if (kind === 'unavailable') reply.header('retry-after', '1');
     reply.code(httpStatus).type(WIRE_CONTENT_TYPE).send(errorBody(kind, message));
   });
 
   app.setNotFoundHandler((request, reply) => {
+    request.resCode = errorCodes.routeNotFound.resCode;
     const path = request.url.split('?')[0] ?? '';
     // The path is the caller's own text: echoed, but never more than a line of it.
     const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;

@@ -8,7 +8,7 @@ import { ensureDemoTenant } from '../../src/demo/seed.js';
 import { fetchTokenOverHttp, startCliServer } from '../cli-helpers.js';
 import { TASK_PATH, testDatabase } from '../helpers.js';
 
-const example = JSON.stringify(JSON.parse(readFileSync(new URL('../fixtures/task-detail-example.json', import.meta.url), 'utf8')));
+const example = JSON.stringify(JSON.parse(readFileSync(new URL('../../src/demo/task-detail-example.json', import.meta.url), 'utf8')));
 
 async function rowCounts(location: string): Promise<Record<string, number>> {
   const { db, close } = openDatabase(location);

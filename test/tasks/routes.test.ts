@@ -8,7 +8,7 @@ import { WIRE_CONTENT_TYPE } from '../../src/wire/envelope.js';
 import { sql } from 'kysely';
 import { assertErrorEnvelope, fetchToken, ON_POSTGRES, startTestApp, TASK_PATH, type TestApp } from '../helpers.js';
 
-const exampleText = readFileSync(new URL('../fixtures/task-detail-example.json', import.meta.url), 'utf8');
+const exampleText = readFileSync(new URL('../../src/demo/task-detail-example.json', import.meta.url), 'utf8');
 /** The example re-serialized compactly: equal text means equal values and the same key order. */
 const exampleCompact = JSON.stringify(JSON.parse(exampleText));
 

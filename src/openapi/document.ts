@@ -1,0 +1,71 @@
+import swagger from '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+import { errorCodes } from '../wire/errors.js';
+
+/** Routes for operators and tools, open without a token. */
+const OPERATIONS_PATHS = new Set(['/healthz', '/readyz', '/openapi.json', '/metrics']);
+
+/** The security scheme every AICC and extension route takes: the token, bare, in a header named `access-token`. */
+export const ACCESS_TOKEN_SCHEME = 'accessToken';
+
+const errorTable = [
+  '| resCode | HTTP | meaning |',
+  '|---|---|---|',
+  ...Object.values(errorCodes).map((code) => `| \`${code.resCode}\` | ${code.httpStatus} | ${code.meaning} |`),
+].join('\n');
+
+const DESCRIPTION = `The Huawei Cloud AICC Case 2.0 OpenAPI as opencase serves it, with opencase's own extensions under
+\`/opencase/v1/\`. Fetch a token from \`POST /baas/auth/v1.0/oauth2/token\` (client credentials), then send it in the
+\`access-token\` header. Every reply is \`{resCode, resMsg, result}\`; \`resCode\` "0" is success. On failure:
+
+${errorTable}`;
+
+/**
+ * Collects every route's own TypeBox schemas (the ones that validate and serialize) into an OpenAPI 3.1 document.
+ * Registered before the routes, so that it sees each of them.
+ */
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'opencase: the AICC Case 2.0 API', version: '1.0.0', description: DESCRIPTION },
+      components: {
+        securitySchemes: {
+          [ACCESS_TOKEN_SCHEME]: { type: 'apiKey', in: 'header', name: 'access-token', description: 'The access_token of the token call' },
+        },
+      },
+      security: [{ [ACCESS_TOKEN_SCHEME]: [] }],
+      tags: [
+        { name: 'auth', description: 'The OAuth2 client-credentials token call' },
+        { name: 'AICC tasks', description: '工单任务 (V2.0)' },
+        { name: 'AICC cases', description: '工单 (V2.0)' },
+        { name: 'AICC case types', description: '工单类型' },
+        { name: 'opencase', description: 'Extensions AICC does not have, under /opencase/v1/' },
+        { name: 'operations', description: 'Probes, metrics and this document' },
+      ],
+    },
+    // Tags by where a route lives, so that no route needs to say it.
+    transform: ({ schema, url, route }) => {
+      const tag = url.startsWith('/baas/') ? 'auth'
+        : url.startsWith('/opencase/v1/') ? 'opencase'
+          : OPERATIONS_PATHS.has(url) ? 'operations'
+            : /\/openapi\/task/.test(url) ? 'AICC tasks'
+              : /\/openapi\/caseType/.test(url) ? 'AICC case types' : 'AICC cases';
+      const open = tag === 'auth' || tag === 'operations';
+      return { url, schema: { ...schema, tags: [tag], ...(open && { security: [] }), operationId: operationIdOf(route.method, url) } };
+    },
+  });
+
+  app.get('/openapi.json', { schema: { summary: 'This document' }, config: { rateLimit: false } }, async (_request, reply) => {
+    reply.type('application/json;charset=UTF-8');
+    return app.swagger();
+  });
+}
+
+/** `POST /service/AICC__Case/1.0.0/openapi/task/status/update` → `postTaskStatusUpdate`: stable names for generated clients. */
+function operationIdOf(method: string | string[], url: string): string {
+  const verb = ([method].flat()[0] ?? 'get').toLowerCase();
+  const words = url.replace(/^\/service\/AICC__Case\/1\.0\.0\/openapi|^\/opencase\/v1|^\/baas\/auth\/v1\.0/, '')
+    .split(/[/\-_]/).filter(Boolean).map((word) => (word.startsWith(':') ? `By${word.slice(1, 2).toUpperCase()}${word.slice(2)}` : word));
+  return verb + words.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('');
+}

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { validate } from '@readme/openapi-parser';
+import { TOKEN_PATH } from '../../src/auth/routes.js';
+import { errorCodes } from '../../src/wire/errors.js';
+import { TASK_PATH, useTestApp } from '../helpers.js';
+
+interface Operation { operationId: string; tags: string[]; security?: unknown[]; responses: Record<string, { content?: Record<string, { example?: unknown }> }> }
+interface Document {
+  openapi: string;
+  info: { description: string };
+  security: unknown[];
+  components: { securitySchemes: Record<string, { type: string; in: string; name: string }> };
+  paths: Record<string, Record<string, Operation>>;
+}
+
+describe('GET /openapi.json', () => {
+  const t = useTestApp();
+  const fetchDocument = async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/openapi.json' });
+    assert.equal(response.statusCode, 200);
+    return response.json() as Document;
+  };
+
+  it('is a valid OpenAPI 3.1 document, served without a token', async () => {
+    const document = await fetchDocument();
+    assert.equal(document.openapi, '3.1.0');
+    const result = await validate(structuredClone(document) as unknown as Parameters<typeof validate>[0]);
+    assert.deepEqual(result, { valid: true, warnings: [], specification: 'OpenAPI' });
+  });
+
+  it('has every registered route, each with a unique operationId', async () => {
+    const document = await fetchDocument();
+    const routes = t.app.registeredRoutes.filter((route) => route.method !== 'OPTIONS');
+    assert.ok(routes.length >= 30);
+    for (const route of routes) {
+      const path = route.url.replace(/:([A-Za-z]+)/g, '{$1}');
+      assert.ok(document.paths[path]?.[route.method.toLowerCase()], `${route.method} ${route.url} is missing`);
+    }
+    const ids = Object.values(document.paths).flatMap((operations) => Object.values(operations).map((operation) => operation.operationId));
+    assert.equal(new Set(ids).size, ids.length);
+  });
+
+  it('names the access-token scheme, leaves the token call and the probes open, and lists every error code', async () => {
+    const document = await fetchDocument();
+    assert.deepEqual(document.components.securitySchemes.accessToken, { type: 'apiKey', in: 'header', name: 'access-token', description: 'The access_token of the token call' });
+    assert.deepEqual(document.security, [{ accessToken: [] }]);
+    assert.deepEqual(document.paths[TOKEN_PATH]?.post?.security, []);
+    assert.deepEqual(document.paths['/healthz']?.get?.security, []);
+    assert.equal(document.paths[`${TASK_PATH}/{id}`]?.get?.security, undefined, 'task detail takes the document\'s default: the token');
+    for (const code of Object.values(errorCodes)) assert.ok(document.info.description.includes(`\`${code.resCode}\``), code.resCode);
+  });
+
+  it('shows AICC\'s own example on task detail', async () => {
+    const document = await fetchDocument();
+    const example = document.paths[`${TASK_PATH}/{id}`]?.get?.responses['200']?.content?.['application/json']?.example;
+    assert.deepEqual(example, JSON.parse(readFileSync(new URL('../../src/demo/task-detail-example.json', import.meta.url), 'utf8')));
+  });
+});
