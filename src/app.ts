@@ -81,7 +81,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     for (const method of [route.method].flat()) if (method !== 'HEAD') registeredRoutes.push({ method, url: route.url });
   });
 
-  installWireFormat(app);
+  // Until the database is ready only the probes answer; the check rides on the wire format's own per-request hook.
+  installWireFormat(app, (request) => (app.readiness.ready || HEALTH_PATHS.has(request.url)
+    ? undefined
+    : new ApiError('unavailable', `starting: ${app.readiness.reason}`)));
   const metrics = createMetrics();
   app.decorate('metrics', metrics);
   // One hook after the reply, reading Fastify's own timing: nothing added before the reply goes out.
@@ -102,10 +105,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerOpenApi(app);
   await app.register(metricsRoute);
   await app.register(healthRoutes);
-  app.addHook('onRequest', (request, _reply, done) => {
-    if (app.readiness.ready || HEALTH_PATHS.has(request.url)) return done();
-    done(new ApiError('unavailable', `starting: ${app.readiness.reason}`));
-  });
   await app.register(tokenRoutes);
   await app.register(async (aicc) => {
     requireAccessToken(aicc);

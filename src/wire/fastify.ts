@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import secureJson from 'secure-json-parse';
@@ -112,16 +112,17 @@ const REPLY_HEADERS = { 'content-type': WIRE_CONTENT_TYPE, ...SECURITY_HEADERS }
  * Puts a Fastify instance on the AICC wire: JSON bodies, the envelope's Content-Type, every error in
  * `{resCode, resMsg}` with its status, and an envelope 404 for unknown routes.
  */
-export function installWireFormat(app: FastifyInstance): void {
+export function installWireFormat(app: FastifyInstance, refuse: (request: FastifyRequest) => Error | undefined = () => undefined): void {
   // Only JSON: Fastify's built-in text/plain parser would let a text body reach validation instead of a 415.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
 
   // The envelope's Content-Type on every reply, set before any handler so that errors carry it too, with the headers
-  // that suit a JSON API (see SECURITY_HEADERS).
-  app.addHook('onRequest', (_request, reply, done) => {
+  // that suit a JSON API (see SECURITY_HEADERS); and, in the same hook (it runs on every request), the caller's
+  // reason to refuse a request before anything else (the app's: still starting).
+  app.addHook('onRequest', (request, reply, done) => {
     reply.headers(REPLY_HEADERS);
-    done();
+    done(refuse(request));
   });
 
   app.decorateRequest('resCode', '');
