@@ -17,6 +17,7 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import { rateLimitOptions } from './auth/rate-limits.js';
 import { registerOpenApi } from './openapi/document.js';
+import { registerApiReference } from './openapi/reference.js';
 import { createMetrics, type Metrics } from './metrics/registry.js';
 import { metricsRoute } from './metrics/route.js';
 
@@ -78,6 +79,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const registeredRoutes: Array<{ method: string; url: string }> = [];
   app.decorate('registeredRoutes', registeredRoutes);
   app.addHook('onRoute', (route) => {
+    // Hidden routes are the API reference's own files, not the API.
+    if (route.schema?.hide === true) return;
     for (const method of [route.method].flat()) if (method !== 'HEAD') registeredRoutes.push({ method, url: route.url });
   });
 
@@ -103,6 +106,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
   await app.register(rateLimit, rateLimitOptions(options.config));
   await registerOpenApi(app);
+  await registerApiReference(app);
   await app.register(metricsRoute);
   await app.register(healthRoutes);
   await app.register(tokenRoutes);

@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { errorCodes } from '../wire/errors.js';
+import { SUMMARIES } from './summaries.js';
 
 /** Routes for operators and tools, open without a token. */
 const OPERATIONS_PATHS = new Set(['/healthz', '/readyz', '/openapi.json', '/metrics']);
@@ -52,11 +53,13 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
             : /\/openapi\/task/.test(url) ? 'AICC tasks'
               : /\/openapi\/caseType/.test(url) ? 'AICC case types' : 'AICC cases';
       const open = tag === 'auth' || tag === 'operations';
-      return { url, schema: { ...schema, tags: [tag], ...(open && { security: [] }), operationId: operationIdOf(route.method, url) } };
+      const operationId = operationIdOf(route.method, url);
+      const summary = schema.summary ?? SUMMARIES[operationId];
+      return { url, schema: { ...schema, tags: [tag], ...(open && { security: [] }), operationId, ...(summary !== undefined && { summary }) } };
     },
   });
 
-  app.get('/openapi.json', { schema: { summary: 'This document' }, config: { rateLimit: false } }, async (_request, reply) => {
+  app.get('/openapi.json', { schema: {}, config: { rateLimit: false } }, async (_request, reply) => {
     reply.type('application/json;charset=UTF-8');
     return app.swagger();
   });

@@ -6,7 +6,7 @@ import { TOKEN_PATH } from '../../src/auth/routes.js';
 import { errorCodes } from '../../src/wire/errors.js';
 import { TASK_PATH, useTestApp } from '../helpers.js';
 
-interface Operation { operationId: string; tags: string[]; security?: unknown[]; responses: Record<string, { content?: Record<string, { example?: unknown }> }> }
+interface Operation { operationId: string; summary?: string; tags: string[]; security?: unknown[]; responses: Record<string, { content?: Record<string, { example?: unknown }> }> }
 interface Document {
   openapi: string;
   info: { description: string };
@@ -30,13 +30,16 @@ describe('GET /openapi.json', () => {
     assert.deepEqual(result, { valid: true, warnings: [], specification: 'OpenAPI' });
   });
 
-  it('has every registered route, each with a unique operationId', async () => {
+  it('has every registered route, each with a summary and a unique operationId', async () => {
     const document = await fetchDocument();
     const routes = t.app.registeredRoutes.filter((route) => route.method !== 'OPTIONS');
     assert.ok(routes.length >= 30);
     for (const route of routes) {
       const path = route.url.replace(/:([A-Za-z]+)/g, '{$1}');
       assert.ok(document.paths[path]?.[route.method.toLowerCase()], `${route.method} ${route.url} is missing`);
+    }
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) assert.ok(operation.summary, `${method} ${path} has no summary`);
     }
     const ids = Object.values(document.paths).flatMap((operations) => Object.values(operations).map((operation) => operation.operationId));
     assert.equal(new Set(ids).size, ids.length);

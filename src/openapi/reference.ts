@@ -1,0 +1,39 @@
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+
+export const REFERENCE_PATH = '/docs';
+
+/**
+ * The page may run its own scripts and styles and call this origin (its "Try it out"), nothing else: swagger-ui is
+ * served from the package (no CDN), and its validator badge, the one outside call it would make, is off. Inline
+ * styles are allowed because swagger-ui's React components set style attributes.
+ */
+const REFERENCE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** `GET /docs`: the interactive API reference (swagger-ui), rendered from the same document as `/openapi.json`. */
+export async function registerApiReference(app: FastifyInstance): Promise<void> {
+  await app.register(swaggerUi, {
+    routePrefix: REFERENCE_PATH,
+    staticCSP: REFERENCE_CSP,
+    uiConfig: {
+      deepLinking: true,
+      // Operations open at their summary; the list of ~40 is the map a newcomer needs first.
+      docExpansion: 'list',
+      // A pasted token survives a reload: the token call's answer is valid for an hour.
+      persistAuthorization: true,
+      displayRequestDuration: true,
+      tryItOutEnabled: false,
+    },
+    theme: { title: 'opencase API reference' },
+  });
+}

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { REFERENCE_PATH } from '../../src/openapi/reference.js';
+import { TASK_PATH, useTestApp } from '../helpers.js';
+
+/** Debian's chromium package; `.ci/run` installs it, and sets OPENCASE_REQUIRE_BROWSER so that CI never skips. */
+const CHROMIUM = process.env.OPENCASE_CHROMIUM ?? '/usr/bin/chromium';
+const browserMissing = existsSync(CHROMIUM) ? false
+  : process.env.OPENCASE_REQUIRE_BROWSER ? false
+    : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set OPENCASE_CHROMIUM)`;
+
+describe('GET /docs', () => {
+  const t = useTestApp();
+
+  it('serves the page from the package, with a policy that allows this origin only', async () => {
+    const page = await t.app.inject({ method: 'GET', url: REFERENCE_PATH });
+    assert.equal(page.statusCode, 200);
+    assert.match(String(page.headers['content-type']), /^text\/html/);
+    assert.match(page.body, /<title>opencase API reference<\/title>/);
+    assert.doesNotMatch(page.body, /https?:\/\//, 'no script or style from another host');
+    const policy = String(page.headers['content-security-policy']);
+    assert.match(policy, /script-src 'self'/);
+    assert.match(policy, /connect-src 'self'/);
+    assert.match(policy, /frame-ancestors 'none'/);
+
+    const script = await t.app.inject({ method: 'GET', url: `${REFERENCE_PATH}/static/swagger-ui-bundle.js` });
+    assert.equal(script.statusCode, 200);
+    assert.match(String(script.headers['content-type']), /javascript/);
+  });
+
+  it('serves nothing outside its own folder', async () => {
+    for (const url of [`${REFERENCE_PATH}/static/../../package.json`, `${REFERENCE_PATH}/static/%2e%2e/%2e%2e/package.json`, `${REFERENCE_PATH}/static/..%2f..%2fpackage.json`]) {
+      const response = await t.app.inject({ method: 'GET', url });
+      assert.notEqual(response.statusCode, 200, url);
+      assert.ok(response.statusCode < 500, `${url}: ${response.statusCode}`);
+      assert.doesNotMatch(response.body, /"name": "opencase"/, url);
+    }
+  });
+
+  describe('in a real headless Chromium', { skip: browserMissing }, () => {
+    let browser: Browser;
+    let baseUrl: string;
+    before(async () => {
+      baseUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        // This machine's network is closed: Chromium's own background calls would only fail, slowly.
+        args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      });
+    });
+    after(() => browser?.close());
+
+    it('renders the task-detail operation with AICC\'s example, and breaks no rule of the page\'s policy', async () => {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
+      page.on('pageerror', (error) => problems.push(error.message));
+      const outside: string[] = [];
+      page.on('request', (request) => { if (!request.url().startsWith(baseUrl) && !request.url().startsWith('data:')) outside.push(request.url()); });
+
+      await page.goto(`${baseUrl}${REFERENCE_PATH}`);
+      const operation = page.locator('.opblock-get', { has: page.locator(`[data-path="${TASK_PATH}/{id}"]`) });
+      await operation.locator('.opblock-summary').first().click();
+      // The example response is AICC's own, from the founding document.
+      await operation.getByText('"taskNo"').first().waitFor();
+      assert.match(await operation.textContent() ?? '', /查询任务详情/);
+
+      assert.deepEqual(outside, [], 'every request stays on this origin');
+      assert.deepEqual(problems, [], 'no script error, no policy violation');
+      await page.close();
+    });
+  });
+});
