@@ -17,7 +17,7 @@ function testFiles(dir: string): string[] {
 const files = testFiles('test');
 const run = (backend: 'sqlite' | 'postgres'): boolean => {
   process.stdout.write(`\n=== opencase test suite on ${backend === 'sqlite' ? 'SQLite' : 'PostgreSQL'} ===\n`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...files], {
+  const result = spawnSync(process.execPath, ['--conditions=opencase-source', '--import', 'tsx', '--test', ...files], {
     stdio: 'inherit', env: { ...process.env, OPENCASE_TEST_BACKEND: backend },
   });
   return result.status === 0;

@@ -12,6 +12,7 @@ import { userRoutes } from './users/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 import { badUrlReply, clientErrorReply, installWireFormat } from './wire/fastify.js';
 import { ApiError } from './wire/errors.js';
+import { AICC_PREFIX, EXTENSIONS_PREFIX } from './wire/paths.js';
 import { healthRoutes, type Readiness } from './health/routes.js';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
@@ -36,8 +37,7 @@ declare module 'fastify' {
 
 const HEALTH_PATHS = new Set(['/healthz', '/readyz']);
 
-export const AICC_PREFIX = '/service/AICC__Case/1.0.0/openapi';
-export const EXTENSIONS_PREFIX = '/opencase/v1';
+export { AICC_PREFIX, EXTENSIONS_PREFIX };
 
 export interface AppOptions {
   config: Config;

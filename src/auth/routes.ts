@@ -8,8 +8,9 @@ import { OAuthError, TokenRequest, TokenResponse, type OAuthErrorCode } from './
 import { issueToken } from './service.js';
 import { tokenRouteLimit } from './rate-limits.js';
 import { LruMap } from 'toad-cache';
+import { TOKEN_PATH } from '../wire/paths.js';
 
-export const TOKEN_PATH = '/baas/auth/v1.0/oauth2/token';
+export { TOKEN_PATH };
 
 class OAuthFailure extends Error {
   constructor(readonly httpStatus: number, readonly code: OAuthErrorCode, description: string, readonly challenge = false) {

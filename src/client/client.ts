@@ -1,0 +1,226 @@
+import { AICC_PREFIX, TOKEN_PATH } from '../wire/paths.js';
+import { OpencaseError } from './errors.js';
+import type {
+  CancelCaseRequest, CaseDetail, CaseList, CaseListItem, CaseTypeDetail, CaseTypeList, CreateCaseRequest, CreateCaseResult,
+  CreateTaskRequest, CreateTaskResult, ListCasesRequest, ListCaseTypesRequest, ListTasksRequest, ModifyCaseRequest,
+  ModifyTaskRequest, ProcessCaseRequest, ProcessTaskRequest, TaskDetail, TaskList, TaskListItem, TokenReply,
+  TransferCaseRequest, TransferTaskRequest, UpdateCaseStatusRequest, UpdateTaskStatusRequest,
+} from './types.js';
+
+export interface OpencaseClientOptions {
+  /** The server's origin, e.g. `http://127.0.0.1:8080` or an AICC tenant's `https://<domain>`. */
+  baseUrl: string | URL;
+  clientId: string;
+  clientSecret: string;
+  /** How many times a call refused with 429 or 503 is sent again (default 3). */
+  maxRetries?: number;
+  /** A Retry-After longer than this is not waited for: the 429 or 503 is thrown at once (default 30 s). */
+  maxRetryDelayMs?: number;
+  /** A token is replaced this long before it expires (default: 60 s, or half its lifetime if that is shorter). */
+  refreshMarginMs?: number;
+  /** Each attempt is abandoned after this long (default 30 s). */
+  timeoutMs?: number;
+  /** Another fetch (a proxy agent, a test double); the default is the global one. */
+  fetch?: typeof globalThis.fetch;
+}
+
+export interface AccessToken {
+  accessToken: string;
+  expiresAt: Date;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH';
+/** A list request without its paging: `listAll` pages by itself. */
+type Unpaged<Request> = Omit<Request, 'start' | 'limit'>;
+
+const RETRIED_STATUSES = new Set([429, 503]);
+/** The most a list page may hold (AICC's limit maximum). */
+const PAGE_SIZE = 100;
+
+/**
+ * A client of the AICC Case 2.0 API, for opencase or a real AICC tenant: it fetches the token (client credentials)
+ * and renews it before it expires, sends it as `access-token`, unwraps `{resCode, resMsg, result}`, throws every
+ * failure as one {@link OpencaseError}, and sends again a call refused with 429 or 503 once Retry-After has passed.
+ */
+export class OpencaseClient {
+  readonly #baseUrl: string;
+  readonly #clientId: string;
+  readonly #clientSecret: string;
+  readonly #maxRetries: number;
+  readonly #maxRetryDelayMs: number;
+  readonly #refreshMarginMs: number | undefined;
+  readonly #timeoutMs: number;
+  readonly #fetch: typeof globalThis.fetch;
+  #token: { value: AccessToken; renewAt: number } | undefined;
+  /** The token call in flight: concurrent calls share it rather than each fetching a token. */
+  #pendingToken: Promise<AccessToken> | undefined;
+
+  constructor(options: OpencaseClientOptions) {
+    this.#baseUrl = String(options.baseUrl).replace(/\/+$/, '');
+    this.#clientId = options.clientId;
+    this.#clientSecret = options.clientSecret;
+    this.#maxRetries = options.maxRetries ?? 3;
+    this.#maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
+    this.#refreshMarginMs = options.refreshMarginMs;
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  /** 工单任务 (V2.0). */
+  readonly tasks = {
+    /** 查询任务详情: the task, its cases, its contact and its trace. */
+    get: (id: string) => this.request<TaskDetail>('GET', `${AICC_PREFIX}/task/${encodeURIComponent(id)}`),
+    /** 查询任务列表: one page and the total `count`. */
+    list: (request: ListTasksRequest) => this.request<TaskList>('POST', `${AICC_PREFIX}/task/list`, request),
+    /** Every task the filters match, page after page. */
+    listAll: (request: Unpaged<ListTasksRequest>): AsyncGenerator<TaskListItem> =>
+      this.#pages((start) => this.tasks.list({ ...request, start, limit: PAGE_SIZE }), (page) => [page.taskList, page.count]),
+    create: (request: CreateTaskRequest) => this.request<CreateTaskResult>('POST', `${AICC_PREFIX}/task`, request),
+    modify: (request: ModifyTaskRequest) => this.request<void>('POST', `${AICC_PREFIX}/task/modify`, request),
+    transfer: (request: TransferTaskRequest) => this.request<void>('POST', `${AICC_PREFIX}/task/transfer`, request),
+    updateStatus: (request: UpdateTaskStatusRequest) => this.request<void>('POST', `${AICC_PREFIX}/task/status/update`, request),
+    process: (request: ProcessTaskRequest) => this.request<void>('POST', `${AICC_PREFIX}/task/process`, request),
+  };
+
+  /** 工单 (V2.0). */
+  readonly cases = {
+    /** 查询工单详情. */
+    get: (id: string) => this.request<CaseDetail>('GET', `${AICC_PREFIX}/case/${encodeURIComponent(id)}`),
+    /** 查询工单列表: the page itself (AICC wraps it in a one-element array; this unwraps it). */
+    list: async (request: ListCasesRequest): Promise<CaseList> => {
+      const [page] = await this.request<CaseList[]>('POST', `${AICC_PREFIX}/case/list`, request);
+      return page ?? { caseList: [], count: 0 };
+    },
+    listAll: (request: Unpaged<ListCasesRequest>): AsyncGenerator<CaseListItem> =>
+      this.#pages((start) => this.cases.list({ ...request, start, limit: PAGE_SIZE }), (page) => [page.caseList, page.count]),
+    create: (request: CreateCaseRequest) => this.request<CreateCaseResult>('POST', `${AICC_PREFIX}/case`, request),
+    modify: (request: ModifyCaseRequest) => this.request<void>('POST', `${AICC_PREFIX}/case/modify`, request),
+    transfer: (request: TransferCaseRequest) => this.request<void>('POST', `${AICC_PREFIX}/case/transfer`, request),
+    process: (request: ProcessCaseRequest) => this.request<void>('POST', `${AICC_PREFIX}/case/process`, request),
+    cancel: (request: CancelCaseRequest) => this.request<void>('POST', `${AICC_PREFIX}/case/cancel`, request),
+    /** 修改工单状态: a flow transition (AICC's `status/update`, not under `case/`). */
+    updateStatus: (request: UpdateCaseStatusRequest) => this.request<void>('POST', `${AICC_PREFIX}/status/update`, request),
+  };
+
+  readonly caseTypes = {
+    get: (id: string) => this.request<CaseTypeDetail>('GET', `${AICC_PREFIX}/caseType/${encodeURIComponent(id)}`),
+    list: (request: ListCaseTypesRequest) => this.request<CaseTypeList>('POST', `${AICC_PREFIX}/caseType/list`, request),
+  };
+
+  /** The current token, fetched or renewed when it is missing or about to expire. */
+  async token(): Promise<AccessToken> {
+    if (this.#token && Date.now() < this.#token.renewAt) return this.#token.value;
+    this.#pendingToken ??= this.#fetchToken().finally(() => { this.#pendingToken = undefined; });
+    return this.#pendingToken;
+  }
+
+  /**
+   * Any call with the token: the path from the server's root (an opencase extension under `/opencase/v1/`, say).
+   * Returns the envelope's `result` (undefined for calls that answer `{resCode, resMsg}` alone).
+   */
+  async request<Result>(method: Method, path: string, body?: unknown): Promise<Result> {
+    let token = await this.token();
+    let renewed = false;
+    for (;;) {
+      const { response, json } = await this.#send(path, {
+        method,
+        headers: { 'access-token': token.accessToken, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      // A token revoked or expired early (a server restarted with a new key, an operator's revoke): one new token.
+      if (response.status === 401 && !renewed) {
+        this.#token = undefined;
+        token = await this.token();
+        renewed = true;
+        continue;
+      }
+      if (isEnvelope(json) && json.resCode === '0' && response.ok) return json.result as Result;
+      throw failureOf(response, json);
+    }
+  }
+
+  async #fetchToken(): Promise<AccessToken> {
+    const requestedAt = Date.now();
+    const { response, json } = await this.#send(TOKEN_PATH, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.#clientId, client_secret: this.#clientSecret }).toString(),
+    });
+    if (!response.ok || !isTokenReply(json)) throw failureOf(response, json);
+    const lifetimeMs = json.expires_in * 1000;
+    const value = { accessToken: json.access_token, expiresAt: new Date(requestedAt + lifetimeMs) };
+    const marginMs = Math.min(this.#refreshMarginMs ?? Math.min(60_000, lifetimeMs / 2), lifetimeMs);
+    this.#token = { value, renewAt: requestedAt + lifetimeMs - marginMs };
+    return value;
+  }
+
+  /** One call, sent again while it is refused with 429 or 503 and the wait it is told is short enough. */
+  async #send(path: string, init: RequestInit): Promise<{ response: Response; json: unknown }> {
+    const url = `${this.#baseUrl}${path}`;
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        response = await this.#fetch(url, { ...init, signal: AbortSignal.timeout(this.#timeoutMs) });
+      } catch (error) {
+        throw new OpencaseError('', `no reply from ${url}: ${error instanceof Error ? error.message : String(error)}`, 0, { cause: error });
+      }
+      if (RETRIED_STATUSES.has(response.status) && attempt < this.#maxRetries) {
+        const delayMs = retryDelayMs(response.headers.get('retry-after'), attempt);
+        if (delayMs <= this.#maxRetryDelayMs) {
+          await response.body?.cancel();
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+          continue;
+        }
+      }
+      const text = await response.text();
+      return { response, json: parseJson(text) ?? text };
+    }
+  }
+
+  async *#pages<Page, Item>(fetchPage: (start: number) => Promise<Page>, itemsOf: (page: Page) => [Item[], number]): AsyncGenerator<Item> {
+    for (let start = 0; ;) {
+      const [items, count] = itemsOf(await fetchPage(start));
+      yield* items;
+      start += items.length;
+      if (items.length === 0 || start >= count) return;
+    }
+  }
+}
+
+/** Retry-After in seconds or as an HTTP date; without one, 0.25 s doubling. */
+function retryDelayMs(retryAfter: string | null, attempt: number): number {
+  if (retryAfter !== null) {
+    if (/^\d+$/.test(retryAfter.trim())) return Number(retryAfter) * 1000;
+    const date = Date.parse(retryAfter);
+    if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
+  }
+  return 250 * 2 ** attempt;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isEnvelope(json: unknown): json is { resCode: string; resMsg?: string; result?: unknown } {
+  return typeof json === 'object' && json !== null && typeof (json as { resCode?: unknown }).resCode === 'string';
+}
+
+function isTokenReply(json: unknown): json is TokenReply {
+  const reply = json as Partial<TokenReply> | null;
+  return typeof reply === 'object' && reply !== null && typeof reply.access_token === 'string' && typeof reply.expires_in === 'number';
+}
+
+/** The server's own words when it sent an envelope or an OAuth2 error; else what came, cut short. */
+function failureOf(response: Response, json: unknown): OpencaseError {
+  if (isEnvelope(json)) return new OpencaseError(json.resCode, json.resMsg ?? '', response.status);
+  const oauth = json as { error?: unknown; error_description?: unknown } | null;
+  if (typeof oauth === 'object' && oauth !== null && typeof oauth.error === 'string') {
+    return new OpencaseError(oauth.error, typeof oauth.error_description === 'string' ? oauth.error_description : '', response.status);
+  }
+  const text = typeof json === 'string' ? json : JSON.stringify(json);
+  return new OpencaseError('', `unexpected reply: ${text.slice(0, 200) || '(empty)'}`, response.status);
+}

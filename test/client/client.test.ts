@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { before, describe, it } from 'node:test';
+import { OpencaseClient, OpencaseError, type TaskDetail } from 'opencase/client';
+import { revokeToken } from '../../src/auth/service.js';
+import { DEMO_CASE, DEMO_CLIENT, DEMO_TASK_ID, DEMO_USER } from '../../src/demo/records.js';
+import { TOKEN_PATH } from '../../src/wire/paths.js';
+import { useTestApp } from '../helpers.js';
+
+const example = JSON.parse(readFileSync(new URL('../../src/demo/task-detail-example.json', import.meta.url), 'utf8')) as { result: TaskDetail };
+
+/** The real fetch, counting the token calls it carries. */
+function countingFetch() {
+  const calls = { token: 0, all: 0 };
+  const fetch: typeof globalThis.fetch = (input, init) => {
+    calls.all += 1;
+    if (String(input).endsWith(TOKEN_PATH)) calls.token += 1;
+    return globalThis.fetch(input, init);
+  };
+  return { calls, fetch };
+}
+
+describe('OpencaseClient against a live server', () => {
+  const t = useTestApp({ env: { OPENCASE_TOKEN_TTL: '60' } });
+  let baseUrl: string;
+  before(async () => { baseUrl = await t.app.listen({ host: '127.0.0.1', port: 0 }); });
+  const clientWith = (options: Partial<ConstructorParameters<typeof OpencaseClient>[0]> = {}) =>
+    new OpencaseClient({ baseUrl, clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret, ...options });
+
+  it('fetches a token once for many calls and returns the documentation\'s task detail', async () => {
+    const { calls, fetch } = countingFetch();
+    const client = clientWith({ fetch });
+    const details = await Promise.all([1, 2, 3].map(() => client.tasks.get(DEMO_TASK_ID)));
+    for (const detail of details) assert.deepEqual(detail, example.result);
+    assert.equal(calls.token, 1, 'concurrent calls share one token call');
+    const token = await client.token();
+    assert.ok(token.expiresAt.getTime() > Date.now() + 50_000);
+  });
+
+  it('renews the token before it expires, and again at once when the server revokes it', async () => {
+    const { calls, fetch } = countingFetch();
+    // The server's tokens live 60 s; renewing 59.7 s early means after 0.3 s.
+    const client = clientWith({ fetch, refreshMarginMs: 59_700 });
+    const first = await client.token();
+    await client.tasks.get(DEMO_TASK_ID);
+    assert.equal((await client.token()).accessToken, first.accessToken);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await client.tasks.get(DEMO_TASK_ID);
+    const second = await client.token();
+    assert.notEqual(second.accessToken, first.accessToken);
+    assert.equal(calls.token, 2);
+
+    await revokeToken(t.database.db, second.accessToken, Date.now());
+    assert.deepEqual(await client.tasks.get(DEMO_TASK_ID), example.result);
+    assert.notEqual((await client.token()).accessToken, second.accessToken);
+    assert.equal(calls.token, 3);
+  });
+
+  it('creates, changes and lists through the typed calls, and listAll pages past the 100-row limit', async () => {
+    const client = clientWith();
+    const creatorId = DEMO_USER.id;
+    const title = `client-listAll-${Date.now()}`;
+    const created = await Promise.all(Array.from({ length: 130 }, (_, index) => client.tasks.create({
+      taskInfo: { title: `${title} ${index}`, ownerId: creatorId, creatorId, priority: 'Low', description: 'from the client test' },
+    })));
+    await client.tasks.updateStatus({ id: created[0]!.taskId, creatorId, status: 'Processing' });
+    assert.equal((await client.tasks.get(created[0]!.taskId)).taskInfo.status, 'Processing');
+
+    const page = await client.tasks.list({ start: 0, limit: 10, creatorId, title });
+    assert.equal(page.count, 130);
+    assert.equal(page.taskList.length, 10);
+    const all: string[] = [];
+    for await (const task of client.tasks.listAll({ creatorId, title })) all.push(task.taskId);
+    assert.deepEqual([...all].sort(), created.map((task) => task.taskId).sort());
+
+    const cases = await client.cases.list({ start: 0, limit: 5 });
+    assert.ok(cases.count >= 1 && cases.caseList.length >= 1);
+    const detail = await client.cases.get(DEMO_CASE.id);
+    assert.equal(detail.caseInfo.id, DEMO_CASE.id);
+  });
+
+  it('throws one typed error carrying resCode, resMsg and the HTTP status', async () => {
+    const client = clientWith();
+    const missing = await client.tasks.get('ccqG0000000000000000').catch((error: unknown) => error);
+    assert.ok(missing instanceof OpencaseError);
+    assert.equal(missing.httpStatus, 404);
+    assert.match(missing.resCode, /^404\d{3}$/);
+    assert.ok(missing.resMsg.length > 0);
+
+    const invalid = await client.tasks.list({ start: 0, limit: 1000, creatorId: DEMO_USER.id }).catch((error: unknown) => error);
+    assert.ok(invalid instanceof OpencaseError);
+    assert.equal(invalid.httpStatus, 400);
+    assert.match(invalid.resMsg, /limit/);
+
+    const refused = await clientWith({ clientSecret: 'wrong' }).tasks.get(DEMO_TASK_ID).catch((error: unknown) => error);
+    assert.ok(refused instanceof OpencaseError);
+    assert.equal(refused.resCode, 'invalid_client');
+    assert.equal(refused.httpStatus, 401);
+
+    const unreachable = await new OpencaseClient({ baseUrl: 'http://127.0.0.1:9', clientId: 'x', clientSecret: 'y' }).token().catch((error: unknown) => error);
+    assert.ok(unreachable instanceof OpencaseError);
+    assert.equal(unreachable.httpStatus, 0);
+  });
+
+  it('waits out a 503 for as long as Retry-After says, then succeeds', async () => {
+    const { calls, fetch } = countingFetch();
+    const client = clientWith({ fetch });
+    await client.token();
+    t.app.readiness.ready = false;
+    t.app.readiness.reason = 'a test holds it';
+    const startedAt = Date.now();
+    setTimeout(() => { t.app.readiness.ready = true; }, 300);
+    try {
+      assert.deepEqual(await client.tasks.get(DEMO_TASK_ID), example.result);
+    } finally {
+      t.app.readiness.ready = true;
+    }
+    // The server's 503 says Retry-After: 1.
+    assert.ok(Date.now() - startedAt >= 950, `waited ${Date.now() - startedAt} ms`);
+    assert.equal(calls.all, 3, 'token, the refused call, the call again');
+
+    t.app.readiness.ready = false;
+    try {
+      const refused = await clientWith({ maxRetries: 0 }).tasks.get(DEMO_TASK_ID).catch((error: unknown) => error);
+      assert.ok(refused instanceof OpencaseError);
+      assert.equal(refused.httpStatus, 503);
+    } finally {
+      t.app.readiness.ready = true;
+    }
+  });
+});
+
+describe('OpencaseClient and the rate limit', () => {
+  const t = useTestApp({ env: { OPENCASE_RATE_LIMIT: '2' } });
+  it('throws the 429 at once when Retry-After is longer than it may wait', async () => {
+    const baseUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const client = new OpencaseClient({ baseUrl, clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret, maxRetryDelayMs: 5_000 });
+    const startedAt = Date.now();
+    const outcomes = await Promise.all([1, 2, 3, 4].map(() => client.tasks.get(DEMO_TASK_ID).then(() => 'ok', (error: unknown) => error)));
+    const refused = outcomes.filter((outcome) => outcome instanceof OpencaseError);
+    assert.ok(refused.length >= 2, 'a limit of 2 a minute lets at most 2 through');
+    for (const error of refused) {
+      assert.equal(error.httpStatus, 429);
+      assert.equal(error.resCode, '429001');
+    }
+    assert.ok(Date.now() - startedAt < 5_000, 'did not wait out the minute');
+  });
+});
