@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import cluster from 'node:cluster';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { nonEmpty, positiveInteger } from './cli-arguments.js';
 import { createTenant, InvalidTenantInputError, revokeApp, revokeToken, rotateSecret, UnknownCredentialError } from './auth/service.js';
 import { reportListening, runWorkers } from './cluster.js';
 import { generate } from './generate/generator.js';
@@ -8,11 +9,13 @@ import { ConfigError, databaseLocation, loadConfig } from './config.js';
 import { DatabaseOpenError, migrateToLatest, openDatabase, waitForDatabase, type OpenDatabase } from './db/database.js';
 import { closeOnSignals, demoBanner, startServer } from './server.js';
 import { createUser, UnknownTenantError } from './users/service.js';
+import { addClientCommands } from './client/commands.js';
+import { OpencaseError } from './client/errors.js';
 
 /** Errors a person caused (a flag, a path, a locked file): one line, no stack. */
 function describeFailure(error: unknown): string {
   if (error instanceof ConfigError || error instanceof DatabaseOpenError || error instanceof InvalidTenantInputError
-    || error instanceof UnknownTenantError || error instanceof UnknownCredentialError) {
+    || error instanceof UnknownTenantError || error instanceof UnknownCredentialError || error instanceof OpencaseError) {
     return error.message;
   }
   const code = (error as { code?: string }).code;
@@ -39,16 +42,6 @@ async function withMigratedDatabase<T>(flag: string | undefined, work: (database
   } finally {
     await database.close();
   }
-}
-
-function nonEmpty(value: string): string {
-  if (!value.trim()) throw new InvalidArgumentError('must not be empty');
-  return value;
-}
-
-function positiveInteger(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
-  return Number(value);
 }
 
 const program = new Command('opencase')
@@ -162,6 +155,8 @@ token.command('revoke')
     await withMigratedDatabase(flags.db, (database) => revokeToken(database.db, accessToken, Date.now()));
     process.stdout.write('access token revoked\n');
   });
+
+addClientCommands(program, token);
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -162,7 +162,10 @@ export class OpencaseClient {
       try {
         response = await this.#fetch(url, { ...init, signal: AbortSignal.timeout(this.#timeoutMs) });
       } catch (error) {
-        throw new OpencaseError('', `no reply from ${url}: ${error instanceof Error ? error.message : String(error)}`, 0, { cause: error });
+        // fetch says only "fetch failed"; the reason (ECONNREFUSED, a timeout…) is in its cause.
+        const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+        const reason = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+        throw new OpencaseError('', `no reply from ${url}: ${String(reason)}`, 0, { cause: error });
       }
       if (RETRIED_STATUSES.has(response.status) && attempt < this.#maxRetries) {
         const delayMs = retryDelayMs(response.headers.get('retry-after'), attempt);

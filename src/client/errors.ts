@@ -14,6 +14,6 @@ export class OpencaseError extends Error {
     readonly httpStatus: number,
     options?: { cause?: unknown },
   ) {
-    super(`${resCode ? `${resCode}: ` : ''}${resMsg} (HTTP ${httpStatus})`, options);
+    super(`${resCode ? `${resCode}: ` : ''}${resMsg}${httpStatus ? ` (HTTP ${httpStatus})` : ''}`, options);
   }
 }

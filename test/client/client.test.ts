@@ -97,9 +97,11 @@ describe('OpencaseClient against a live server', () => {
     assert.equal(refused.resCode, 'invalid_client');
     assert.equal(refused.httpStatus, 401);
 
+    // Port 9 is one fetch refuses to call: no reply, and the reason.
     const unreachable = await new OpencaseClient({ baseUrl: 'http://127.0.0.1:9', clientId: 'x', clientSecret: 'y' }).token().catch((error: unknown) => error);
     assert.ok(unreachable instanceof OpencaseError);
     assert.equal(unreachable.httpStatus, 0);
+    assert.equal(unreachable.message, 'no reply from http://127.0.0.1:9/baas/auth/v1.0/oauth2/token: bad port');
   });
 
   it('waits out a 503 for as long as Retry-After says, then succeeds', async () => {
