@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startCliServer, type CliServer } from './cli-helpers.js';
@@ -9,6 +10,9 @@ import { tempDir } from './helpers.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const shellBlocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+const typeScriptBlocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const run = promisify(execFile);
 
 /** The README's curl examples, run as written with bash and curl against a real demo server (its port swapped in). */
 describe('the README examples', () => {
@@ -29,11 +33,61 @@ describe('the README examples', () => {
     const common = shellBlocks.find((block) => block.includes('BASE='));
     assert.ok(tryIt && common, 'the README has both blocks');
     const script = `set -euo pipefail\n${tryIt}\necho\n${common.replace(/\ncurl/g, '\necho\ncurl')}\necho\n`.replaceAll('http://127.0.0.1:8080', server.url);
-    const { stdout } = await promisify(execFile)('bash', ['-c', script], { maxBuffer: 10 * 1024 * 1024 });
+    const { stdout } = await run('bash', ['-c', script], { maxBuffer: 10 * 1024 * 1024 });
     const replies = stdout.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as { resCode: string });
     const example: unknown = JSON.parse(readFileSync(new URL('../src/demo/task-detail-example.json', import.meta.url), 'utf8'));
     assert.deepEqual(replies[0], example);
     assert.equal(replies.length, 1 + (common.match(/^curl /gm) ?? []).length);
     for (const reply of replies) assert.equal(reply.resCode, '0', JSON.stringify(reply).slice(0, 200));
+  });
+
+  describe('"Use it from code", against the built package as a user has it', () => {
+    // The examples import `opencase/client` and run `npx opencase`: both are dist/, built here from the current sources.
+    // They start from the demo as `npm start` makes it, not from the records the curl examples changed.
+    let fresh: CliServer;
+    let removeFresh: () => void;
+    before(async () => {
+      const dir = tempDir();
+      removeFresh = dir.remove;
+      [fresh] = await Promise.all([
+        startCliServer(['--demo', '--db', join(dir.dir, 'fresh.db')]),
+        run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT }),
+      ]);
+    });
+    after(async () => {
+      await fresh?.stop();
+      removeFresh?.();
+    });
+
+    it('the TypeScript example runs as written with tsx and prints what its comments say', async () => {
+      const example = typeScriptBlocks.find((block) => block.includes("from 'opencase/client'"));
+      assert.ok(example, 'the README has the example');
+      // In this folder, as the README says, so that `opencase/client` is this package.
+      const dir = mkdtempSync(join(ROOT, '.readme-'));
+      try {
+        const file = join(dir, 'example.ts');
+        writeFileSync(file, example.replaceAll('http://127.0.0.1:8080', fresh.url));
+        // tsx does not check types; a user's editor and build do, against dist/client/*.d.ts.
+        await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--target', 'es2022', file], { cwd: ROOT });
+        const { stdout } = await run(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), file], { cwd: ROOT });
+        const lines = stdout.trim().split('\n');
+        assert.equal(lines[0], 'test002 Pending');
+        assert.ok(lines.some((line) => /^[A-Za-z0-9]{20} Processing Call the customer back$/.test(line)), stdout);
+        assert.equal(lines.at(-1), '404001 404');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('the CLI client lines run as written', async () => {
+      const block = shellBlocks.find((candidate) => candidate.includes('npx opencase task get'));
+      assert.ok(block, 'the README has the block');
+      // Their server is the default, http://127.0.0.1:8080; this one listens elsewhere.
+      const { stdout } = await run('bash', ['-c', `set -euo pipefail\n${block}`], { cwd: ROOT, env: { ...process.env, OPENCASE_URL: fresh.url } });
+      assert.match(stdout, /^access_token {2}\S+$/m);
+      assert.match(stdout, /^task +ccqG0000014iXvGKONQO /m);
+      assert.match(stdout, /^ID +STATUS +PRIORITY +OWNER +CREATED +TITLE$/m);
+      assert.match(stdout, /^case +c6m80000014iXKHqDw3c /m);
+    });
   });
 });
