@@ -15,18 +15,24 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);
 
 /** The README's curl examples, run as written with bash and curl against a real demo server (its port swapped in). */
-describe('the README examples', () => {
-  let server: CliServer;
-  let remove: () => void;
+/** A demo server as `npm start` makes it, on a database of its own, for the describe block it is called in. */
+function useDemoServer(beforeStart: () => Promise<unknown> = async () => undefined): { readonly url: string } {
+  let server: CliServer | undefined;
+  let remove: (() => void) | undefined;
   before(async () => {
     const dir = tempDir();
     remove = dir.remove;
-    server = await startCliServer(['--demo', '--db', join(dir.dir, 'readme.db')]);
+    [server] = await Promise.all([startCliServer(['--demo', '--db', join(dir.dir, 'readme.db')]), beforeStart()]);
   });
   after(async () => {
-    await server.stop();
-    remove();
+    await server?.stop();
+    remove?.();
   });
+  return { get url() { return server?.url ?? ''; } };
+}
+
+describe('the README examples', () => {
+  const server = useDemoServer();
 
   it('"Try it" prints the documentation\'s example, then every "Common calls" line answers resCode "0"', async () => {
     const tryIt = shellBlocks.find((block) => block.includes('TOKEN=$(curl'));
@@ -44,20 +50,7 @@ describe('the README examples', () => {
   describe('"Use it from code", against the built package as a user has it', () => {
     // The examples import `opencase/client` and run `npx opencase`: both are dist/, built here from the current sources.
     // They start from the demo as `npm start` makes it, not from the records the curl examples changed.
-    let fresh: CliServer;
-    let removeFresh: () => void;
-    before(async () => {
-      const dir = tempDir();
-      removeFresh = dir.remove;
-      [fresh] = await Promise.all([
-        startCliServer(['--demo', '--db', join(dir.dir, 'fresh.db')]),
-        run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT }),
-      ]);
-    });
-    after(async () => {
-      await fresh?.stop();
-      removeFresh?.();
-    });
+    const fresh = useDemoServer(() => run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT }));
 
     it('the TypeScript example runs as written with tsx and prints what its comments say', async () => {
       const example = typeScriptBlocks.find((block) => block.includes("from 'opencase/client'"));

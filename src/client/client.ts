@@ -20,6 +20,11 @@ export interface OpencaseClientOptions {
   refreshMarginMs?: number;
   /** Each attempt is abandoned after this long (default 30 s). */
   timeoutMs?: number;
+  /**
+   * How task detail is asked for. AICC's newest Chinese page (the one opencase is founded on) says GET; its older page
+   * and the English ones say POST with `{"id"}` in the body. opencase answers both; an AICC tenant may answer one.
+   */
+  taskDetailMethod?: 'GET' | 'POST';
   /** Another fetch (a proxy agent, a test double); the default is the global one. */
   fetch?: typeof globalThis.fetch;
 }
@@ -51,6 +56,7 @@ export class OpencaseClient {
   readonly #refreshMarginMs: number | undefined;
   readonly #timeoutMs: number;
   readonly #fetch: typeof globalThis.fetch;
+  readonly #taskDetailMethod: 'GET' | 'POST';
   #token: { value: AccessToken; renewAt: number } | undefined;
   /** The token call in flight: concurrent calls share it rather than each fetching a token. */
   #pendingToken: Promise<AccessToken> | undefined;
@@ -64,12 +70,14 @@ export class OpencaseClient {
     this.#refreshMarginMs = options.refreshMarginMs;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#taskDetailMethod = options.taskDetailMethod ?? 'GET';
   }
 
   /** 工单任务 (V2.0). */
   readonly tasks = {
     /** 查询任务详情: the task, its cases, its contact and its trace. */
-    get: (id: string) => this.request<TaskDetail>('GET', `${AICC_PREFIX}/task/${encodeURIComponent(id)}`),
+    get: (id: string) => this.request<TaskDetail>(this.#taskDetailMethod, `${AICC_PREFIX}/task/${encodeURIComponent(id)}`,
+      this.#taskDetailMethod === 'POST' ? { id } : undefined),
     /** 查询任务列表: one page and the total `count`. */
     list: (request: ListTasksRequest) => this.request<TaskList>('POST', `${AICC_PREFIX}/task/list`, request),
     /** Every task the filters match, page after page. */

@@ -35,6 +35,8 @@ describe('OpencaseClient against a live server', () => {
     assert.equal(calls.token, 1, 'concurrent calls share one token call');
     const token = await client.token();
     assert.ok(token.expiresAt.getTime() > Date.now() + 50_000);
+    // AICC's English pages ask for it by POST with the id in the body.
+    assert.deepEqual(await clientWith({ taskDetailMethod: 'POST' }).tasks.get(DEMO_TASK_ID), example.result);
   });
 
   it('renews the token before it expires, and again at once when the server revokes it', async () => {
