@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { errorCodes } from '../wire/errors.js';
+import { REQUEST_EXAMPLES } from './examples.js';
 import { SUMMARIES } from './summaries.js';
 
 /** Routes for operators and tools, open without a token. */
@@ -55,7 +56,13 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       const open = tag === 'auth' || tag === 'operations';
       const operationId = operationIdOf(route.method, url);
       const summary = schema.summary ?? SUMMARIES[operationId];
-      return { url, schema: { ...schema, tags: [tag], ...(open && { security: [] }), operationId, ...(summary !== undefined && { summary }) } };
+      return {
+        url,
+        schema: {
+          ...schema, ...withExamples(schema, REQUEST_EXAMPLES[operationId]),
+          tags: [tag], ...(open && { security: [] }), operationId, ...(summary !== undefined && { summary }),
+        },
+      };
     },
   });
 
@@ -69,6 +76,20 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
 function operationIdOf(method: string | string[], url: string): string {
   const verb = ([method].flat()[0] ?? 'get').toLowerCase();
   const words = url.replace(/^\/service\/AICC__Case\/1\.0\.0\/openapi|^\/opencase\/v1|^\/baas\/auth\/v1\.0/, '')
-    .split(/[/\-_]/).filter(Boolean).map((word) => (word.startsWith(':') ? `By${word.slice(1, 2).toUpperCase()}${word.slice(2)}` : word));
+    .split(/[/\-_.]/).filter(Boolean).map((word) => (word.startsWith(':') ? `By${word.slice(1, 2).toUpperCase()}${word.slice(2)}` : word));
   return verb + words.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('');
 }
+
+interface ObjectSchema { properties?: Record<string, object> }
+
+/** The demo request of an operation, as the document's example of its body and its `{id}` (copies: the route's own schemas stay as they are). */
+function withExamples(schema: { body?: unknown; params?: unknown }, example: { id?: string; body?: unknown } | undefined) {
+  if (!example) return {};
+  const params = schema.params as ObjectSchema | undefined;
+  const idSchema = params?.properties?.id;
+  return {
+    ...(example.body !== undefined && schema.body !== undefined && { body: { ...(schema.body as object), examples: [example.body] } }),
+    ...(example.id !== undefined && idSchema && { params: { ...params, properties: { ...params.properties, id: { ...idSchema, examples: [example.id] } } } }),
+  };
+}
+

@@ -38,7 +38,7 @@ export const SUMMARIES: Readonly<Record<string, string>> = {
   postCasesByIdFollow: 'Follow a case (its isFollower, case/list\'s Follow classification)',
   postCasesByIdUnfollow: 'Stop following a case',
   getTraces: 'The append-only trace of changes to a case or task, in order',
-  'getOpenapi.json': 'This document',
+  getOpenapiJson: 'This document',
   getMetrics: 'Prometheus metrics (text format)',
   getHealthz: 'Liveness: the process answers',
   getReadyz: 'Readiness: the database is migrated and answers',

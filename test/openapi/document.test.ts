@@ -4,9 +4,15 @@ import { describe, it } from 'node:test';
 import { validate } from '@readme/openapi-parser';
 import { TOKEN_PATH } from '../../src/auth/routes.js';
 import { errorCodes } from '../../src/wire/errors.js';
-import { TASK_PATH, useTestApp } from '../helpers.js';
+import { REQUEST_EXAMPLES } from '../../src/openapi/examples.js';
+import { fetchToken, startTestApp, TASK_PATH, useTestApp } from '../helpers.js';
 
-interface Operation { operationId: string; summary?: string; tags: string[]; security?: unknown[]; responses: Record<string, { content?: Record<string, { example?: unknown }> }> }
+interface Operation {
+  operationId: string; summary?: string; tags: string[]; security?: unknown[];
+  parameters?: Array<{ in: string; name: string; example?: string }>;
+  requestBody?: { content: Record<string, { example?: unknown }> };
+  responses: Record<string, { content?: Record<string, { example?: unknown }> }>;
+}
 interface Document {
   openapi: string;
   info: { description: string };
@@ -43,6 +49,8 @@ describe('GET /openapi.json', () => {
     }
     const ids = Object.values(document.paths).flatMap((operations) => Object.values(operations).map((operation) => operation.operationId));
     assert.equal(new Set(ids).size, ids.length);
+    // Code generators take operationIds for function names.
+    for (const id of ids) assert.match(id, /^[a-z][A-Za-z0-9]*$/);
   });
 
   it('names the access-token scheme, leaves the token call and the probes open, and lists every error code', async () => {
@@ -59,5 +67,35 @@ describe('GET /openapi.json', () => {
     const document = await fetchDocument();
     const example = document.paths[`${TASK_PATH}/{id}`]?.get?.responses['200']?.content?.['application/json']?.example;
     assert.deepEqual(example, JSON.parse(readFileSync(new URL('../../src/demo/task-detail-example.json', import.meta.url), 'utf8')));
+  });
+
+  it('gives every AICC call a request the demo tenant answers with resCode "0", each on a fresh demo', async () => {
+    const document = await fetchDocument();
+    const tried: string[] = [];
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const body = operation.requestBody?.content['application/json']?.example;
+        const id = operation.parameters?.find((parameter) => parameter.in === 'path' && parameter.name === 'id')?.example;
+        if (operation.tags[0]?.startsWith('AICC')) {
+          if (operation.requestBody) assert.ok(body !== undefined, `${operation.operationId} has no example body`);
+          if (path.includes('{id}')) assert.ok(id !== undefined, `${operation.operationId} has no example id`);
+        }
+        if (body === undefined && id === undefined) continue;
+        const fresh = await startTestApp();
+        try {
+          const response = await fresh.app.inject({
+            method: method.toUpperCase() as 'GET' | 'POST' | 'PATCH',
+            url: path.replace('{id}', id ?? ''),
+            headers: { 'access-token': await fetchToken(fresh.app) },
+            ...(body !== undefined && { payload: body as object }),
+          });
+          assert.equal(response.json<{ resCode: string }>().resCode, '0', `${operation.operationId}: ${response.body}`);
+          tried.push(operation.operationId);
+        } finally {
+          await fresh.close();
+        }
+      }
+    }
+    assert.deepEqual(tried.sort(), Object.keys(REQUEST_EXAMPLES).sort(), 'every example reached the document');
   });
 });

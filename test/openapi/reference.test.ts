@@ -52,7 +52,7 @@ describe('GET /docs', () => {
     });
     after(() => browser?.close());
 
-    it('renders the task-detail operation with AICC\'s example, and breaks no rule of the page\'s policy', async () => {
+    it('renders the task-detail operation with AICC\'s example, calls it with a token, and breaks no rule of the page\'s policy', async () => {
       const page = await browser.newPage();
       const problems: string[] = [];
       page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
@@ -66,6 +66,17 @@ describe('GET /docs', () => {
       // The example response is AICC's own, from the founding document.
       await operation.getByText('"taskNo"').first().waitFor();
       assert.match(await operation.textContent() ?? '', /查询任务详情/);
+
+      // Authorize with a token, then "Try it out" on the demo id the document suggests: the page calls the API itself.
+      await page.locator('.auth-wrapper button.authorize').click();
+      await page.locator('.modal-ux input').first().fill(t.token);
+      await page.locator('.modal-ux .auth-btn-wrapper button.authorize').click();
+      await page.locator('.modal-ux button.btn-done').click();
+      await operation.locator('button.try-out__btn').click();
+      await operation.locator('button.execute').click();
+      const live = operation.locator('.live-responses-table');
+      await live.locator('.response-col_status', { hasText: '200' }).first().waitFor();
+      assert.match(await live.textContent() ?? '', /"title": "test002"/);
 
       assert.deepEqual(outside, [], 'every request stays on this origin');
       assert.deepEqual(problems, [], 'no script error, no policy violation');
