@@ -1,5 +1,10 @@
-import { AICC_PREFIX, TOKEN_PATH } from '../wire/paths.js';
+import { AICC_PREFIX, EXTENSIONS_PREFIX, TOKEN_PATH } from '../wire/paths.js';
 import { OpencaseError } from './errors.js';
+import type {
+  CaseActionRequest, Contact, ContactList, CreateCaseTypeRequest, CreateCaseTypeResult, CreateContactRequest, CreateContactResult,
+  CreateQueueRequest, CreateQueueResult, CreateUserRequest, CreateUserResult, FollowRequest, ListContactsRequest, PageRequest,
+  QueueList, Trace, TracePage, TracesRequest, UpdateCaseTypeRequest, UpdateContactRequest, UserList,
+} from './types.js';
 import type {
   CancelCaseRequest, CaseDetail, CaseList, CaseListItem, CaseTypeDetail, CaseTypeList, CreateCaseRequest, CreateCaseResult,
   CreateTaskRequest, CreateTaskResult, ListCasesRequest, ListCaseTypesRequest, ListTasksRequest, ModifyCaseRequest,
@@ -108,11 +113,47 @@ export class OpencaseClient {
     cancel: (request: CancelCaseRequest) => this.request<void>('POST', `${AICC_PREFIX}/case/cancel`, request),
     /** 修改工单状态: a flow transition (AICC's `status/update`, not under `case/`). */
     updateStatus: (request: UpdateCaseStatusRequest) => this.request<void>('POST', `${AICC_PREFIX}/status/update`, request),
+    /** opencase: pause the case's clock (AICC's console has it; its API does not). */
+    suspend: (id: string, request: CaseActionRequest = {}) => this.request<void>('POST', `${EXTENSIONS_PREFIX}/cases/${encodeURIComponent(id)}/suspend`, request),
+    resume: (id: string, request: CaseActionRequest = {}) => this.request<void>('POST', `${EXTENSIONS_PREFIX}/cases/${encodeURIComponent(id)}/resume`, request),
+    follow: (id: string, request: FollowRequest = {}) => this.request<void>('POST', `${EXTENSIONS_PREFIX}/cases/${encodeURIComponent(id)}/follow`, request),
+    unfollow: (id: string, request: FollowRequest = {}) => this.request<void>('POST', `${EXTENSIONS_PREFIX}/cases/${encodeURIComponent(id)}/unfollow`, request),
   };
 
   readonly caseTypes = {
     get: (id: string) => this.request<CaseTypeDetail>('GET', `${AICC_PREFIX}/caseType/${encodeURIComponent(id)}`),
     list: (request: ListCaseTypesRequest) => this.request<CaseTypeList>('POST', `${AICC_PREFIX}/caseType/list`, request),
+    /** opencase: a case type with its flow (AICC configures these in its console). */
+    create: (request: CreateCaseTypeRequest) => this.request<CreateCaseTypeResult>('POST', `${EXTENSIONS_PREFIX}/case-types`, request),
+    update: (id: string, request: UpdateCaseTypeRequest) => this.request<void>('PATCH', `${EXTENSIONS_PREFIX}/case-types/${encodeURIComponent(id)}`, request),
+  };
+
+  /** opencase: the tenant's users (agents). */
+  readonly users = {
+    create: (request: CreateUserRequest) => this.request<CreateUserResult>('POST', `${EXTENSIONS_PREFIX}/users`, request),
+    list: (request: PageRequest = {}) => this.request<UserList>('GET', `${EXTENSIONS_PREFIX}/users${queryString(request)}`),
+  };
+
+  /** opencase: queues (skill groups) cases can be assigned to. */
+  readonly queues = {
+    create: (request: CreateQueueRequest) => this.request<CreateQueueResult>('POST', `${EXTENSIONS_PREFIX}/queues`, request),
+    list: () => this.request<QueueList>('GET', `${EXTENSIONS_PREFIX}/queues`),
+  };
+
+  /** opencase: contacts (customers). */
+  readonly contacts = {
+    create: (request: CreateContactRequest) => this.request<CreateContactResult>('POST', `${EXTENSIONS_PREFIX}/contacts`, request),
+    list: (request: ListContactsRequest = {}) => this.request<ContactList>('GET', `${EXTENSIONS_PREFIX}/contacts${queryString(request)}`),
+    get: (id: string) => this.request<Contact>('GET', `${EXTENSIONS_PREFIX}/contacts/${encodeURIComponent(id)}`),
+    update: (id: string, request: UpdateContactRequest) => this.request<void>('PATCH', `${EXTENSIONS_PREFIX}/contacts/${encodeURIComponent(id)}`, request),
+  };
+
+  /** opencase: every change of the tenant, in commit order. */
+  readonly traces = {
+    /** One page after the cursor `after` ("0": from the beginning); carry on from its `nextCursor`. */
+    list: (request: TracesRequest = {}) => this.request<TracePage>('GET', `${EXTENSIONS_PREFIX}/traces${queryString(request)}`),
+    /** Every trace after the cursor, page after page, until there are none newer. */
+    listAll: (after = '0'): AsyncGenerator<Trace> => this.#traceFeed(after),
   };
 
   /** The current token, fetched or renewed when it is missing or about to expire. */
@@ -188,6 +229,15 @@ export class OpencaseClient {
     }
   }
 
+  async *#traceFeed(after: string): AsyncGenerator<Trace> {
+    for (let cursor = after; ;) {
+      const page = await this.traces.list({ after: cursor, limit: PAGE_SIZE });
+      yield* page.traces;
+      if (page.traces.length === 0) return;
+      cursor = page.nextCursor;
+    }
+  }
+
   async *#pages<Page, Item>(fetchPage: (start: number) => Promise<Page>, itemsOf: (page: Page) => [Item[], number]): AsyncGenerator<Item> {
     for (let start = 0; ;) {
       const [items, count] = itemsOf(await fetchPage(start));
@@ -196,6 +246,11 @@ export class OpencaseClient {
       if (items.length === 0 || start >= count) return;
     }
   }
+}
+
+function queryString(request: Record<string, string | number | undefined>): string {
+  const entries = Object.entries(request).filter((entry): entry is [string, string | number] => entry[1] !== undefined);
+  return entries.length === 0 ? '' : `?${new URLSearchParams(entries.map(([name, value]) => [name, String(value)])).toString()}`;
 }
 
 /** Retry-After in seconds or as an HTTP date; without one, 0.25 s doubling. */

@@ -1,15 +1,24 @@
 import type { Static, TSchema } from 'typebox';
 import type { TokenResponse } from '../auth/schemas.js';
-import type { CaseTypeDetailResponse, ListCaseTypesBody, ListCaseTypesResponse } from '../case-types/schemas.js';
 import type {
-  CancelCaseBody, CaseDetailResponse, CreateCaseBody, CreateCaseResponse, ListCasesBody, ListCasesResponse, ModifyCaseBody,
+  CaseTypeCreatedResponse, CaseTypeDetailResponse, CreateCaseTypeBody, ListCaseTypesBody, ListCaseTypesResponse, UpdateCaseTypeBody,
+} from '../case-types/schemas.js';
+import type {
+  CancelCaseBody, CaseActionBody, CaseDetailResponse, CreateCaseBody, FollowBody, CreateCaseResponse, ListCasesBody, ListCasesResponse, ModifyCaseBody,
   ProcessCaseBody, TransferCaseBody, UpdateCaseStatusBody,
 } from '../cases/schemas.js';
+import type { ContactResponse, ContactsQuery, CreateContactBody, CreateContactResponse, ListContactsResponse, UpdateContactBody } from '../contacts/schemas.js';
+import type { CreateQueueBody, CreateQueueResponse, ListQueuesResponse } from '../queues/schemas.js';
 import type { TaskDetailResponse } from '../tasks/detail-schema.js';
+import type { TracesQuery, TracesResponse } from '../traces/schemas.js';
+import type { CreateUserBody, CreateUserResponse, ListUsersResponse, PageQuery } from '../users/schemas.js';
 import type {
   CreateTaskBody, CreateTaskResponse, ListTasksBody, ListTasksResponse, ModifyTaskBody, ProcessTaskBody, TransferTaskBody,
   UpdateTaskStatusBody,
 } from '../tasks/schemas.js';
+
+/** A query string's integers: the schema takes their text; a number is sent as its text. */
+type Query<Schema extends TSchema> = { [Key in keyof Static<Schema>]?: Static<Schema>[Key] | number };
 
 /** What a call returns: the envelope's `result`, typed by the schema the server serializes it with. */
 type ResultOf<Response extends TSchema> = Static<Response> extends { result: infer Result } ? Result : never;
@@ -43,3 +52,27 @@ export type UpdateCaseStatusRequest = Static<typeof UpdateCaseStatusBody>;
 export type ListCaseTypesRequest = Static<typeof ListCaseTypesBody>;
 export type CaseTypeList = ResultOf<typeof ListCaseTypesResponse>;
 export type CaseTypeDetail = ResultOf<typeof CaseTypeDetailResponse>;
+export type CreateCaseTypeRequest = Static<typeof CreateCaseTypeBody>;
+export type CreateCaseTypeResult = ResultOf<typeof CaseTypeCreatedResponse>;
+export type UpdateCaseTypeRequest = Static<typeof UpdateCaseTypeBody>;
+
+// opencase's extensions (under /opencase/v1/): AICC has none of these.
+export type CaseActionRequest = Static<typeof CaseActionBody>;
+export type FollowRequest = Static<typeof FollowBody>;
+export type CreateUserRequest = Static<typeof CreateUserBody>;
+export type CreateUserResult = ResultOf<typeof CreateUserResponse>;
+export type PageRequest = Query<typeof PageQuery>;
+export type UserList = ResultOf<typeof ListUsersResponse>;
+export type CreateQueueRequest = Static<typeof CreateQueueBody>;
+export type CreateQueueResult = ResultOf<typeof CreateQueueResponse>;
+export type QueueList = ResultOf<typeof ListQueuesResponse>;
+export type CreateContactRequest = Static<typeof CreateContactBody>;
+export type CreateContactResult = ResultOf<typeof CreateContactResponse>;
+export type UpdateContactRequest = Static<typeof UpdateContactBody>;
+export type ListContactsRequest = Query<typeof ContactsQuery>;
+export type ContactList = ResultOf<typeof ListContactsResponse>;
+export type Contact = ResultOf<typeof ContactResponse>;
+export type TracesRequest = Query<typeof TracesQuery>;
+export type TracePage = ResultOf<typeof TracesResponse>;
+export type Trace = TracePage['traces'][number];
+

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { OpencaseClient, OpencaseError, type TaskDetail } from 'opencase/client';
 import { revokeToken } from '../../src/auth/service.js';
-import { DEMO_CASE, DEMO_CLIENT, DEMO_TASK_ID, DEMO_USER } from '../../src/demo/records.js';
+import { DEMO_CASE, DEMO_CASE_TYPE, DEMO_CLIENT, DEMO_TASK_ID, DEMO_USER } from '../../src/demo/records.js';
 import { TOKEN_PATH } from '../../src/wire/paths.js';
 import { useTestApp } from '../helpers.js';
 
@@ -79,6 +79,38 @@ describe('OpencaseClient against a live server', () => {
     assert.ok(cases.count >= 1 && cases.caseList.length >= 1);
     const detail = await client.cases.get(DEMO_CASE.id);
     assert.equal(detail.caseInfo.id, DEMO_CASE.id);
+  });
+
+  it('calls opencase\'s extensions typed too: contacts, users, queues, following, suspending, and the change feed', async () => {
+    const client = clientWith();
+    const { contactId } = await client.contacts.create({ customerName: 'Client Test 客户', cellPhone1: '13800000000' });
+    await client.contacts.update(contactId, { email: 'client@example.com' });
+    const contact = await client.contacts.get(contactId);
+    assert.equal(contact.customerInfo.email, 'client@example.com');
+    const found = await client.contacts.list({ customerName: 'Client Test', limit: 5 });
+    assert.deepEqual(found.contacts.map((item) => item.id), [contactId]);
+
+    const { userId } = await client.users.create({ name: 'client-test-agent' });
+    assert.ok((await client.users.list({ limit: 100 })).users.some((item) => item.id === userId));
+    const { queueId } = await client.queues.create({ name: 'client-test-queue' });
+    assert.ok((await client.queues.list()).queues.some((item) => item.id === queueId));
+
+    // A case of its own: the demo case must stay as the documentation shows it for the other tests.
+    const { caseId } = await client.cases.create({ caseInfo: { title: 'Client test', description: 'Follow and suspend', type: DEMO_CASE_TYPE.id, isAtuoAssigned: true, contactId } });
+    await client.cases.follow(caseId);
+    assert.equal((await client.cases.get(caseId)).isFollower, true);
+    await client.cases.unfollow(caseId);
+    assert.equal((await client.cases.get(caseId)).isFollower, false);
+    await client.cases.suspend(caseId, { remark: 'waiting' });
+    await client.cases.resume(caseId);
+
+    // The feed from the start holds every change, in order, with nothing repeated, across its 100-row pages.
+    const feed: string[] = [];
+    for await (const trace of client.traces.listAll()) feed.push(trace.id);
+    assert.equal(new Set(feed).size, feed.length);
+    assert.ok(feed.length > 100, `${feed.length} traces: the 130 tasks created above`);
+    const [last] = (await client.traces.list({ after: 0, limit: 1 })).traces;
+    assert.equal(last?.id, feed[0]);
   });
 
   it('throws one typed error carrying resCode, resMsg and the HTTP status', async () => {
