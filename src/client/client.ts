@@ -85,7 +85,10 @@ export class OpencaseClient {
       this.#taskDetailMethod === 'POST' ? { id } : undefined),
     /** 查询任务列表: one page and the total `count`. */
     list: (request: ListTasksRequest) => this.request<TaskList>('POST', `${AICC_PREFIX}/task/list`, request),
-    /** Every task the filters match, page after page. */
+    /**
+     * Every task the filters match, page after page (AICC pages by offset: a task created meanwhile may show twice, and
+     * one that stops matching meanwhile may be missed; `traces.listAll` is the feed that misses nothing).
+     */
     listAll: (request: Unpaged<ListTasksRequest>): AsyncGenerator<TaskListItem> =>
       this.#pages((start) => this.tasks.list({ ...request, start, limit: PAGE_SIZE }), (page) => [page.taskList, page.count]),
     create: (request: CreateTaskRequest) => this.request<CreateTaskResult>('POST', `${AICC_PREFIX}/task`, request),
