@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Envelope } from '../wire/envelope.js';
 import { WireId } from '../wire/ids.js';
-import { Nullable, QueryInteger } from '../wire/schema.js';
+import { Nullable, QueryInteger, QueryText } from '../wire/schema.js';
 
 // Key order is alphabetical, as in AICC's example; fast-json-stringify writes keys in schema order.
 // The misspellings `addtionalAddress` and `customFied` are AICC's own and kept on the wire.
@@ -140,7 +140,7 @@ export type UpdateContactInput = Static<typeof UpdateContactBody>;
 
 export const ContactIdParams = Type.Object({ id: WireId });
 export const ContactsQuery = Type.Object({
-  start: Type.Optional(QueryInteger), limit: Type.Optional(QueryInteger), customerName: Type.Optional(Type.String({ maxLength: 128 })),
+  start: Type.Optional(QueryInteger), limit: Type.Optional(QueryInteger), customerName: Type.Optional(QueryText(128)),
 });
 export const CreateContactResponse = Envelope(Type.Object({ contactId: Type.String() }));
 export const ContactResponse = Envelope(CustomerInfo);

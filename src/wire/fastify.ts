@@ -79,11 +79,37 @@ function parseJsonBody(_request: unknown, body: string, done: (error: Error | nu
     done(new ApiError('invalidRequest', `body nests deeper than ${MAX_JSON_DEPTH} levels of objects and arrays`));
     return;
   }
+  let parsed: unknown;
   try {
-    done(null, secureJson.parse(body, undefined, { protoAction: 'error', constructorAction: 'error' }));
+    parsed = secureJson.parse(body, undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch {
     done(new ApiError('malformedBody', 'body is not valid JSON'));
+    return;
   }
+  // JSON can only carry U+0000 as the escape "\u0000": the walk runs only on bodies that hold one.
+  const withNul = body.includes('\\u0000') ? whereNulIs(parsed, '') : undefined;
+  if (withNul !== undefined) {
+    done(new ApiError('invalidRequest', `${withNul || 'body'} must not contain the NUL character (\\u0000)`));
+    return;
+  }
+  done(null, parsed);
+}
+
+/**
+ * The first string (or key) holding U+0000, by its path (`taskInfo.title`, `bindAccount[2]`). PostgreSQL's text cannot
+ * store that character (a 500 there, found by the fuzzing), SQLite's would cut it short in places, and no AICC field
+ * has a use for it: it is refused on both backends alike.
+ */
+function whereNulIs(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = Array.isArray(value) ? `${path}[${key}]` : `${path}${path ? '.' : ''}${key.replaceAll('\u0000', '\\u0000')}`;
+    if (key.includes('\u0000')) return childPath;
+    const found = whereNulIs(child, childPath);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 declare module 'fastify' {

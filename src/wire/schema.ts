@@ -25,6 +25,13 @@ export const QUERY_INTEGER_PATTERN = '^[0-9]{1,15}$';
 export const QUERY_INTEGER_RULE = 'must be a whole number';
 export const QueryInteger = Type.String({ pattern: QUERY_INTEGER_PATTERN });
 
+/** Query text (bodies are checked as they are parsed): a `%00` decodes to U+0000, which PostgreSQL's text refuses. */
+export const QUERY_TEXT_PATTERN = '^[^\\u0000]*$';
+export const QUERY_TEXT_RULE = 'must not contain the NUL character (%00)';
+export function QueryText(maxLength: number) {
+  return Type.String({ maxLength, pattern: QUERY_TEXT_PATTERN });
+}
+
 /**
  * A list's `start`: from 0 to a billion. Without an upper bound a start past 2^53 reached the database as a float
  * (found by the fuzz tests: a 500 from SQLite's OFFSET); no list holds a billion records of one tenant.

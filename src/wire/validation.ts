@@ -1,12 +1,13 @@
 import type { FastifySchemaValidationError, SchemaErrorDataVar } from 'fastify/types/schema.js';
 import { WIRE_DATE_PATTERN, WIRE_DATE_RULE } from './dates.js';
 import { ID_PATTERN, ID_RULE } from './ids.js';
-import { QUERY_INTEGER_PATTERN, QUERY_INTEGER_RULE } from './schema.js';
+import { QUERY_INTEGER_PATTERN, QUERY_INTEGER_RULE, QUERY_TEXT_PATTERN, QUERY_TEXT_RULE } from './schema.js';
 
 const patternRules: Record<string, string> = {
   [ID_PATTERN]: ID_RULE,
   [WIRE_DATE_PATTERN]: WIRE_DATE_RULE,
   [QUERY_INTEGER_PATTERN]: QUERY_INTEGER_RULE,
+  [QUERY_TEXT_PATTERN]: QUERY_TEXT_RULE,
 };
 
 const typeNames: Record<string, string> = {

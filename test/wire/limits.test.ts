@@ -60,6 +60,30 @@ describe('request limits', () => {
     assert.equal(bracketsInText.statusCode, 200, bracketsInText.body);
   });
 
+  it('U+0000 anywhere in a body or a query: 400 naming the field, nothing written (PostgreSQL\'s text cannot hold it)', async () => {
+    const before = await postAicc(t.app, token, 'task/list', { start: 0, limit: 1, creatorId: DEMO_USER.id });
+    const taskInfo = { title: 'a\u0000b', ownerId: DEMO_USER.id, creatorId: DEMO_USER.id };
+    for (const [path, body, field] of [
+      ['task', { taskInfo }, 'taskInfo.title'],
+      ['task', { taskInfo: { ...taskInfo, title: 'ok', description: 'x', attachment: '\u0000' } }, 'taskInfo.attachment'],
+      ['task/list', { start: 0, limit: 1, creatorId: DEMO_USER.id, title: '\u0000' }, 'title'],
+    ] as const) {
+      const response = await postAicc(t.app, token, path, body);
+      assert.equal(response.statusCode, 400, response.body);
+      assert.equal(assertErrorEnvelope(response.body).resMsg, `${field} must not contain the NUL character (\\u0000)`);
+    }
+    const contact = await t.app.inject({ method: 'POST', url: '/opencase/v1/contacts', headers: { 'access-token': token }, payload: { customerName: 'n', bindAccount: ['ok', { x: '\u0000' }] } });
+    assert.equal(assertErrorEnvelope(contact.body).resMsg, 'bindAccount[1].x must not contain the NUL character (\\u0000)');
+    const query = await t.app.inject({ method: 'GET', url: '/opencase/v1/contacts?customerName=a%00', headers: { 'access-token': token } });
+    assert.equal(query.statusCode, 400);
+    assert.equal(assertErrorEnvelope(query.body).resMsg, 'customerName must not contain the NUL character (%00)');
+    // An escaped backslash followed by "u0000" is six characters of text, not U+0000.
+    const text = await postAicc(t.app, token, 'task/list', { start: 0, limit: 1, creatorId: DEMO_USER.id, title: '\\u0000' });
+    assert.equal(text.statusCode, 200, text.body);
+    const after = await postAicc(t.app, token, 'task/list', { start: 0, limit: 1, creatorId: DEMO_USER.id });
+    assert.equal(after.json<{ result: { count: number } }>().result.count, before.json<{ result: { count: number } }>().result.count);
+  });
+
   it('list bounds: limit 1 to 100, start 0 to a billion', async () => {
     for (const [body, rule] of [
       [{ start: 0, limit: 0 }, /^limit must be at least 1$/],
