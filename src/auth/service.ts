@@ -40,7 +40,8 @@ export async function issueToken(
   options: { now: number; ttlSeconds: number },
 ): Promise<IssuedToken | null> {
   const repository = createAuthRepository(db);
-  const app = await repository.findActiveAppByClientId(credentials.clientId);
+  // No app has a client_id with U+0000 (PostgreSQL could not even compare it): unknown, and checked as slowly as one.
+  const app = credentials.clientId.includes('\u0000') ? undefined : await repository.findActiveAppByClientId(credentials.clientId);
   const storedHash = app?.client_secret_hash ?? null;
   const recentlyVerified = storedHash !== null && verifiedSecrets.has(storedHash, credentials.clientSecret);
   const valid = recentlyVerified || await verifyClientSecret(credentials.clientSecret, storedHash);

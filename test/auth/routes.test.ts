@@ -129,6 +129,16 @@ describe('POST /baas/auth/v1.0/oauth2/token', () => {
     });
     assertOAuthError(badBasic, 401, 'invalid_client');
     assert.match(String(badBasic.headers['www-authenticate']), /^Basic/);
+
+    // U+0000 in a client_id (which PostgreSQL cannot compare) is an unknown client too, in the body or the header.
+    const nulInBody = await t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: FORM, payload: form({ ...goodFields, client_id: 'demo\u0000' }) });
+    assertOAuthError(nulInBody, 401, 'invalid_client');
+    assert.equal(nulInBody.body, unknown.body);
+    const nulInHeader = await t.app.inject({
+      method: 'POST', url: TOKEN_PATH, headers: { ...FORM, authorization: `Basic ${Buffer.from('\u0000:x').toString('base64')}` },
+      payload: form({ grant_type: 'client_credentials' }),
+    });
+    assertOAuthError(nulInHeader, 401, 'invalid_client');
   });
 
   it('400 invalid_request for a repeated parameter, credentials sent twice, bad JSON; 415 for another Content-Type', async () => {
