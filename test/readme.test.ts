@@ -50,7 +50,8 @@ describe('the README examples', () => {
   describe('"Use it from code", against the built package as a user has it', () => {
     // The examples import `opencase/client` and run `npx opencase`: both are dist/, built here from the current sources.
     // They start from the demo as `npm start` makes it, not from the records the curl examples changed.
-    const fresh = useDemoServer(() => run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT }));
+    // `npm run build`, as `npm start` runs it: it also makes dist/cli.js executable, which `npx opencase` needs.
+    const fresh = useDemoServer(() => run('npm', ['run', 'build'], { cwd: ROOT }));
 
     it('the TypeScript example runs as written with tsx and prints what its comments say', async () => {
       const example = typeScriptBlocks.find((block) => block.includes("from 'opencase/client'"));
