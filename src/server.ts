@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { TOKEN_PATH } from './auth/routes.js';
+import { REFERENCE_PATH } from './openapi/reference.js';
 import type { Config } from './config.js';
 import { migrateToLatest, openDatabase, waitForDatabase, type OpenDatabase } from './db/database.js';
 import { DEMO_CLIENT, DEMO_TASK_ID } from './demo/records.js';
@@ -25,6 +26,7 @@ export function demoBanner(baseUrl: string): string {
     'Try it:',
     `  TOKEN=$(${tokenCall} | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
     `  curl -s ${baseUrl}/service/AICC__Case/1.0.0/openapi/task/${DEMO_TASK_ID} -H "access-token: $TOKEN"`,
+    `API reference: ${baseUrl}${REFERENCE_PATH} (OpenAPI document: ${baseUrl}/openapi.json)`,
   ].join('\n');
 }
 
