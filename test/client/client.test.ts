@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { OpencaseClient, OpencaseError, type TaskDetail } from 'opencase/client';
 import { revokeToken } from '../../src/auth/service.js';
-import { DEMO_CASE, DEMO_CASE_TYPE, DEMO_CLIENT, DEMO_TASK_ID, DEMO_USER } from '../../src/demo/records.js';
+import { DEMO_CASE, DEMO_CASE_TYPE, DEMO_CLIENT, DEMO_CONTACT, DEMO_TASK_ID, DEMO_USER } from '../../src/demo/records.js';
 import { TOKEN_PATH } from '../../src/wire/paths.js';
 import { useTestApp } from '../helpers.js';
 
@@ -111,6 +111,41 @@ describe('OpencaseClient against a live server', () => {
     assert.ok(feed.length > 100, `${feed.length} traces: the 130 tasks created above`);
     const [last] = (await client.traces.list({ after: 0, limit: 1 })).traces;
     assert.equal(last?.id, feed[0]);
+  });
+
+  it('reaches every AICC call at the path AICC documents (each change seen in the detail or the trace)', async () => {
+    const client = clientWith();
+    const creatorId = DEMO_USER.id;
+    const { caseId } = await client.cases.create({ caseInfo: { title: 'Every call', description: 'd', type: DEMO_CASE_TYPE.id, isAtuoAssigned: true, contactId: DEMO_CONTACT.id } });
+    const { taskId } = await client.tasks.create({ taskInfo: { title: 'Every call', ownerId: creatorId, creatorId, type: 'Case', relateId: caseId } });
+
+    await client.tasks.modify({ taskInfo: { id: taskId, title: 'Every call, modified', creatorId } });
+    const { userId: colleague } = await client.users.create({ name: 'colleague' });
+    await client.tasks.transfer({ id: taskId, ownerId: colleague, creatorId });
+    await client.tasks.process({ taskId, creatorId, processInfo: { type: 'Iternal', title: 'Processed', description: 'by the client' } });
+    const task = await client.tasks.get(taskId);
+    assert.equal(task.taskInfo.title, 'Every call, modified');
+    assert.equal(task.taskInfo.ownerId, colleague);
+    assert.deepEqual(task.taskTrace.map((entry) => entry.type), ['CreateTask', 'ModifyTask', 'TransferTask', 'ProcessTask']);
+    assert.equal(task.caseInfos[0]?.id, caseId);
+
+    await client.cases.modify({ caseInfo: { id: caseId, title: 'Every call, modified', description: 'd2', creatorId } });
+    await client.cases.transfer({ id: caseId, ownerId: colleague, creatorId, remark: 'yours' });
+    await client.cases.process({ caseId, creatorId, processInfo: { type: 'Iternal', title: 'Note', description: 'n' } });
+    await client.cases.updateStatus({ id: caseId, status: 'Completed', creatorId });
+    await client.cases.cancel({ id: caseId, creatorId, remark: 'done with it' });
+    const detail = await client.cases.get(caseId);
+    assert.equal(detail.caseInfo.title, 'Every call, modified');
+    assert.equal(detail.caseInfo.status, 'Completed');
+    assert.equal(detail.caseInfo.ownerId, colleague);
+    assert.deepEqual(detail.tasks.map((item) => item.id), [taskId]);
+    assert.ok(detail.caseTrace.length >= 5, JSON.stringify(detail.caseTrace.map((entry) => entry.type)));
+
+    const types = await client.caseTypes.list({ start: 0, limit: 10 });
+    assert.ok(types.caseTypes.some((item) => item.id === DEMO_CASE_TYPE.id));
+    const { caseTypeId } = await client.caseTypes.create({ typeName: 'Client type', caseStatus: 'Open,Completed' });
+    await client.caseTypes.update(caseTypeId, { description: 'made by the client' });
+    assert.equal((await client.caseTypes.get(caseTypeId)).caseTypeInfo.description, 'made by the client');
   });
 
   it('throws one typed error carrying resCode, resMsg and the HTTP status', async () => {
