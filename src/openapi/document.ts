@@ -92,4 +92,3 @@ function withExamples(schema: { body?: unknown; params?: unknown }, example: { i
     ...(example.id !== undefined && idSchema && { params: { ...params, properties: { ...params.properties, id: { ...idSchema, examples: [example.id] } } } }),
   };
 }
-
