@@ -32,7 +32,7 @@ const idLike = fc.oneof(
 const scalar = fc.oneof(
   fc.string({ maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 30 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null),
   fc.constantFrom(...KNOWN_IDS, 'Pending', 'Processing', 'Completed', 'Case', 'High', 'Todo', 'Follow', 'queue', 'user', '2024-01-02 03:04:05',
-    '2024-13-45 25:61:61', 'x'.repeat(30_000), -1, 0, 101, 1e308, '__proto__', 'constructor'),
+    '2024-13-45 25:61:61', 'x'.repeat(30_000), -1, 0, 101, 1e308, '__proto__', 'constructor', 'r\u0000', '\u0000'),
 );
 
 const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
@@ -144,7 +144,8 @@ describe(`fuzzing every route with ${RUNS} generated requests, on ${TEST_BACKEND
       route: fc.constantFrom(...routes),
       method: fc.oneof({ weight: 9, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS') }),
       pathId: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...KNOWN_IDS) }, { weight: 2, arbitrary: idLike }),
-      query: fc.option(fc.dictionary(fc.constantFrom('start', 'limit', 'after', 'customerName', 'status', 'x'), fc.oneof(fc.string({ maxLength: 12 }), fc.integer().map(String))), { freq: 2 }),
+      query: fc.option(fc.dictionary(fc.constantFrom('start', 'limit', 'after', 'customerName', 'status', 'x'),
+        fc.oneof(fc.string({ maxLength: 12 }), fc.integer().map(String), fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('\u0000', 'a\u0000b'))), { freq: 2 }),
       tokenKind: fc.constantFrom('valid', 'valid', 'valid', 'valid', 'valid', 'valid', 'missing', 'garbage', 'empty'),
       contentType,
       bodyKind: fc.constantFrom('mutated', 'mutated', 'mutated', 'mutated', 'valid', 'other', 'other', 'none'),
