@@ -26,6 +26,8 @@ export async function registerApiReference(app: FastifyInstance): Promise<void> 
     routePrefix: REFERENCE_PATH,
     staticCSP: REFERENCE_CSP,
     uiConfig: {
+      // Without the top bar: its logo is Fastify's and its "Explore" box would load other documents.
+      layout: 'BaseLayout',
       deepLinking: true,
       // Operations open at their summary; the list of ~40 is the map a newcomer needs first.
       docExpansion: 'list',
