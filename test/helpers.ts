@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -12,8 +12,14 @@ import { loadConfig, type Config } from '../src/config.js';
 import { migrateToLatest, openDatabase, type OpenDatabase } from '../src/db/database.js';
 import { DEMO_CLIENT } from '../src/demo/records.js';
 import { ensureDemoTenant } from '../src/demo/seed.js';
+import type { TaskDetail } from '../src/tasks/detail-schema.js';
 
 export const AICC = '/service/AICC__Case/1.0.0/openapi';
+
+/** AICC's example reply of 查询任务详情, which the demo tenant must answer to the letter (a fresh copy each call). */
+export function taskDetailExample(): { resCode: string; resMsg: string; result: TaskDetail } {
+  return JSON.parse(readFileSync(new URL('../src/demo/task-detail-example.json', import.meta.url), 'utf8')) as ReturnType<typeof taskDetailExample>;
+}
 export const TASK_PATH = `${AICC}/task`;
 
 /** Which database the suite runs on: SQLite files, or PostgreSQL when run by `npm test` with OPENCASE_TEST_PG_URL. */

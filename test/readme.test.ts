@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startCliServer, type CliServer } from './cli-helpers.js';
-import { tempDir } from './helpers.js';
+import { taskDetailExample, tempDir } from './helpers.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const shellBlocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
@@ -41,8 +41,7 @@ describe('the README examples', () => {
     const script = `set -euo pipefail\n${tryIt}\necho\n${common.replace(/\ncurl/g, '\necho\ncurl')}\necho\n`.replaceAll('http://127.0.0.1:8080', server.url);
     const { stdout } = await run('bash', ['-c', script], { maxBuffer: 10 * 1024 * 1024 });
     const replies = stdout.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as { resCode: string });
-    const example: unknown = JSON.parse(readFileSync(new URL('../src/demo/task-detail-example.json', import.meta.url), 'utf8'));
-    assert.deepEqual(replies[0], example);
+    assert.deepEqual(replies[0], taskDetailExample());
     assert.equal(replies.length, 1 + (common.match(/^curl /gm) ?? []).length);
     for (const reply of replies) assert.equal(reply.resCode, '0', JSON.stringify(reply).slice(0, 200));
   });

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startCliServer } from './cli-helpers.js';
-import { tempDir } from './helpers.js';
+import { taskDetailExample, tempDir } from './helpers.js';
 
 describe('serve --demo', () => {
   it('prints a banner whose "Try it" lines work as pasted, and where the API reference is', async () => {
@@ -20,8 +19,7 @@ describe('serve --demo', () => {
       const pasted = lines.filter((line) => line.startsWith('  TOKEN=') || line.startsWith('  curl ')).map((line) => line.trim());
       assert.equal(pasted.length, 2, server.output());
       const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${pasted.join('\n')}`]);
-      const example: unknown = JSON.parse(readFileSync(new URL('../src/demo/task-detail-example.json', import.meta.url), 'utf8'));
-      assert.deepEqual(JSON.parse(stdout), example);
+      assert.deepEqual(JSON.parse(stdout), taskDetailExample());
 
       const reference = /^API reference: (http:\/\/\S+) \(OpenAPI document: (http:\/\/\S+)\)$/m.exec(server.output());
       assert.ok(reference?.[1] && reference[2], server.output());

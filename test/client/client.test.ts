@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
-import { OpencaseClient, OpencaseError, type TaskDetail } from 'opencase/client';
+import { OpencaseClient, OpencaseError } from 'opencase/client';
 import { revokeToken } from '../../src/auth/service.js';
 import { DEMO_CASE, DEMO_CASE_TYPE, DEMO_CLIENT, DEMO_CONTACT, DEMO_TASK_ID, DEMO_USER } from '../../src/demo/records.js';
 import { TOKEN_PATH } from '../../src/wire/paths.js';
-import { useTestApp } from '../helpers.js';
+import { taskDetailExample, useTestApp } from '../helpers.js';
 
-const example = JSON.parse(readFileSync(new URL('../../src/demo/task-detail-example.json', import.meta.url), 'utf8')) as { result: TaskDetail };
+const example = taskDetailExample();
 
 /** The real fetch, counting the token calls it carries. */
 function countingFetch() {

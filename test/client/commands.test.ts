@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { before, describe, it } from 'node:test';
 import { DEMO_CASE, DEMO_CLIENT, DEMO_TASK_ID, DEMO_USER } from '../../src/demo/records.js';
 import { runCli } from '../cli-helpers.js';
-import { TASK_PATH, useTestApp } from '../helpers.js';
+import { TASK_PATH, taskDetailExample, useTestApp } from '../helpers.js';
 
 /** A port just given up by a listener: a connection to it is refused. */
 async function portNobodyListensOn(): Promise<number> {
@@ -16,7 +15,6 @@ async function portNobodyListensOn(): Promise<number> {
   return port;
 }
 
-const example = JSON.parse(readFileSync(new URL('../../src/demo/task-detail-example.json', import.meta.url), 'utf8')) as { result: unknown };
 
 describe('opencase token / task / case (the CLI client)', () => {
   const t = useTestApp();
@@ -47,7 +45,7 @@ describe('opencase token / task / case (the CLI client)', () => {
     assert.match(readable.stdout, /^CreateTask /m);
 
     const json = await runCli(['task', 'get', DEMO_TASK_ID, '--json'], env);
-    assert.deepEqual(JSON.parse(json.stdout), example.result);
+    assert.deepEqual(JSON.parse(json.stdout), taskDetailExample().result);
   });
 
   it('task list prints a page with the total, filters, and --all every row', async () => {

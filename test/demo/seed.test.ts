@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { migrateToLatest, openDatabase } from '../../src/db/database.js';
 import { DEMO_CLIENT, DEMO_TASK_ID, DEMO_TENANT } from '../../src/demo/records.js';
 import { ensureDemoTenant } from '../../src/demo/seed.js';
 import { fetchTokenOverHttp, startCliServer } from '../cli-helpers.js';
-import { TASK_PATH, testDatabase } from '../helpers.js';
+import { TASK_PATH, taskDetailExample, testDatabase } from '../helpers.js';
 
-const example = JSON.stringify(JSON.parse(readFileSync(new URL('../../src/demo/task-detail-example.json', import.meta.url), 'utf8')));
+const example = JSON.stringify(taskDetailExample());
 
 async function rowCounts(location: string): Promise<Record<string, number>> {
   const { db, close } = openDatabase(location);

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { validate } from '@readme/openapi-parser';
 import { TOKEN_PATH } from '../../src/auth/routes.js';
 import { errorCodes } from '../../src/wire/errors.js';
 import { REQUEST_EXAMPLES } from '../../src/openapi/examples.js';
-import { fetchToken, startTestApp, TASK_PATH, useTestApp } from '../helpers.js';
+import { fetchToken, startTestApp, TASK_PATH, taskDetailExample, useTestApp } from '../helpers.js';
 
 interface Operation {
   operationId: string; summary?: string; tags: string[]; security?: unknown[];
@@ -66,7 +65,7 @@ describe('GET /openapi.json', () => {
   it('shows AICC\'s own example on task detail', async () => {
     const document = await fetchDocument();
     const example = document.paths[`${TASK_PATH}/{id}`]?.get?.responses['200']?.content?.['application/json']?.example;
-    assert.deepEqual(example, JSON.parse(readFileSync(new URL('../../src/demo/task-detail-example.json', import.meta.url), 'utf8')));
+    assert.deepEqual(example, taskDetailExample());
   });
 
   it('gives every AICC call a request the demo tenant answers with resCode "0", each on a fresh demo', async () => {
