@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { TOKEN_PATH } from './auth/routes.js';
+import { DOCUMENT_PATH } from './openapi/document.js';
 import { REFERENCE_PATH } from './openapi/reference.js';
+import { AICC_PREFIX } from './wire/paths.js';
 import type { Config } from './config.js';
 import { migrateToLatest, openDatabase, waitForDatabase, type OpenDatabase } from './db/database.js';
 import { DEMO_CLIENT, DEMO_TASK_ID } from './demo/records.js';
@@ -25,8 +27,8 @@ export function demoBanner(baseUrl: string): string {
     `Demo tenant ready: client_id=${DEMO_CLIENT.clientId} client_secret=${DEMO_CLIENT.clientSecret}`,
     'Try it:',
     `  TOKEN=$(${tokenCall} | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
-    `  curl -s ${baseUrl}/service/AICC__Case/1.0.0/openapi/task/${DEMO_TASK_ID} -H "access-token: $TOKEN"`,
-    `API reference: ${baseUrl}${REFERENCE_PATH} (OpenAPI document: ${baseUrl}/openapi.json)`,
+    `  curl -s ${baseUrl}${AICC_PREFIX}/task/${DEMO_TASK_ID} -H "access-token: $TOKEN"`,
+    `API reference: ${baseUrl}${REFERENCE_PATH} (OpenAPI document: ${baseUrl}${DOCUMENT_PATH})`,
   ].join('\n');
 }
 

@@ -13,8 +13,9 @@ import { migrateToLatest, openDatabase, type OpenDatabase } from '../src/db/data
 import { DEMO_CLIENT } from '../src/demo/records.js';
 import { ensureDemoTenant } from '../src/demo/seed.js';
 import type { TaskDetail } from '../src/tasks/detail-schema.js';
+import { AICC_PREFIX } from '../src/wire/paths.js';
 
-export const AICC = '/service/AICC__Case/1.0.0/openapi';
+export const AICC = AICC_PREFIX;
 
 /** AICC's example reply of 查询任务详情, which the demo tenant must answer to the letter (a fresh copy each call). */
 export function taskDetailExample(): { resCode: string; resMsg: string; result: TaskDetail } {

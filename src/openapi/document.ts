@@ -4,8 +4,11 @@ import { errorCodes } from '../wire/errors.js';
 import { REQUEST_EXAMPLES } from './examples.js';
 import { SUMMARIES } from './summaries.js';
 
+/** Where the document is served. */
+export const DOCUMENT_PATH = '/openapi.json';
+
 /** Routes for operators and tools, open without a token. */
-const OPERATIONS_PATHS = new Set(['/healthz', '/readyz', '/openapi.json', '/metrics']);
+const OPERATIONS_PATHS = new Set(['/healthz', '/readyz', DOCUMENT_PATH, '/metrics']);
 
 /** The security scheme every AICC and extension route takes: the token, bare, in a header named `access-token`. */
 export const ACCESS_TOKEN_SCHEME = 'accessToken';
@@ -66,7 +69,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     },
   });
 
-  app.get('/openapi.json', { schema: {}, config: { rateLimit: false } }, async (_request, reply) => {
+  app.get(DOCUMENT_PATH, { schema: {}, config: { rateLimit: false } }, async (_request, reply) => {
     reply.type('application/json;charset=UTF-8');
     return app.swagger();
   });

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { validate } from '@readme/openapi-parser';
 import { TOKEN_PATH } from '../../src/auth/routes.js';
 import { errorCodes } from '../../src/wire/errors.js';
+import { DOCUMENT_PATH } from '../../src/openapi/document.js';
 import { REQUEST_EXAMPLES } from '../../src/openapi/examples.js';
 import { fetchToken, startTestApp, TASK_PATH, taskDetailExample, useTestApp } from '../helpers.js';
 
@@ -23,7 +24,7 @@ interface Document {
 describe('GET /openapi.json', () => {
   const t = useTestApp();
   const fetchDocument = async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/openapi.json' });
+    const response = await t.app.inject({ method: 'GET', url: DOCUMENT_PATH });
     assert.equal(response.statusCode, 200);
     return response.json() as Document;
   };
