@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { nonEmpty, wholeNumber } from '../cli-arguments.js';
-import { PRIORITIES, TASK_CLASSIFICATIONS, TASK_STATUSES } from '../wire/enums.js';
+import { PRIORITIES, RELATE_TYPE_CASE, TASK_CLASSIFICATIONS, TASK_STATUSES } from '../wire/enums.js';
 import { OpencaseClient } from './client.js';
 import { formatFields, formatTable } from './table.js';
 import type { CaseDetail, ListTasksRequest, TaskDetail, TaskListItem } from './types.js';
@@ -82,23 +82,14 @@ export function addClientCommands(program: Command, tokenCommand: Command): void
     });
 }
 
-interface TaskListFlags {
-  creatorId: string; status?: string; priority?: string; classification?: string; ownerId?: string; title?: string;
-  relateId?: string; contactId?: string; start: number; limit: number; all?: boolean;
-}
+/** commander's choices hold the enum flags to the schema's values, so the flags can take the request's own types. */
+type TaskListFlags = Pick<ListTasksRequest, 'creatorId' | 'status' | 'priority' | 'classification' | 'ownerId' | 'title' | 'relateId' | 'contactId'>
+  & { start: number; limit: number; all?: boolean };
 
 function taskFilters(flags: TaskListFlags): Omit<ListTasksRequest, 'start' | 'limit'> {
-  // The choices above hold these to the schema's enums; the casts only tell the compiler so.
-  return {
-    creatorId: flags.creatorId,
-    ...(flags.status !== undefined && { status: flags.status as ListTasksRequest['status'] }),
-    ...(flags.priority !== undefined && { priority: flags.priority as ListTasksRequest['priority'] }),
-    ...(flags.classification !== undefined && { classification: flags.classification as ListTasksRequest['classification'] }),
-    ...(flags.ownerId !== undefined && { ownerId: flags.ownerId }),
-    ...(flags.title !== undefined && { title: flags.title }),
-    ...(flags.relateId !== undefined && { relateId: flags.relateId, type: 'Case' as const }),
-    ...(flags.contactId !== undefined && { contactId: flags.contactId }),
-  };
+  const { creatorId, status, priority, classification, ownerId, title, relateId, contactId } = flags;
+  // A flag not given stays undefined, which JSON leaves out of the body; a case's tasks are those related by type Case.
+  return { creatorId, status, priority, classification, ownerId, title, relateId, contactId, type: relateId === undefined ? undefined : RELATE_TYPE_CASE };
 }
 
 function describeTaskList(tasks: TaskListItem[], count: number, start: number): string {

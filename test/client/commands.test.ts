@@ -58,6 +58,8 @@ describe('opencase token / task / case (the CLI client)', () => {
 
     const none = await runCli(['task', 'list', '--creator-id', DEMO_USER.id, '--status', 'Completed', '--json'], env);
     assert.deepEqual(JSON.parse(none.stdout), { count: 0, taskList: [] });
+    const ofCase = await runCli(['task', 'list', '--creator-id', DEMO_USER.id, '--relate-id', DEMO_CASE.id, '--json'], env);
+    assert.deepEqual((JSON.parse(ofCase.stdout) as { taskList: Array<{ taskId: string }> }).taskList.map((task) => task.taskId), [DEMO_TASK_ID]);
     const all = await runCli(['task', 'list', '--creator-id', DEMO_USER.id, '--all', '--json'], env);
     assert.equal((JSON.parse(all.stdout) as { count: number }).count, 1);
   });
