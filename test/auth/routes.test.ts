@@ -18,6 +18,12 @@ describe('POST /baas/auth/v1.0/oauth2/token', () => {
   });
   after(() => t.close());
 
+  /** The token call with its client credentials (`client_id:client_secret`) in an HTTP Basic header. */
+  function withBasic(credentials: string, payload = form({ grant_type: 'client_credentials' })) {
+    const authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
+    return t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: { ...FORM, authorization }, payload });
+  }
+
   function assertOAuthError(response: { statusCode: number; body: string; headers: Record<string, unknown> }, status: number, error: string) {
     assert.equal(response.statusCode, status, response.body);
     const body = JSON.parse(response.body) as Record<string, unknown>;
@@ -43,10 +49,7 @@ describe('POST /baas/auth/v1.0/oauth2/token', () => {
   it('issues a token for a JSON body and for HTTP Basic client credentials', async () => {
     const json = await t.app.inject({ method: 'POST', url: TOKEN_PATH, payload: goodFields });
     assert.equal(json.statusCode, 200, json.body);
-    const basic = Buffer.from(`${DEMO_CLIENT.clientId}:${DEMO_CLIENT.clientSecret}`).toString('base64');
-    const viaHeader = await t.app.inject({
-      method: 'POST', url: TOKEN_PATH, headers: { ...FORM, authorization: `Basic ${basic}` }, payload: form({ grant_type: 'client_credentials' }),
-    });
+    const viaHeader = await withBasic(`${DEMO_CLIENT.clientId}:${DEMO_CLIENT.clientSecret}`);
     assert.equal(viaHeader.statusCode, 200, viaHeader.body);
   });
 
@@ -123,10 +126,7 @@ describe('POST /baas/auth/v1.0/oauth2/token', () => {
     const unknown = await t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: FORM, payload: form({ ...goodFields, client_id: 'nobody' }) });
     assertOAuthError(unknown, 401, 'invalid_client');
     assert.equal(wrongSecret.body, unknown.body);
-    const badBasic = await t.app.inject({
-      method: 'POST', url: TOKEN_PATH, headers: { ...FORM, authorization: `Basic ${Buffer.from('demo-client:wrong').toString('base64')}` },
-      payload: form({ grant_type: 'client_credentials' }),
-    });
+    const badBasic = await withBasic('demo-client:wrong');
     assertOAuthError(badBasic, 401, 'invalid_client');
     assert.match(String(badBasic.headers['www-authenticate']), /^Basic/);
 
@@ -134,18 +134,14 @@ describe('POST /baas/auth/v1.0/oauth2/token', () => {
     const nulInBody = await t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: FORM, payload: form({ ...goodFields, client_id: 'demo\u0000' }) });
     assertOAuthError(nulInBody, 401, 'invalid_client');
     assert.equal(nulInBody.body, unknown.body);
-    const nulInHeader = await t.app.inject({
-      method: 'POST', url: TOKEN_PATH, headers: { ...FORM, authorization: `Basic ${Buffer.from('\u0000:x').toString('base64')}` },
-      payload: form({ grant_type: 'client_credentials' }),
-    });
+    const nulInHeader = await withBasic('\u0000:x');
     assertOAuthError(nulInHeader, 401, 'invalid_client');
   });
 
   it('400 invalid_request for a repeated parameter, credentials sent twice, bad JSON; 415 for another Content-Type', async () => {
     const repeated = await t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: FORM, payload: `${form(goodFields)}&grant_type=client_credentials` });
     assertOAuthError(repeated, 400, 'invalid_request');
-    const basic = Buffer.from(`${DEMO_CLIENT.clientId}:${DEMO_CLIENT.clientSecret}`).toString('base64');
-    const twice = await t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: { ...FORM, authorization: `Basic ${basic}` }, payload: form(goodFields) });
+    const twice = await withBasic(`${DEMO_CLIENT.clientId}:${DEMO_CLIENT.clientSecret}`, form(goodFields));
     assertOAuthError(twice, 400, 'invalid_request');
     const badJson = await t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: { 'content-type': 'application/json' }, payload: '{"grant_type":' });
     assertOAuthError(badJson, 400, 'invalid_request');
