@@ -2,8 +2,10 @@ import { Command, Option } from 'commander';
 import { nonEmpty, wholeNumber } from '../cli-arguments.js';
 import { PRIORITIES, RELATE_TYPE_CASE, TASK_CLASSIFICATIONS, TASK_STATUSES } from '../wire/enums.js';
 import { OpencaseClient } from './client.js';
-import { formatFields, formatTable } from './table.js';
-import type { CaseDetail, ListTasksRequest, TaskDetail, TaskListItem } from './types.js';
+import type { ListTasksRequest, TaskListItem } from './types.js';
+
+/** The readable output; loaded only when a command prints it (string-width alone takes ~20 ms to load, which `serve` need not pay). */
+type Describe = typeof import('./describe.js');
 
 interface ConnectionFlags { url: string; clientId: string; clientSecret: string; json?: boolean }
 
@@ -23,8 +25,8 @@ function clientOf(flags: ConnectionFlags): OpencaseClient {
   return new OpencaseClient({ baseUrl: flags.url, clientId: flags.clientId, clientSecret: flags.clientSecret });
 }
 
-function print(flags: ConnectionFlags, value: unknown, readable: () => string): void {
-  process.stdout.write(`${flags.json ? JSON.stringify(value) : readable()}\n`);
+async function print(flags: ConnectionFlags, value: unknown, readable: (describe: Describe) => string): Promise<void> {
+  process.stdout.write(`${flags.json ? JSON.stringify(value) : readable(await import('./describe.js'))}\n`);
 }
 
 /** `opencase token`, `opencase task get|list`, `opencase case get`: the API from a shell, through the typed client. */
@@ -34,7 +36,7 @@ export function addClientCommands(program: Command, tokenCommand: Command): void
     .action(async (flags: ConnectionFlags) => {
       const token = await clientOf(flags).token();
       const printed = { accessToken: token.accessToken, expiresAt: token.expiresAt.toISOString() };
-      print(flags, printed, () => formatFields([['access_token', printed.accessToken], ['expires_at', printed.expiresAt]]));
+      await print(flags, printed, (describe) => describe.describeToken(token));
     });
 
   const task = program.command('task').description('call the task API of a running server');
@@ -43,7 +45,7 @@ export function addClientCommands(program: Command, tokenCommand: Command): void
     .argument('<id>', 'task id')
     .action(async (id: string, flags: ConnectionFlags) => {
       const detail = await clientOf(flags).tasks.get(id);
-      print(flags, detail, () => describeTask(detail));
+      await print(flags, detail, (describe) => describe.describeTask(detail));
     });
 
   withConnection(task.command('list'))
@@ -65,11 +67,11 @@ export function addClientCommands(program: Command, tokenCommand: Command): void
       if (flags.all) {
         const tasks: TaskListItem[] = [];
         for await (const item of client.tasks.listAll(filters)) tasks.push(item);
-        print(flags, { count: tasks.length, taskList: tasks }, () => describeTaskList(tasks, tasks.length, 0));
+        await print(flags, { count: tasks.length, taskList: tasks }, (describe) => describe.describeTaskList(tasks, tasks.length, 0));
         return;
       }
       const page = await client.tasks.list({ ...filters, start: flags.start, limit: flags.limit });
-      print(flags, page, () => describeTaskList(page.taskList, page.count, flags.start));
+      await print(flags, page, (describe) => describe.describeTaskList(page.taskList, page.count, flags.start));
     });
 
   const caseCommand = program.command('case').description('call the case API of a running server');
@@ -78,7 +80,7 @@ export function addClientCommands(program: Command, tokenCommand: Command): void
     .argument('<id>', 'case id')
     .action(async (id: string, flags: ConnectionFlags) => {
       const detail = await clientOf(flags).cases.get(id);
-      print(flags, detail, () => describeCase(detail));
+      await print(flags, detail, (describe) => describe.describeCase(detail));
     });
 }
 
@@ -90,61 +92,4 @@ function taskFilters(flags: TaskListFlags): Omit<ListTasksRequest, 'start' | 'li
   const { creatorId, status, priority, classification, ownerId, title, relateId, contactId } = flags;
   // A flag not given stays undefined, which JSON leaves out of the body; a case's tasks are those related by type Case.
   return { creatorId, status, priority, classification, ownerId, title, relateId, contactId, type: relateId === undefined ? undefined : RELATE_TYPE_CASE };
-}
-
-function describeTaskList(tasks: TaskListItem[], count: number, start: number): string {
-  const table = formatTable(['ID', 'STATUS', 'PRIORITY', 'OWNER', 'CREATED', 'TITLE'],
-    tasks.map((item) => [item.taskId, item.status, item.priority, item.ownerName ?? item.ownerId, item.createdDate, item.title]));
-  const shown = tasks.length === 0 ? 'none' : `${start + 1}-${start + tasks.length}`;
-  return `${table}\n\n${shown} of ${count}`;
-}
-
-function describeTask(detail: TaskDetail): string {
-  const task = detail.taskInfo;
-  const sections = [formatFields([
-    ['task', `${task.id} (No. ${task.taskNo})`],
-    ['title', task.title],
-    ['status', task.status],
-    ['priority', task.priority],
-    ['owner', task.ownerName ? `${task.ownerName} (${task.ownerId})` : task.ownerId],
-    ['creator', `${task.creatorName} (${task.creatorId})`],
-    ['created', task.createdDate],
-    ['due', task.dueDate],
-    ['closed', task.closedDate],
-    ['contact', task.contactId],
-    ['description', task.description],
-  ])];
-  if (detail.caseInfos.length > 0) {
-    sections.push(`cases (${detail.caseInfos.length})\n${formatTable(['ID', 'NO.', 'STATUS', 'TITLE'], detail.caseInfos.map((item) => [item.id, item.caseNo, item.status, item.title]))}`);
-  }
-  sections.push(describeTrace(detail.taskTrace));
-  return sections.join('\n\n');
-}
-
-function describeCase(detail: CaseDetail): string {
-  const item = detail.caseInfo;
-  const sections = [formatFields([
-    ['case', `${item.id} (No. ${item.caseNo})`],
-    ['title', item.title],
-    ['status', item.status],
-    ['state', item.state],
-    ['priority', item.priority],
-    ['owner', item.ownerId],
-    ['creator', item.creatorId],
-    ['created', item.createdDate],
-    ['due', item.dueDate],
-    ['closed', item.closedDate],
-    ['contact', detail.customerInfo?.customerInfo.name ? `${detail.customerInfo.customerInfo.name} (${item.contactId})` : item.contactId],
-    ['following', detail.isFollower ? 'yes' : 'no'],
-    ['description', item.description],
-  ])];
-  if (detail.tasks.length > 0) {
-    sections.push(`tasks (${detail.tasks.length})\n${formatTable(['ID', 'STATUS', 'PRIORITY', 'OWNER', 'TITLE'], detail.tasks.map((task) => [task.id, task.status, task.priority, task.ownerName ?? task.ownerId, task.title]))}`);
-  }
-  sections.push(describeTrace(detail.caseTrace));
-  return sections.join('\n\n');
-}
-
-function describeTrace(trace: TaskDetail['taskTrace']): string {
-  return `trace (${trace.length}, oldest first)\n${formatTable(['TYPE', 'BY', 'TITLE', 'DESCRIPTION'], trace.map((entry) => [entry.type, entry.creatorName, entry.title, entry.description]))}`;
 }
