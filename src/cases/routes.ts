@@ -4,11 +4,11 @@ import { tenantOf } from '../auth/hook.js';
 import { Acknowledgement, acknowledged, success } from '../wire/envelope.js';
 import { errorResponses } from '../wire/fastify.js';
 import {
-  CancelCaseBody, CaseActionBody, CaseDetailResponse, CaseIdParams, CreateCaseBody, FollowBody, CreateCaseResponse, ListCasesBody, ListCasesResponse, ModifyCaseBody,
+  CancelCaseBody, CaseActionBody, CloseCaseBody, ReopenCaseBody, CaseDetailResponse, CaseIdParams, CreateCaseBody, FollowBody, CreateCaseResponse, ListCasesBody, ListCasesResponse, ModifyCaseBody,
   ProcessCaseBody, TransferCaseBody, UpdateCaseStatusBody,
 } from './schemas.js';
 import {
-  cancelCase, createCase, getCaseDetail, listCases, modifyCase, processCase, resumeCase, setFollowing, suspendCase, transferCase, updateCaseStatus,
+  cancelCase, closeCase, createCase, reopenCase, getCaseDetail, listCases, modifyCase, processCase, resumeCase, setFollowing, suspendCase, transferCase, updateCaseStatus,
 } from './service.js';
 
 /** Case routes (工单, V2.0), registered under `/service/AICC__Case/1.0.0/openapi`. */
@@ -49,6 +49,12 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
     return acknowledged();
   });
 
+  // 关闭工单: the path is close, without case/, as AICC documents it.
+  typed.post('/close', { schema: { body: CloseCaseBody, response: acknowledgement } }, async (request) => {
+    await closeCase(app.db, tenantOf(request), request.body, app.clock());
+    return acknowledged();
+  });
+
   // The path is status/update, without case/, as AICC documents it.
   typed.post('/status/update', { schema: { body: UpdateCaseStatusBody, response: acknowledgement } }, async (request) => {
     await updateCaseStatus(app.db, tenantOf(request), request.body, app.clock());
@@ -56,7 +62,7 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
-/** opencase extension routes for cases: suspend and resume (AICC console actions), follow and unfollow. */
+/** opencase extension routes for cases: suspend and resume (AICC console actions), reopen, follow and unfollow. */
 export async function caseExtensionRoutes(app: FastifyInstance): Promise<void> {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
   const schema = { params: CaseIdParams, body: CaseActionBody, response: { 200: Acknowledgement, ...errorResponses } };
@@ -71,6 +77,14 @@ export async function caseExtensionRoutes(app: FastifyInstance): Promise<void> {
 
   typed.post('/cases/:id/resume', { schema, preValidation: emptyBodyIsEmptyObject }, async (request) => {
     await resumeCase(app.db, tenantOf(request), request.params.id, request.body, app.clock());
+    return acknowledged();
+  });
+
+  typed.post('/cases/:id/reopen', {
+    schema: { params: CaseIdParams, body: ReopenCaseBody, response: { 200: Acknowledgement, ...errorResponses } },
+    preValidation: emptyBodyIsEmptyObject,
+  }, async (request) => {
+    await reopenCase(app.db, tenantOf(request), request.params.id, request.body, app.clock());
     return acknowledged();
   });
 

@@ -120,6 +120,18 @@ export type ProcessCaseInput = Static<typeof ProcessCaseBody>;
 export const CancelCaseBody = Type.Object({ id: WireId, creatorId: WireId, remark: Remark });
 export type CancelCaseInput = Static<typeof CancelCaseBody>;
 
+/** 关闭工单 (path `close`, without `case/`): the key is `caseId`, as in case/process; `remark` is absent from one revision. */
+export const CloseCaseBody = Type.Object({ caseId: WireId, creatorId: WireId, remark: Type.Optional(Remark) });
+export type CloseCaseInput = Static<typeof CloseCaseBody>;
+
+/** opencase extension: reopen a closed case, at `status` (a status of its flow before the last; the first by default). */
+export const ReopenCaseBody = Type.Object({
+  creatorId: Type.Optional(WireId),
+  remark: Type.Optional(Remark),
+  status: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+});
+export type ReopenCaseInput = Static<typeof ReopenCaseBody>;
+
 export const CaseActionBody = Type.Object({ creatorId: Type.Optional(WireId), remark: Type.Optional(Remark) });
 export type CaseActionInput = Static<typeof CaseActionBody>;
 

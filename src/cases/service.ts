@@ -23,7 +23,7 @@ import { recordCaseChange, writeCaseTrace } from './changes.js';
 import { toCaseInfo, toCaseListItem } from './mapping.js';
 import { createCasesRepository, type CaseFilters } from './repository.js';
 import type {
-  CancelCaseInput, CaseActionInput, CaseDetail, CaseListItem, CreateCaseInput, ListCasesInput, ModifyCaseInput, ProcessCaseInput,
+  CancelCaseInput, CaseActionInput, CloseCaseInput, ReopenCaseInput, CaseDetail, CaseListItem, CreateCaseInput, ListCasesInput, ModifyCaseInput, ProcessCaseInput,
   TransferCaseInput, UpdateCaseStatusInput,
 } from './schemas.js';
 
@@ -54,8 +54,14 @@ async function loadCase(trx: Db, tenantId: string, caseId: string): Promise<Case
   return found;
 }
 
-/** Cancelled cases are read-only until resumed. */
+/** A closed case is final: every change is refused (reopen, an opencase extension, is the way back). */
+function requireNotClosed(row: CaseRow): void {
+  if (row.is_closed === 1) throw new ApiError('conflict', `case ${row.id} is closed: reopen it (POST /opencase/v1/cases/${row.id}/reopen) to change it`);
+}
+
+/** Closed cases refuse every change; cancelled ones are read-only until resumed. */
 function requireNotCancelled(row: CaseRow, call: string): void {
+  requireNotClosed(row);
   if (row.is_cancelled === 1) throw new ApiError('conflict', `case ${row.id} is cancelled: resume it before ${call}`);
 }
 
@@ -217,6 +223,7 @@ export async function processCase(db: Db, tenant: TenantContext, input: ProcessC
 export async function cancelCase(db: Db, tenant: TenantContext, input: CancelCaseInput, now: number): Promise<void> {
   await inTransaction(db, async (trx) => {
     const row = await loadCase(trx, tenant.tenantId, input.id);
+    requireNotClosed(row);
     if (row.is_cancelled === 1) throw new ApiError('conflict', `case ${row.id} is already cancelled`);
     const operator = await requireUser(trx, tenant.tenantId, input.creatorId, 'creatorId');
     await recordCaseChange(trx, tenant.tenantId, row.id, { is_cancelled: 1, cancelled_at: now, ...endSuspension(row, now) }, {
@@ -246,6 +253,7 @@ export async function suspendCase(db: Db, tenant: TenantContext, caseId: string,
 export async function resumeCase(db: Db, tenant: TenantContext, caseId: string, input: CaseActionInput, now: number): Promise<void> {
   await inTransaction(db, async (trx) => {
     const row = await loadCase(trx, tenant.tenantId, caseId);
+    requireNotClosed(row);
     const operator = await requireUser(trx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
     let patch: Updateable<CasesTable>;
     let changes: FieldChange[];
@@ -301,6 +309,64 @@ export async function updateCaseStatus(db: Db, tenant: TenantContext, input: Upd
     if (state !== row.state) changes.push({ field: 'state', from: row.state, to: state });
     await recordCaseChange(trx, tenant.tenantId, row.id, patch, { type: 'StatusUpdate', operator, changes }, now);
   });
+}
+
+/**
+ * 关闭工单: the case must stand at the last status of its type's flow (its work is done); closing makes it final.
+ * `closedDate` becomes the moment of the close, and every later change is refused until it is reopened.
+ */
+export async function closeCase(db: Db, tenant: TenantContext, input: CloseCaseInput, now: number): Promise<void> {
+  const { tenantId, timeZone } = tenant;
+  await inTransaction(db, async (trx) => {
+    const row = await loadCase(trx, tenantId, input.caseId);
+    requireNotCancelled(row, 'closing it');
+    const operator = await requireUser(trx, tenantId, input.creatorId, 'creatorId');
+    const flow = await flowOfCase(trx, tenantId, row);
+    const last = flow.at(-1) ?? COMPLETED_STATUS;
+    if (row.status !== last) {
+      throw new ApiError('conflict', `case ${row.id} is at status ${row.status}: only a case at the last status of its flow (${last}) can be closed; move it with status/update first`);
+    }
+    const changes: FieldChange[] = [{ field: 'closedDate', from: formatWireDate(row.closed_at, timeZone), to: formatWireDate(now, timeZone) }];
+    if (row.state !== 'Completed') changes.push({ field: 'state', from: row.state, to: 'Completed' });
+    await recordCaseChange(trx, tenantId, row.id, { is_closed: 1, state: 'Completed', closed_at: now, ...endSuspension(row, now) }, {
+      type: 'CloseCase', operator, changes, title: input.remark ?? null,
+    }, now);
+  });
+}
+
+/**
+ * opencase extension (AICC has no reopen call, but its case list filters on isReopen): a closed case returns to
+ * work at a status of its flow before the last (the first by default), counted as a reopening.
+ */
+export async function reopenCase(db: Db, tenant: TenantContext, caseId: string, input: ReopenCaseInput, now: number): Promise<void> {
+  const { tenantId, timeZone } = tenant;
+  await inTransaction(db, async (trx) => {
+    const row = await loadCase(trx, tenantId, caseId);
+    if (row.is_closed !== 1) throw new ApiError('conflict', `case ${row.id} is not closed: change its status with status/update instead`);
+    const operator = await requireUser(trx, tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
+    const flow = await flowOfCase(trx, tenantId, row);
+    const open = flow.slice(0, -1);
+    const status = input.status ?? open[0];
+    if (status === undefined || !open.includes(status)) {
+      throw new ApiError('invalidRequest', open.length === 0
+        ? `case ${row.id} cannot be reopened: the flow of case type ${row.type_id} has no status before ${flow.at(-1) ?? COMPLETED_STATUS}`
+        : `status must be a status of the flow before its last (${open.join(', ')})`);
+    }
+    const changes: FieldChange[] = [
+      { field: 'status', from: row.status, to: status },
+      { field: 'state', from: row.state, to: 'Processing' },
+      { field: 'closedDate', from: formatWireDate(row.closed_at, timeZone), to: null },
+    ];
+    await recordCaseChange(trx, tenantId, row.id, {
+      is_closed: 0, status, state: 'Processing', closed_at: null, stay_at: now, reopen_count: row.reopen_count + 1,
+    }, { type: 'ReopenCase', operator, changes, title: input.remark ?? null }, now);
+  });
+}
+
+/** The statuses of a case's type in order; a case whose type is gone has only AICC's default end. */
+async function flowOfCase(trx: Db, tenantId: string, row: CaseRow): Promise<string[]> {
+  const caseType = await createCaseTypesRepository(trx).findCaseType(tenantId, row.type_id);
+  return caseType ? flowOf(caseType) : [COMPLETED_STATUS];
 }
 
 /** opencase extension: the caller's user (or the user named) follows or stops following a case. */

@@ -164,6 +164,8 @@ export interface CasesTable {
   reason: string | null;
   is_upgraded: Generated<number>;
   is_cancelled: Generated<number>;
+  /** Closed by 关闭工单: final, every change refused (see cases/service.ts). */
+  is_closed: Generated<number>;
   attachment: string | null;
   due_at: number | null;
   created_at: number;

@@ -153,7 +153,7 @@ export async function modifyTask(db: Db, tenant: TenantContext, input: ModifyTas
     const relateId = input.relateId !== undefined ? input.relateId : task.relate_id;
     checkRelation(type, relateId, 'taskInfo.');
     if (input.contactId) await requireContact(trx, tenantId, input.contactId, 'taskInfo.contactId');
-    if (input.relateId) await requireCase(trx, tenantId, input.relateId, 'taskInfo.relateId');
+    if (input.relateId && input.relateId !== task.relate_id) await requireCase(trx, tenantId, input.relateId, 'taskInfo.relateId');
 
     const wanted: Array<[field: string, column: ModifiableColumn, next: string | number | null | undefined]> = [
       ['title', 'title', input.title],

@@ -42,6 +42,6 @@ export const CASE_OWNER_TYPES = ['user', 'queue'] as const;
 export const CASE_PROCESS_TYPES = ['Iternal', 'Email', 'SMS'] as const;
 
 export const CASE_TRACE_TYPES = [
-  'CreateCase', 'ModifyCase', 'TransferCase', 'ProcessCase', 'StatusUpdate', 'CancelCase', 'SuspendCase', 'ResumeCase', 'CreateTask',
+  'CreateCase', 'ModifyCase', 'TransferCase', 'ProcessCase', 'StatusUpdate', 'CancelCase', 'SuspendCase', 'ResumeCase', 'CloseCase', 'ReopenCase', 'CreateTask',
 ] as const;
 export type CaseTraceType = (typeof CASE_TRACE_TYPES)[number];

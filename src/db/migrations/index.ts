@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001_initial.js';
+import * as closedCases from './0003_closed_cases.js';
 
 /** Migrations are compiled into the package (no directory scan at run time); names sort in the order they run. */
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
+  '0003_closed_cases': closedCases,
 };
 
 export const migrationProvider: MigrationProvider = {
