@@ -12,6 +12,7 @@ import { userRoutes } from './users/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 import { badUrlReply, clientErrorReply, installWireFormat } from './wire/fastify.js';
 import { ApiError } from './wire/errors.js';
+import { refuseUnknownFields } from './wire/unknown-fields.js';
 import { AICC_PREFIX, EXTENSIONS_PREFIX } from './wire/paths.js';
 import { healthRoutes, type Readiness } from './health/routes.js';
 import cors from '@fastify/cors';
@@ -68,7 +69,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Requests refused by Node's HTTP parser (oversized headers…) get the envelope too.
     clientErrorHandler: clientErrorReply,
     // No type coercion: `{"id": 123}` is a type error, not the string "123".
-    ajv: { customOptions: { coerceTypes: false, allErrors: false } },
+    // An unknown field is refused (see wire/unknown-fields.ts), never removed: Fastify's default removeAdditional would
+    // drop it silently from every closed object.
+    ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false } },
   });
 
   app.decorate('db', options.db);
@@ -112,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tokenRoutes);
   await app.register(async (aicc) => {
     requireAccessToken(aicc);
+    refuseUnknownFields(aicc);
     await aicc.register(taskRoutes);
     await aicc.register(caseRoutes);
     await aicc.register(caseTypeRoutes);
@@ -119,6 +123,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // opencase's own routes, with the same token, never under the AICC prefix.
   await app.register(async (extensions) => {
     requireAccessToken(extensions);
+    refuseUnknownFields(extensions);
     await extensions.register(userRoutes);
     await extensions.register(queueRoutes);
     await extensions.register(contactRoutes);

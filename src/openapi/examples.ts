@@ -5,7 +5,14 @@ import { DEMO_CASE, DEMO_CASE_TYPE, DEMO_CONTACT, DEMO_TASK_ID, DEMO_USER } from
  * call on `npm start` answers resCode "0" instead of a 400 for the placeholder "string". Bodies follow AICC's own
  * example requests where its pages have one (创建任务 is the documentation's, to the letter).
  */
-export const REQUEST_EXAMPLES: Readonly<Record<string, { id?: string; body?: unknown }>> = {
+export interface RequestExample {
+  id?: string;
+  body?: unknown;
+  /** The example (an operationId) to try first: 关闭工单 needs the case at its flow's end, where 修改工单状态's leaves it. */
+  after?: string;
+}
+
+export const REQUEST_EXAMPLES: Readonly<Record<string, RequestExample>> = {
   postTask: {
     body: {
       taskInfo: {
@@ -40,6 +47,7 @@ export const REQUEST_EXAMPLES: Readonly<Record<string, { id?: string; body?: unk
   },
   postCaseCancel: { body: { id: DEMO_CASE.id, creatorId: DEMO_USER.id, remark: 'Opened by mistake' } },
   postStatusUpdate: { body: { id: DEMO_CASE.id, status: 'Completed', creatorId: DEMO_USER.id } },
+  postClose: { body: { caseId: DEMO_CASE.id, creatorId: DEMO_USER.id, remark: 'Solved' }, after: 'postStatusUpdate' },
   postCaseTypeList: { body: { start: 0, limit: 20 } },
   getCaseTypeById: { id: DEMO_CASE_TYPE.id },
   postCaseTypeById: { id: DEMO_CASE_TYPE.id, body: { id: DEMO_CASE_TYPE.id } },

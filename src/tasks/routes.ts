@@ -31,11 +31,17 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     sendSerialized(reply, await listTasksBody(app.db, tenantOf(request), request.body, listCache));
   });
 
-  typed.post('/task/modify', { schema: { body: ModifyTaskBody, response: acknowledgement } }, async (request) => {
-    // AICC moves owners and statuses through their own calls; ignoring them here would report a change not made.
-    for (const [field, call] of [['ownerId', 'task/transfer'], ['status', 'task/status/update']] as const) {
-      if (field in request.body.taskInfo) throw new ApiError('invalidRequest', `taskInfo.${field} cannot be changed by task/modify: use ${call}`);
-    }
+  typed.post('/task/modify', {
+    schema: { body: ModifyTaskBody, response: acknowledgement },
+    // AICC moves owners and statuses through their own calls: said before validation, which would call them unknown.
+    preValidation: async (request) => {
+      const taskInfo = (request.body as { taskInfo?: unknown } | null)?.taskInfo;
+      if (typeof taskInfo !== 'object' || taskInfo === null) return;
+      for (const [field, call] of [['ownerId', 'task/transfer'], ['status', 'task/status/update']] as const) {
+        if (field in taskInfo) throw new ApiError('invalidRequest', `taskInfo.${field} cannot be changed by task/modify: use ${call}`);
+      }
+    },
+  }, async (request) => {
     await modifyTask(app.db, tenantOf(request), request.body.taskInfo, app.clock());
     return acknowledged();
   });

@@ -4,7 +4,9 @@ import type { Duplex } from 'node:stream';
 import secureJson from 'secure-json-parse';
 import { ErrorEnvelope, WIRE_CONTENT_TYPE } from './envelope.js';
 import { ApiError, errorCodes, type ErrorKind } from './errors.js';
-import { describeValidationError } from './validation.js';
+import type { SchemaErrorDataVar } from 'fastify/types/schema.js';
+import { AICC_PREFIX } from './paths.js';
+import { describeValidationError, type ValidationSubject } from './validation.js';
 
 /** The body opencase sends for every failure: `{resCode, resMsg}` and nothing else, never a stack. */
 export function errorBody(kind: ErrorKind, message: string) {
@@ -24,11 +26,14 @@ function isDatabaseUnavailable(error: Error): boolean {
 }
 
 /** Maps anything thrown in a request to an error kind and a message safe to show the client. */
-export function classifyError(error: FastifyError | ApiError | Error): { kind: ErrorKind; message: string } {
+export function classifyError(
+  error: FastifyError | ApiError | Error, subject?: (context: SchemaErrorDataVar) => ValidationSubject | undefined,
+): { kind: ErrorKind; message: string } {
   if (error instanceof ApiError) return { kind: error.kind, message: error.message };
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
-    return { kind: 'invalidRequest', message: describeValidationError(fastifyError.validation, fastifyError.validationContext ?? 'body') };
+    const context = fastifyError.validationContext ?? 'body';
+    return { kind: 'invalidRequest', message: describeValidationError(fastifyError.validation, context, subject?.(context)) };
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -153,7 +158,7 @@ export function installWireFormat(app: FastifyInstance, refuse: (request: Fastif
 
   app.decorateRequest('resCode', '');
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const { kind, message } = classifyError(error);
+    const { kind, message } = classifyError(error, (context) => validationSubject(request, context));
     const { httpStatus } = errorCodes[kind];
     request.resCode = errorCodes[kind].resCode;
     if (httpStatus >= 500) request.log.error({ err: error }, 'request failed');
@@ -168,6 +173,20 @@ export function installWireFormat(app: FastifyInstance, refuse: (request: Fastif
     const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
     reply.code(404).type(WIRE_CONTENT_TYPE).send(errorBody('routeNotFound', `no API at ${request.method} ${shown}`));
   });
+}
+
+/** The part of a request that failed validation, with its route's schema, for a message that can name known fields. */
+export function validationSubject(request: FastifyRequest, context: SchemaErrorDataVar): ValidationSubject | undefined {
+  const schemas = request.routeOptions.schema;
+  if (!schemas) return undefined;
+  const url = request.routeOptions.url ?? '';
+  const call = url.startsWith(`${AICC_PREFIX}/`) ? url.slice(AICC_PREFIX.length + 1) : `${request.method} ${url}`;
+  switch (context) {
+    case 'body': return { schema: schemas.body, data: request.body, call };
+    case 'querystring': return { schema: schemas.querystring, data: request.query, call };
+    case 'params': return { schema: schemas.params, data: request.params, call };
+    default: return undefined;
+  }
 }
 
 /**

@@ -290,7 +290,7 @@ describe('task writes: create, modify, transfer, status/update, process', () => 
       const info = { type: 'Iternal', title: 't', description: 'd' };
       await assertRejected('task/process', { taskId: id, processInfo: { ...info, type: 'Internal' }, creatorId: DEMO_USER.id }, 400, /^processInfo\.type must be one of: Iternal$/);
       await assertRejected('task/process', { taskId: id, processInfo: { type: 'Iternal', title: 't' }, creatorId: DEMO_USER.id }, 400, /^processInfo\.description is required$/);
-      await assertRejected('task/process', { id, processInfo: info, creatorId: DEMO_USER.id }, 400, /^taskId is required$/);
+      await assertRejected('task/process', { id, processInfo: info, creatorId: DEMO_USER.id }, 400, /^taskId is required \(the body has id: did you mean taskId\?\)$/);
       await assertRejected('task/process', { taskId: 'ccqG0000000000000000', processInfo: info, creatorId: DEMO_USER.id }, 404, /does not exist/);
     });
   });
