@@ -2,40 +2,50 @@ import { Type, type Static } from 'typebox';
 import { Envelope } from '../wire/envelope.js';
 import { CASE_TYPE_STATUSES } from '../wire/enums.js';
 import { WireId } from '../wire/ids.js';
-import { ListStart, Nullable, StringEnum } from '../wire/schema.js';
+import { alphabetical, ListStart, Nullable, StringEnum } from '../wire/schema.js';
 
 const Text = Nullable(Type.String());
 
-/** caseType/list items. The list spells it `templateId`; the detail `tempalteId` (sic): both kept. */
-export const CaseTypeListItem = Type.Object({
-  caseStatus: Type.String(),
+/**
+ * caseType/list items and caseType/{id}'s caseTypeInfo. AICC's tables spell `tempalteId`, `contentTempalteId` and
+ * `isStrctOrder` (sic), its captured example `templateId`, `contentTemplateId`, `isStrictOrder`: both spellings are
+ * sent, with equal values, so that a client written from either works.
+ */
+const Spellings = {
   contentTempalteId: Text,
+  contentTemplateId: Text,
+  isStrctOrder: Type.Boolean(),
+  isStrictOrder: Type.Boolean(),
+  tempalteId: Text,
+  templateId: Text,
+};
+
+export const CaseTypeListItem = Type.Object(alphabetical({
+  ...Spellings,
+  caseStatus: Type.String(),
   description: Text,
   id: Type.String(),
-  isStrctOrder: Type.Boolean(),
   parentId: Text,
   status: Type.String(),
-  templateId: Text,
   templateName: Text,
   typeName: Type.String(),
-});
+}));
 export type CaseTypeListItem = Static<typeof CaseTypeListItem>;
 
-export const CaseTypeInfo = Type.Object({
+export const CaseTypeInfo = Type.Object(alphabetical({
+  ...Spellings,
   caseStatus: Type.String(),
-  contentTempalteId: Text,
   createdDate: Type.String(),
   creatorName: Text,
   description: Text,
   id: Type.String(),
-  isStrctOrder: Type.Boolean(),
   lastModifiedDate: Type.String(),
   lastModifiedName: Text,
   parentId: Text,
   status: Type.String(),
-  tempalteId: Text,
+  templateName: Text,
   typeName: Type.String(),
-});
+}));
 export type CaseTypeInfo = Static<typeof CaseTypeInfo>;
 
 export const ListCaseTypesBody = Type.Object({
@@ -52,13 +62,23 @@ export const CaseTypeIdParams = Type.Object({ id: WireId });
 export const CaseTypeDetailBody = Type.Object({ id: Type.Optional(WireId) });
 export const CaseTypeDetailResponse = Envelope(Type.Object({ caseTypeInfo: CaseTypeInfo }));
 
+/** Either spelling of the template and strict-order fields (see Spellings); both at once must agree. */
+const SpellingInputs = {
+  isStrctOrder: Type.Optional(Type.Boolean()),
+  isStrictOrder: Type.Optional(Type.Boolean()),
+  templateId: Type.Optional(Nullable(WireId)),
+  tempalteId: Type.Optional(Nullable(WireId)),
+  contentTemplateId: Type.Optional(Nullable(WireId)),
+  contentTempalteId: Type.Optional(Nullable(WireId)),
+};
+
 /** opencase extension: a case type and its flow. `caseStatus` lists the flow's statuses in order, comma-separated. */
 export const CreateCaseTypeBody = Type.Object({
   typeName: Type.String({ minLength: 1, maxLength: 128 }),
   description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
   status: Type.Optional(StringEnum(CASE_TYPE_STATUSES)),
   caseStatus: Type.String({ minLength: 1, maxLength: 2000 }),
-  isStrctOrder: Type.Optional(Type.Boolean()),
+  ...SpellingInputs,
   parentId: Type.Optional(Nullable(WireId)),
   creatorId: Type.Optional(WireId),
 });
@@ -69,7 +89,7 @@ export const UpdateCaseTypeBody = Type.Object({
   description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
   status: Type.Optional(StringEnum(CASE_TYPE_STATUSES)),
   caseStatus: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
-  isStrctOrder: Type.Optional(Type.Boolean()),
+  ...SpellingInputs,
   parentId: Type.Optional(Nullable(WireId)),
   creatorId: Type.Optional(WireId),
 });

@@ -8,6 +8,7 @@ import { requireUser } from '../users/references.js';
 import { formatWireDate } from '../wire/dates.js';
 import { COMPLETED_STATUS } from '../wire/enums.js';
 import { ApiError } from '../wire/errors.js';
+import { eitherSpelling } from '../wire/spellings.js';
 import { newId } from '../wire/ids.js';
 import { createCaseTypesRepository } from './repository.js';
 import type { CaseTypeInfo, CaseTypeListItem, CreateCaseTypeInput, ListCaseTypesInput, UpdateCaseTypeInput } from './schemas.js';
@@ -54,18 +55,37 @@ export async function createDefaultCaseType(db: Db, tenantId: string, creatorId:
   return id;
 }
 
+/** The fields AICC spells two ways, each spelling with the same value (see schemas.ts). */
+function spellings(row: Selectable<CaseTypesTable>) {
+  return {
+    contentTempalteId: row.content_template_id,
+    contentTemplateId: row.content_template_id,
+    isStrctOrder: row.is_strict_order === 1,
+    isStrictOrder: row.is_strict_order === 1,
+    tempalteId: row.template_id,
+    templateId: row.template_id,
+  };
+}
+
 function toListItem(row: Selectable<CaseTypesTable>): CaseTypeListItem {
   return {
+    ...spellings(row),
     caseStatus: row.case_statuses,
-    contentTempalteId: row.content_template_id,
     description: row.description,
     id: row.id,
-    isStrctOrder: row.is_strict_order === 1,
     parentId: row.parent_id,
     status: row.status,
-    templateId: row.template_id,
     templateName: null,
     typeName: row.type_name,
+  };
+}
+
+/** The template and strict-order fields of a create or update, whichever spelling was sent (undefined: not sent). */
+function spelledFields(input: CreateCaseTypeInput | UpdateCaseTypeInput) {
+  return {
+    isStrictOrder: eitherSpelling(input, 'isStrictOrder', 'isStrctOrder'),
+    templateId: eitherSpelling(input, 'templateId', 'tempalteId'),
+    contentTemplateId: eitherSpelling(input, 'contentTemplateId', 'contentTempalteId'),
   };
 }
 
@@ -93,18 +113,17 @@ export async function getCaseType(db: Db, tenant: TenantContext, id: string): Pr
   if (!row) throw notFound(id);
   return {
     caseTypeInfo: {
+      ...spellings(row),
       caseStatus: row.case_statuses,
-      contentTempalteId: row.content_template_id,
       createdDate: formatWireDate(row.created_at, tenant.timeZone),
       creatorName: row.creator_name,
       description: row.description,
       id: row.id,
-      isStrctOrder: row.is_strict_order === 1,
       lastModifiedDate: formatWireDate(row.last_modified_at, tenant.timeZone),
       lastModifiedName: row.last_modified_name,
       parentId: row.parent_id,
       status: row.status,
-      tempalteId: row.template_id,
+      templateName: null,
       typeName: row.type_name,
     },
   };
@@ -126,6 +145,7 @@ async function requireParent(db: Db, tenantId: string, parentId: string | null |
 /** opencase extension: a new case type with its flow. */
 export async function createCaseType(db: Db, tenant: TenantContext, input: CreateCaseTypeInput, now: number): Promise<{ caseTypeId: string }> {
   const flow = parseFlow(input.caseStatus, 'caseStatus');
+  const spelled = spelledFields(input);
   return inTransaction(db, async (trx) => {
     const creator = await requireUser(trx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
     await requireUniqueName(trx, tenant.tenantId, input.typeName);
@@ -139,7 +159,9 @@ export async function createCaseType(db: Db, tenant: TenantContext, input: Creat
       status: input.status ?? 'Active',
       case_statuses: flow.join(','),
       parent_id: input.parentId ?? null,
-      is_strict_order: input.isStrctOrder ? 1 : 0,
+      is_strict_order: spelled.isStrictOrder ? 1 : 0,
+      template_id: spelled.templateId ?? null,
+      content_template_id: spelled.contentTemplateId ?? null,
       creator_id: creator.id,
       created_at: now,
       last_modified_by: creator.id,
@@ -157,6 +179,7 @@ export async function updateCaseType(
   db: Db, tenant: TenantContext, id: string, input: UpdateCaseTypeInput, now: number,
 ): Promise<void> {
   const flow = input.caseStatus !== undefined ? parseFlow(input.caseStatus, 'caseStatus') : undefined;
+  const spelled = spelledFields(input);
   await inTransaction(db, async (trx) => {
     const repository = createCaseTypesRepository(trx);
     const current = await repository.findCaseType(tenant.tenantId, id);
@@ -173,7 +196,9 @@ export async function updateCaseType(
       ...(input.description !== undefined && { description: input.description }),
       ...(input.status !== undefined && { status: input.status }),
       ...(flow !== undefined && { case_statuses: flow.join(',') }),
-      ...(input.isStrctOrder !== undefined && { is_strict_order: input.isStrctOrder ? 1 : 0 }),
+      ...(spelled.isStrictOrder !== undefined && { is_strict_order: spelled.isStrictOrder ? 1 : 0 }),
+      ...(spelled.templateId !== undefined && { template_id: spelled.templateId }),
+      ...(spelled.contentTemplateId !== undefined && { content_template_id: spelled.contentTemplateId }),
       ...(input.parentId !== undefined && { parent_id: input.parentId }),
       last_modified_by: modifier.id,
       last_modified_at: now,

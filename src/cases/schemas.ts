@@ -5,7 +5,7 @@ import { TraceItem } from '../traces/schemas.js';
 import { WireDate } from '../wire/dates.js';
 import { Envelope } from '../wire/envelope.js';
 import {
-  CASE_CLASSIFICATIONS, CASE_ORIGIN_ALIASES, CASE_ORIGINS, CASE_OWNER_TYPES, CASE_PROCESS_TYPES, CASE_RESUMEN_TYPES, PRIORITIES,
+  CASE_CLASSIFICATIONS, CASE_ORIGIN_ALIASES, CASE_STATES, CASE_ORIGINS, CASE_OWNER_TYPES, CASE_PROCESS_TYPES, CASE_RESUMEN_TYPES, PRIORITIES,
 } from '../wire/enums.js';
 import { WireId } from '../wire/ids.js';
 import { alphabetical, ListStart, Nullable, StringEnum } from '../wire/schema.js';
@@ -51,14 +51,20 @@ const Phone = Type.String({ maxLength: 20 });
 const Remark = Type.String({ minLength: 1, maxLength: 2000 });
 const Origin = StringEnum([...CASE_ORIGINS, ...Object.keys(CASE_ORIGIN_ALIASES)]);
 
-/** 创建工单. `isAtuoAssigned` (sic) is required; without an owner the case is auto-assigned. */
+/**
+ * 创建工单. `isAtuoAssigned` (sic, AICC's table) or `isAutoAssigned` (a public client's spelling) is required; without
+ * an owner the case is auto-assigned. That client also sends `state`, which a new case can only have as its status
+ * gives it.
+ */
 export const CreateCaseBody = Type.Object({
   caseInfo: Type.Object({
     title: Title,
     description: Description,
     type: WireId,
     ownerId: Type.Optional(Nullable(WireId)),
-    isAtuoAssigned: Type.Boolean(),
+    isAtuoAssigned: Type.Optional(Type.Boolean()),
+    isAutoAssigned: Type.Optional(Type.Boolean()),
+    state: Type.Optional(StringEnum(CASE_STATES)),
     priority: Type.Optional(Nullable(StringEnum(PRIORITIES))),
     origin: Type.Optional(Nullable(Origin)),
     dueDate: Type.Optional(Nullable(WireDate)),

@@ -1,4 +1,4 @@
-import type { Selectable, Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { TenantContext } from '../auth/service.js';
 import { createCaseTypesRepository } from '../case-types/repository.js';
 import { flowOf } from '../case-types/service.js';
@@ -8,19 +8,22 @@ import { nextSerial } from '../db/counters.js';
 import type { Db } from '../db/database.js';
 import { inTransaction } from '../db/transactions.js';
 import type { CasesTable } from '../db/tables.js';
-import { both, createdRange, instantOf } from '../lists/filters.js';
+import { both, createdRange, instantOf, tighterBound } from '../lists/filters.js';
 import { createQueuesRepository } from '../queues/repository.js';
+import { countNewCase } from '../statistics/changes.js';
 import { toTaskInfo } from '../tasks/mapping.js';
 import { createTasksRepository } from '../tasks/repository.js';
 import { diffFields, type FieldChange } from '../traces/record.js';
 import { toTraceItem } from '../traces/schemas.js';
 import { requireUser } from '../users/references.js';
-import { formatWireDate, parseWireDate } from '../wire/dates.js';
+import { formatWireDate } from '../wire/dates.js';
 import { CASE_ORIGIN_ALIASES, CASE_ORIGINS, COMPLETED_STATUS, PRIORITY_ORDINALS, type CaseState } from '../wire/enums.js';
 import { ApiError } from '../wire/errors.js';
 import { newId } from '../wire/ids.js';
+import { eitherSpelling } from '../wire/spellings.js';
 import { recordCaseChange, writeCaseTrace } from './changes.js';
 import { toCaseInfo, toCaseListItem } from './mapping.js';
+import { resumenFilters } from './resumen.js';
 import { createCasesRepository, type CaseFilters } from './repository.js';
 import type {
   CancelCaseInput, CaseActionInput, CloseCaseInput, ReopenCaseInput, CaseDetail, CaseListItem, CreateCaseInput, ListCasesInput, ModifyCaseInput, ProcessCaseInput,
@@ -76,7 +79,9 @@ function endSuspension(row: CaseRow, now: number): Updateable<CasesTable> {
 export async function createCase(db: Db, tenant: TenantContext, input: CreateCaseInput, now: number): Promise<{ caseId: string }> {
   const { tenantId, timeZone } = tenant;
   const dueAt = input.dueDate ? instantOf(input.dueDate, timeZone, 'caseInfo.dueDate') : null;
-  if (!input.ownerId && !input.isAtuoAssigned) {
+  const autoAssigned = eitherSpelling(input, 'isAtuoAssigned', 'isAutoAssigned', 'caseInfo.');
+  if (autoAssigned === undefined) throw new ApiError('invalidRequest', 'caseInfo.isAtuoAssigned is required (AICC\'s spelling; isAutoAssigned is taken too)');
+  if (!input.ownerId && !autoAssigned) {
     throw new ApiError('invalidRequest', 'caseInfo.ownerId is required when caseInfo.isAtuoAssigned is false');
   }
   return inTransaction(db, async (trx) => {
@@ -91,8 +96,11 @@ export async function createCase(db: Db, tenant: TenantContext, input: CreateCas
     else ownerId = (await cases.leastLoadedUser(tenantId)) ?? creator.id;
 
     const status = flowOf(caseType)[0] ?? COMPLETED_STATUS;
+    if (input.state !== undefined && input.state !== stateFor(status, false)) {
+      throw new ApiError('invalidRequest', `caseInfo.state of a new case is ${stateFor(status, false)} (its state follows its status, ${status}): leave it out`);
+    }
     const caseId = newId('case');
-    await cases.insertCase({
+    const record: Insertable<CasesTable> = {
       tenant_id: tenantId,
       id: caseId,
       case_no: await nextSerial(trx, tenantId, 'case_no'),
@@ -115,13 +123,16 @@ export async function createCase(db: Db, tenant: TenantContext, input: CreateCas
       last_modified_at: now,
       closed_at: status === COMPLETED_STATUS ? now : null,
       trace_count: 1,
-    });
+    };
+    await cases.insertCase(record);
     await writeCaseTrace(trx, tenantId, caseId, 1, {
       type: 'CreateCase',
       operator: creator,
       changes: input.ownerId ? [] : [{ field: 'ownerId', from: null, to: ownerId }],
       description: input.ownerId ? null : `auto-assigned to ${ownerId}`,
     }, now);
+    // Last, after the trace's counter: the lock order of statistics/changes.ts.
+    await countNewCase(trx, tenantId, timeZone, record);
     return { caseId };
   });
 }
@@ -385,16 +396,11 @@ function fromOrdinal(value: string, ordered: readonly string[]): string {
   return /^[0-3]$/.test(value) ? (ordered[Number(value)] ?? value) : value;
 }
 
-/** Midnight today in the tenant's zone: where "new cases" (resumenType newCases) begin. */
-function startOfToday(now: number, timeZone: string): number {
-  const today = formatWireDate(now, timeZone).slice(0, 10);
-  return parseWireDate(`${today} 00:00:00`, timeZone) ?? now;
-}
-
 /**
  * 查询工单列表. `classification` is relative to `creatorId` (else the API app's user): Todo = owned and open,
- * Follow = followed, Created = created, Processed = owned and Completed. `resumenType`: newCases = created today,
- * finishedCases / unfinishedCases = Completed or not, overCases = past due and not Completed.
+ * Follow = followed, Created = created, Processed = owned and Completed. `resumenType` selects the cases
+ * 查询工单概览 counts (cases/resumen.ts): newCases = created today, finishedCases = completed today, unfinishedCases =
+ * open (neither Completed nor cancelled), overCases = open and past due.
  */
 export async function listCases(db: Db, tenant: TenantContext, input: ListCasesInput, now: number): Promise<{ caseList: CaseListItem[]; count: number }> {
   const { tenantId, timeZone } = tenant;
@@ -405,14 +411,16 @@ export async function listCases(db: Db, tenant: TenantContext, input: ListCasesI
 
   const owner = [input.ownerId, input.queueId, c === 'Todo' || c === 'Processed' ? actor : undefined].reduce(both<string>, undefined);
   const completedByClass = c === 'Todo' ? false : c === 'Processed' ? true : undefined;
-  const completedByResumen = r === 'finishedCases' ? true : r === 'unfinishedCases' || r === 'overCases' ? false : undefined;
-  const completed = both(completedByClass, completedByResumen);
+  const resumen: CaseFilters = r === undefined ? {} : resumenFilters(r, now, timeZone);
+  const completed = both(completedByClass, resumen.completed);
   if (owner === 'conflict' || completed === 'conflict') return { caseList: [], count: 0 };
   // Without a classification creatorId filters by creator; with one, it names whose Todo, Follow… list this is.
   const creator = c === 'Created' ? actor : c === undefined ? input.creatorId : undefined;
-  const createdFrom = r === 'newCases' ? Math.max(range.createdFrom ?? -Infinity, startOfToday(now, timeZone)) : range.createdFrom;
+  const createdFrom = tighterBound(Math.max, range.createdFrom, resumen.createdFrom);
+  const createdTo = tighterBound(Math.min, range.createdTo, resumen.createdTo);
 
   const filters: CaseFilters = {
+    ...resumen,
     ...(input.title !== undefined && { titleContains: input.title }),
     ...(input.status !== undefined && { status: input.status }),
     ...(input.priority !== undefined && { priority: fromOrdinal(input.priority, PRIORITY_ORDINALS) }),
@@ -427,9 +435,8 @@ export async function listCases(db: Db, tenant: TenantContext, input: ListCasesI
     ...(c === 'Follow' && { followerId: actor }),
     ...(input.caseNo !== undefined && { caseNo: Number(input.caseNo) }),
     ...(createdFrom !== undefined && { createdFrom }),
-    ...(range.createdTo !== undefined && { createdTo: range.createdTo }),
+    ...(createdTo !== undefined && { createdTo }),
     ...(completed !== undefined && { completed }),
-    ...(r === 'overCases' && { overdueAt: now }),
     ...(input.isReopen !== undefined && { reopened: input.isReopen }),
     ...(input.isDirectResponse !== undefined && { directResponse: input.isDirectResponse }),
   };

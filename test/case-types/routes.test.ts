@@ -15,8 +15,10 @@ describe('case types: caseType/list, caseType/{id}, and the /opencase/v1/case-ty
       const response = await t.app.inject({ method, url: `${AICC}/caseType/${DEMO_CASE_TYPE.id}`, headers: { 'access-token': t.token } });
       assert.equal(response.statusCode, 200, response.body);
       const { caseTypeInfo } = (response.json() as { result: { caseTypeInfo: Record<string, unknown> } }).result;
-      assert.deepEqual(Object.keys(caseTypeInfo), ['caseStatus', 'contentTempalteId', 'createdDate', 'creatorName', 'description', 'id', 'isStrctOrder',
-        'lastModifiedDate', 'lastModifiedName', 'parentId', 'status', 'tempalteId', 'typeName']);
+      // The table's spellings and the captured example's, side by side, in alphabetical order.
+      assert.deepEqual(Object.keys(caseTypeInfo), ['caseStatus', 'contentTempalteId', 'contentTemplateId', 'createdDate', 'creatorName', 'description',
+        'id', 'isStrctOrder', 'isStrictOrder', 'lastModifiedDate', 'lastModifiedName', 'parentId', 'status', 'tempalteId', 'templateId', 'templateName',
+        'typeName']);
       assert.equal(caseTypeInfo.caseStatus, 'tttttt,Completed');
       assert.equal(caseTypeInfo.isStrctOrder, false);
       assert.equal(caseTypeInfo.creatorName, DEMO_USER.name);
@@ -38,8 +40,9 @@ describe('case types: caseType/list, caseType/{id}, and the /opencase/v1/case-ty
     const found = await list({ typeName: 'complaint 100%' });
     assert.equal(found.count, 1);
     assert.deepEqual(found.caseTypes[0], {
-      caseStatus: 'New,Investigating,Completed', contentTempalteId: null, description: 'customer complaints', id: caseTypeId, isStrctOrder: true,
-      parentId: null, status: 'Active', templateId: null, templateName: null, typeName: 'Complaint 100%',
+      caseStatus: 'New,Investigating,Completed', contentTempalteId: null, contentTemplateId: null, description: 'customer complaints', id: caseTypeId,
+      isStrctOrder: true, isStrictOrder: true, parentId: null, status: 'Active', tempalteId: null, templateId: null, templateName: null,
+      typeName: 'Complaint 100%',
     });
     assert.equal((await list({})).count, 2);
     assert.equal((await list({ status: 'Inactive' })).count, 0);
@@ -49,6 +52,21 @@ describe('case types: caseType/list, caseType/{id}, and the /opencase/v1/case-ty
       assert.equal(response.statusCode, 400);
       assert.match(assertErrorEnvelope(response.body).resMsg, message);
     }
+  });
+
+  it('takes either spelling of isStrictOrder (isStrctOrder), and refuses both at once when they differ', async () => {
+    const strict = await ext('POST', 'case-types', { typeName: 'Spelled right', caseStatus: 'A,Completed', isStrictOrder: true });
+    assert.equal(strict.statusCode, 200, strict.body);
+    const { caseTypeId } = (strict.json() as { result: { caseTypeId: string } }).result;
+    const info = async () => ((await t.app.inject({ method: 'GET', url: `${AICC}/caseType/${caseTypeId}`, headers: { 'access-token': t.token } }))
+      .json() as { result: { caseTypeInfo: Record<string, unknown> } }).result.caseTypeInfo;
+    assert.equal((await info()).isStrctOrder, true);
+    assert.equal((await ext('PATCH', `case-types/${caseTypeId}`, { isStrctOrder: false, isStrictOrder: false })).statusCode, 200);
+    assert.deepEqual([(await info()).isStrctOrder, (await info()).isStrictOrder], [false, false]);
+    const both = await ext('PATCH', `case-types/${caseTypeId}`, { isStrctOrder: true, isStrictOrder: false });
+    assert.equal(both.statusCode, 400);
+    assert.equal(assertErrorEnvelope(both.body).resMsg, 'isStrictOrder and isStrctOrder are two spellings of one field and must not differ: send one');
+    assert.equal((await info()).isStrctOrder, false);
   });
 
   it('rejects flows without Completed last, repeated statuses and duplicate names', async () => {

@@ -111,9 +111,18 @@ describe('cases: create, detail, modify, transfer, process, cancel, status/updat
     assert.equal((await detail(next)).caseInfo.ownerId, [DEMO_USER.id, agent, idle].sort()[0]);
   });
 
+  it('POST case takes isAutoAssigned (a public client\'s spelling) as isAtuoAssigned, and the state a new case has', async () => {
+    const id = await create({ ownerId: undefined, isAtuoAssigned: undefined, isAutoAssigned: true, state: 'Pending' });
+    assert.ok((await detail(id)).caseInfo.ownerId);
+    const agreeing = await create({ isAtuoAssigned: false, isAutoAssigned: false });
+    assert.equal((await detail(agreeing)).caseInfo.ownerId, DEMO_USER.id);
+  });
+
   const invalidCreates: Array<[string, Json, RegExp]> = [
     ['no owner without auto-assignment', { ownerId: undefined }, /^caseInfo\.ownerId is required when caseInfo\.isAtuoAssigned is false$/],
-    ['no isAtuoAssigned', { isAtuoAssigned: undefined }, /^caseInfo\.isAtuoAssigned is required$/],
+    ['no isAtuoAssigned', { isAtuoAssigned: undefined }, /^caseInfo\.isAtuoAssigned is required \(AICC's spelling; isAutoAssigned is taken too\)$/],
+    ['both spellings, differing', { isAtuoAssigned: false, isAutoAssigned: true }, /^caseInfo\.isAtuoAssigned and caseInfo\.isAutoAssigned are two spellings/],
+    ['a state the new case cannot have', { state: 'Completed' }, /^caseInfo\.state of a new case is Pending/],
     ['isAtuoAssigned as a string', { isAtuoAssigned: 'true' }, /^caseInfo\.isAtuoAssigned must be a boolean/],
     ['no description', { description: undefined }, /^caseInfo\.description is required$/],
     ['no contact', { contactId: undefined }, /^caseInfo\.contactId is required$/],
