@@ -13,6 +13,7 @@ import { taskRoutes } from './tasks/routes.js';
 import { badUrlReply, clientErrorReply, installWireFormat } from './wire/fastify.js';
 import { ApiError } from './wire/errors.js';
 import { refuseUnknownFields } from './wire/unknown-fields.js';
+import { applyWireProfile } from './wire/profile-hooks.js';
 import { AICC_PREFIX, EXTENSIONS_PREFIX } from './wire/paths.js';
 import { healthRoutes, type Readiness } from './health/routes.js';
 import cors from '@fastify/cors';
@@ -116,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(async (aicc) => {
     requireAccessToken(aicc);
     refuseUnknownFields(aicc);
+    applyWireProfile(aicc, (request) => request.tenant?.wire);
     await aicc.register(taskRoutes);
     await aicc.register(caseRoutes);
     await aicc.register(caseTypeRoutes);
@@ -124,6 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(async (extensions) => {
     requireAccessToken(extensions);
     refuseUnknownFields(extensions);
+    applyWireProfile(extensions, (request) => request.tenant?.wire);
     await extensions.register(userRoutes);
     await extensions.register(queueRoutes);
     await extensions.register(contactRoutes);

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 import cluster from 'node:cluster';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { nonEmpty, positiveInteger } from './cli-arguments.js';
-import { createTenant, InvalidTenantInputError, revokeApp, revokeToken, rotateSecret, UnknownCredentialError } from './auth/service.js';
+import {
+  createTenant, InvalidTenantInputError, revokeApp, revokeToken, rotateSecret, setWireProfile, showTenant, UnknownCredentialError, type TenantSettings,
+} from './auth/service.js';
+import { parseWireSetting, WIRE_PROFILE_SWITCHES, type WireProfile } from './wire/profile.js';
 import { reportListening, runWorkers } from './cluster.js';
 import { generate } from './generate/generator.js';
 import { ConfigError, databaseLocation, loadConfig } from './config.js';
@@ -105,6 +108,45 @@ tenant.command('create')
         `client_secret ${printed.clientSecret}  (shown once; only its hash is stored)`,
       ].join('\n') + '\n');
     }
+  });
+
+/** Prints a tenant's settings: one JSON object, or aligned lines. */
+function printTenant(settings: TenantSettings, json: boolean | undefined): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(settings)}\n`);
+    return;
+  }
+  process.stdout.write([
+    `tenant       ${settings.tenantId} (${settings.name})`,
+    `time zone    ${settings.timeZone}`,
+    ...Object.entries(settings.wire).map(([key, value]) => `wire         ${key}=${value}`),
+  ].join('\n') + '\n');
+}
+
+tenant.command('show')
+  .description('show a tenant: its time zone and wire profile')
+  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+  .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
+  .option('--json', 'print one JSON object')
+  .action(async (flags: { db?: string; tenant: string; json?: boolean }) => {
+    printTenant(await withMigratedDatabase(flags.db, (database) => showTenant(database.db, flags.tenant)), flags.json);
+  });
+
+tenant.command('set')
+  .description(`change a tenant's wire profile, where AICC's documentation leaves the wire open (${Object.entries(WIRE_PROFILE_SWITCHES)
+    .map(([key, values]) => `${key}: ${values.join(' | ')}`).join('; ')}; the first of each is the default)`)
+  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+  .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
+  .requiredOption('--wire <key=value>', 'a switch to set (repeat for several)', (text: string, settings: Partial<WireProfile> = {}) => {
+    try {
+      return { ...settings, ...parseWireSetting(text) };
+    } catch (error) {
+      throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+    }
+  })
+  .option('--json', 'print one JSON object')
+  .action(async (flags: { db?: string; tenant: string; wire: Partial<WireProfile>; json?: boolean }) => {
+    printTenant(await withMigratedDatabase(flags.db, (database) => setWireProfile(database.db, flags.tenant, flags.wire)), flags.json);
   });
 
 const user = program.command('user').description('manage users (agents)');

@@ -1,4 +1,4 @@
-import { sql, type Insertable } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Db } from '../db/database.js';
 import { CHANGE_SEQUENCE } from '../db/counters.js';
 import { preparedQuery } from '../db/prepared.js';
@@ -14,6 +14,7 @@ const tenantByTokenHash = preparedQuery('auth.tenantByTokenHash', (db: Db, token
     .onRef('tenant_counters.tenant_id', '=', 'access_tokens.tenant_id')
     .on('tenant_counters.name', '=', CHANGE_SEQUENCE))
   .select(['tenants.id as tenantId', 'tenants.time_zone as timeZone', 'access_tokens.app_id as appId', 'api_apps.user_id as appUserId'])
+  .select(['tenants.wire_case_detail_result', 'tenants.wire_task_list_result', 'tenants.wire_success_message', 'tenants.wire_unknown_fields'])
   .select((eb) => eb.fn.coalesce('tenant_counters.value', sql.lit(0)).as('changeSeq'))
   .select('access_tokens.expires_at as expiresAt')
   .where('access_tokens.token_hash', '=', tokenHash)
@@ -38,6 +39,11 @@ export function createAuthRepository(db: Db) {
 
     findTenant(tenantId: string) {
       return db.selectFrom('tenants').selectAll().where('id', '=', tenantId).executeTakeFirst();
+    },
+
+    async updateTenant(tenantId: string, patch: Updateable<TenantsTable>): Promise<boolean> {
+      const rows = await db.updateTable('tenants').set(patch).where('id', '=', tenantId).returning('id').execute();
+      return rows.length > 0;
     },
 
     async insertApiApp(app: Insertable<ApiAppsTable>): Promise<void> {

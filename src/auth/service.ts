@@ -3,7 +3,9 @@ import type { Db } from '../db/database.js';
 import { commitVersion } from '../db/prepared.js';
 import { inTransaction } from '../db/transactions.js';
 import { createUsersRepository } from '../users/repository.js';
+import { UnknownTenantError } from '../users/service.js';
 import { isValidTimeZone } from '../wire/dates.js';
+import type { WireProfile } from '../wire/profile.js';
 import { newId, randomBase62 } from '../wire/ids.js';
 import { CheckedTokens } from './checked-tokens.js';
 import { createAuthRepository } from './repository.js';
@@ -21,6 +23,8 @@ export interface TenantContext {
    * number is still current (see db/counters.ts).
    */
   changeSeq: number;
+  /** How the tenant's replies are shaped where AICC's documentation leaves it open (wire/profile.ts). */
+  wire: WireProfile;
 }
 
 export interface IssuedToken {
@@ -79,7 +83,11 @@ export async function authenticate(
   onCheck(false);
   const found = await createAuthRepository(db).findTenantByTokenHash(hashToken(accessToken), now);
   if (!found) return null;
-  const { expiresAt, ...tenant } = found;
+  const {
+    expiresAt, wire_case_detail_result: caseDetailResult, wire_task_list_result: taskListResult,
+    wire_success_message: successMessage, wire_unknown_fields: unknownFields, ...context
+  } = found;
+  const tenant: TenantContext = { ...context, wire: { caseDetailResult, taskListResult, successMessage, unknownFields } };
   if (version !== undefined) {
     if (!checked) checkedTokensByDb.set(db, (checked = new CheckedTokens()));
     checked.set(accessToken, version, expiresAt, tenant);
@@ -160,3 +168,46 @@ export async function createTenant(
   });
 }
 
+
+/** What `opencase tenant show` prints: the tenant, its zone and its wire profile. */
+export interface TenantSettings {
+  tenantId: string;
+  name: string;
+  timeZone: string;
+  wire: WireProfile;
+}
+
+async function tenantSettings(db: Db, tenantId: string): Promise<TenantSettings> {
+  const row = await createAuthRepository(db).findTenant(tenantId);
+  if (!row) throw new UnknownTenantError(tenantId);
+  return {
+    tenantId: row.id,
+    name: row.name,
+    timeZone: row.time_zone,
+    wire: {
+      caseDetailResult: row.wire_case_detail_result,
+      taskListResult: row.wire_task_list_result,
+      successMessage: row.wire_success_message,
+      unknownFields: row.wire_unknown_fields,
+    },
+  };
+}
+
+export function showTenant(db: Db, tenantId: string): Promise<TenantSettings> {
+  return tenantSettings(db, tenantId);
+}
+
+/**
+ * Sets switches of a tenant's wire profile. Every process sees it with the tenant's next token check: on SQLite any
+ * commit sends checked tokens back to the database, on PostgreSQL every request reads the tenant with its token.
+ * Cached replies are keyed by the reply's shape (wire/profile.ts replyShapeKey), so none is served in the old one.
+ */
+export async function setWireProfile(db: Db, tenantId: string, settings: Partial<WireProfile>): Promise<TenantSettings> {
+  await createAuthRepository(db).updateTenant(tenantId, {
+    ...(settings.caseDetailResult !== undefined && { wire_case_detail_result: settings.caseDetailResult }),
+    ...(settings.taskListResult !== undefined && { wire_task_list_result: settings.taskListResult }),
+    ...(settings.successMessage !== undefined && { wire_success_message: settings.successMessage }),
+    ...(settings.unknownFields !== undefined && { wire_unknown_fields: settings.unknownFields }),
+  });
+  return tenantSettings(db, tenantId);
+}

@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { CasesTable } from '../db/tables.js';
 import { formatWireDate } from '../wire/dates.js';
 import { formatSerialNumber } from '../wire/numbers.js';
-import type { CaseInfo, CaseListItem } from './schemas.js';
+import type { CaseDetailInfo, CaseInfo, CaseListItem } from './schemas.js';
 
 export function toCaseInfo(row: Selectable<CasesTable>, timeZone: string): CaseInfo {
   return {
@@ -45,5 +45,25 @@ export function toCaseListItem(row: Selectable<CasesTable> & { type_name: string
     'type.__objectType': CASE_TYPE_OBJECT,
     'type.name': row.type_name,
     typeName: row.type_name,
+  };
+}
+
+/** 查询工单详情's caseInfo: the case, the names of its creator and owner, and the platform's raw keys (see schemas.ts). */
+export function toCaseDetailInfo(
+  row: Selectable<CasesTable> & { type_name: string | null; creator_name: string | null; owner_name: string | null }, timeZone: string,
+): CaseDetailInfo {
+  return {
+    ...toCaseInfo(row, timeZone),
+    creatorName: row.creator_name,
+    ownerName: row.owner_name,
+    AICC__IsCanced__CST: row.is_cancelled === 1,
+    AICC__IsSuspend__CST: row.suspended_at !== null,
+    'AICC__Origin__CST.name': row.origin,
+    'AICC__Priority__CST.name': row.priority,
+    'AICC__Reason__CST.name': row.reason,
+    'AICC__State__CST.name': row.state,
+    'AICC__Status__CST.name': row.status,
+    'AICC__Type__CST.__objectType': CASE_TYPE_OBJECT,
+    'AICC__Type__CST.name': row.type_name,
   };
 }

@@ -23,6 +23,10 @@ export interface CaseFilters {
   createdTo?: number;
   completed?: boolean;
   cancelled?: boolean;
+  /** Completed at or after this instant (closed_at). */
+  closedFrom?: number;
+  /** Completed before this instant. */
+  closedBefore?: number;
   /** Due before this instant and not Completed. */
   overdueAt?: number;
   reopened?: boolean;
@@ -53,6 +57,8 @@ export function createCasesRepository(db: Db) {
     if (f.createdTo !== undefined) query = query.where('cases.created_at', '<=', f.createdTo);
     if (f.completed !== undefined) query = query.where('cases.state', f.completed ? '=' : '!=', COMPLETED_STATUS);
     if (f.cancelled !== undefined) query = query.where('cases.is_cancelled', '=', f.cancelled ? 1 : 0);
+    if (f.closedFrom !== undefined) query = query.where('cases.closed_at', '>=', f.closedFrom);
+    if (f.closedBefore !== undefined) query = query.where('cases.closed_at', '<', f.closedBefore);
     if (f.overdueAt !== undefined) query = query.where('cases.due_at', '<', f.overdueAt).where('cases.state', '!=', COMPLETED_STATUS);
     if (f.reopened !== undefined) query = query.where('cases.reopen_count', f.reopened ? '>' : '=', 0);
     if (f.directResponse !== undefined) {
@@ -82,6 +88,23 @@ export function createCasesRepository(db: Db) {
 
     async findCase(tenantId: string, caseId: string) {
       return (await caseById(db, tenantId, caseId))[0];
+    },
+
+    /** A case with the names case detail shows beside its ids: its type's, its creator's, its owner's (a user or a queue). */
+    findCaseWithNames(tenantId: string, caseId: string) {
+      return db.selectFrom('cases')
+        .leftJoin('case_types', (join) => join.onRef('case_types.tenant_id', '=', 'cases.tenant_id').onRef('case_types.id', '=', 'cases.type_id'))
+        .leftJoin('users as creator', (join) => join.onRef('creator.tenant_id', '=', 'cases.tenant_id').onRef('creator.id', '=', 'cases.creator_id'))
+        .leftJoin('users as owner', (join) => join.onRef('owner.tenant_id', '=', 'cases.tenant_id').onRef('owner.id', '=', 'cases.owner_id')
+          .on('cases.owner_type', '=', 'user'))
+        .leftJoin('queues', (join) => join.onRef('queues.tenant_id', '=', 'cases.tenant_id').onRef('queues.id', '=', 'cases.owner_id')
+          .on('cases.owner_type', '=', 'queue'))
+        .selectAll('cases')
+        .select(['case_types.type_name', 'creator.name as creator_name'])
+        .select((eb) => eb.fn.coalesce('owner.name', 'queues.name').as('owner_name'))
+        .where('cases.tenant_id', '=', tenantId)
+        .where('cases.id', '=', caseId)
+        .executeTakeFirst();
     },
 
     /** The case a change is about to be based on, locked against concurrent changes until the transaction ends. */
@@ -153,6 +176,25 @@ export function createCasesRepository(db: Db) {
     async countCases(tenantId: string, filters: CaseFilters): Promise<number> {
       const row = await filtered(tenantId, filters).select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirstOrThrow();
       return Number(row.count);
+    },
+
+    /**
+     * The count of each set of filters, and the total time (closed − created, in milliseconds) the cases of one of
+     * them took to complete, in one statement of scalar subqueries: one snapshot, whatever commits meanwhile.
+     */
+    async countEach<Name extends string>(
+      tenantId: string, filters: Record<Name, CaseFilters>, completionTimeOf: NoInfer<Name>,
+    ): Promise<{ counts: Record<Name, number>; completionMs: number }> {
+      const names = Object.keys(filters) as Name[];
+      const row = await db.selectNoFrom(() => [
+        ...names.map((name) => filtered(tenantId, filters[name]).select((eb) => eb.fn.countAll().as('n')).as(name)),
+        filtered(tenantId, filters[completionTimeOf])
+          .select((eb) => eb.fn.coalesce(eb.fn.sum(eb('cases.closed_at', '-', eb.ref('cases.created_at'))), eb.lit(0)).as('ms'))
+          .as('completion_ms'),
+      ]).executeTakeFirstOrThrow() as Record<string, number | string | null>;
+      const counts = Object.fromEntries(names.map((name) => [name, Number(row[name])])) as Record<Name, number>;
+      // PostgreSQL's sum of bigint is numeric, which pg hands over as text.
+      return { counts, completionMs: Number(row.completion_ms ?? 0) };
     },
 
     /** One page, newest first, with each case's type name. */

@@ -26,7 +26,9 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
   });
 
   typed.get('/case/:id', { schema: { params: CaseIdParams, response: { 200: CaseDetailResponse, ...errorResponses } } }, async (request) => {
-    return success(await getCaseDetail(app.db, tenantOf(request), request.params.id));
+    const tenant = tenantOf(request);
+    const detail = await getCaseDetail(app.db, tenant, request.params.id);
+    return success(tenant.wire.caseDetailResult === 'array' ? [detail] : detail);
   });
 
   typed.post('/case/modify', { schema: { body: ModifyCaseBody, response: acknowledgement } }, async (request) => {

@@ -193,16 +193,45 @@ export const ListCasesResponse = Envelope(Type.Array(Type.Object({ caseList: Typ
 
 export const CaseIdParams = Type.Object({ id: WireId });
 
+/**
+ * 查询工单详情's `caseInfo`: the case as task detail shows it, plus what AICC's captured example of this call adds: the
+ * creator's and the owner's names, and the AppCube platform's raw keys for the case's lookups and flags (the type's
+ * object type and name, each select field's display name, the cancelled and suspended flags). opencase's select
+ * fields have no display names apart from their values, so each `….name` holds the value.
+ */
+export const CaseDetailInfo = Type.Object(alphabetical({
+  ...CaseInfo.properties,
+  creatorName: Text,
+  ownerName: Text,
+  AICC__IsCanced__CST: Type.Boolean(),
+  AICC__IsSuspend__CST: Type.Boolean(),
+  'AICC__Origin__CST.name': Text,
+  'AICC__Priority__CST.name': Text,
+  'AICC__Reason__CST.name': Text,
+  'AICC__State__CST.name': Type.String(),
+  'AICC__Status__CST.name': Type.String(),
+  'AICC__Type__CST.__objectType': Type.String(),
+  'AICC__Type__CST.name': Text,
+}));
+export type CaseDetailInfo = Static<typeof CaseDetailInfo>;
+
 /** 查询工单详情. */
 export const CaseDetail = Type.Object({
-  caseInfo: CaseInfo,
+  caseInfo: CaseDetailInfo,
   caseTrace: Type.Array(TraceItem),
   customerInfo: Nullable(CustomerInfo),
   isFollower: Type.Boolean(),
   tasks: Type.Array(TaskInfo),
 });
 export type CaseDetail = Static<typeof CaseDetail>;
-export const CaseDetailResponse = Envelope(CaseDetail);
+
+/**
+ * AICC's captured example wraps the detail in a one-element array, as case/list does; its table shows the object.
+ * The tenant's wire profile (`caseDetailResult`) chooses; the array is the default.
+ */
+export const CaseDetailResponse = Envelope(Type.Union([Type.Array(CaseDetail, { minItems: 1, maxItems: 1 }), CaseDetail], {
+  description: 'A one-element array [{caseInfo, …}] as AICC\'s captured example shows (the default), or the object itself for a tenant whose wire profile sets caseDetailResult=object.',
+}));
 
 /** opencase extension: who follows a case (the caller's app user when no userId is sent). */
 export const FollowBody = Type.Object({ userId: Type.Optional(WireId) });

@@ -22,7 +22,7 @@ import { ApiError } from '../wire/errors.js';
 import { newId } from '../wire/ids.js';
 import { eitherSpelling } from '../wire/spellings.js';
 import { recordCaseChange, writeCaseTrace } from './changes.js';
-import { toCaseInfo, toCaseListItem } from './mapping.js';
+import { toCaseDetailInfo, toCaseListItem } from './mapping.js';
 import { resumenFilters } from './resumen.js';
 import { createCasesRepository, type CaseFilters } from './repository.js';
 import type {
@@ -140,7 +140,7 @@ export async function createCase(db: Db, tenant: TenantContext, input: CreateCas
 /** 查询工单详情: the case, its history, its contact, its tasks, and whether the caller (the API app's user) follows it. */
 export async function getCaseDetail(db: Db, tenant: TenantContext, caseId: string): Promise<CaseDetail> {
   const cases = createCasesRepository(db);
-  const row = await cases.findCase(tenant.tenantId, caseId);
+  const row = await cases.findCaseWithNames(tenant.tenantId, caseId);
   if (!row) throw notFound(caseId);
   const [traces, customerInfo, tasks, isFollower] = await Promise.all([
     cases.findTraces(tenant.tenantId, caseId),
@@ -149,7 +149,7 @@ export async function getCaseDetail(db: Db, tenant: TenantContext, caseId: strin
     cases.isFollower(tenant.tenantId, caseId, tenant.appUserId),
   ]);
   return {
-    caseInfo: toCaseInfo(row, tenant.timeZone),
+    caseInfo: toCaseDetailInfo(row, tenant.timeZone),
     caseTrace: traces.map(toTraceItem),
     customerInfo,
     isFollower,

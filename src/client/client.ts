@@ -84,7 +84,8 @@ export class OpencaseClient {
     get: (id: string) => this.request<TaskDetail>(this.#taskDetailMethod, `${AICC_PREFIX}/task/${encodeURIComponent(id)}`,
       this.#taskDetailMethod === 'POST' ? { id } : undefined),
     /** 查询任务列表: one page and the total `count`. */
-    list: (request: ListTasksRequest) => this.request<TaskList>('POST', `${AICC_PREFIX}/task/list`, request),
+    /** No AICC example shows this reply: an object (opencase's default) or wrapped in a one-element array are both taken. */
+    list: async (request: ListTasksRequest) => onlyItem(await this.request<TaskList | TaskList[]>('POST', `${AICC_PREFIX}/task/list`, request)),
     /**
      * Every task the filters match, page after page (AICC pages by offset: a task created meanwhile may show twice, and
      * one that stops matching meanwhile may be missed; `traces.listAll` is the feed that misses nothing).
@@ -101,12 +102,11 @@ export class OpencaseClient {
   /** 工单 (V2.0). */
   readonly cases = {
     /** 查询工单详情. */
-    get: (id: string) => this.request<CaseDetail>('GET', `${AICC_PREFIX}/case/${encodeURIComponent(id)}`),
+    /** AICC's captured example wraps the detail in a one-element array, its table does not: either is taken. */
+    get: async (id: string) => onlyItem(await this.request<CaseDetail | CaseDetail[]>('GET', `${AICC_PREFIX}/case/${encodeURIComponent(id)}`)),
     /** 查询工单列表: the page itself (AICC wraps it in a one-element array; this unwraps it). */
-    list: async (request: ListCasesRequest): Promise<CaseList> => {
-      const [page] = await this.request<CaseList[]>('POST', `${AICC_PREFIX}/case/list`, request);
-      return page ?? { caseList: [], count: 0 };
-    },
+    list: async (request: ListCasesRequest): Promise<CaseList> =>
+      onlyItem(await this.request<CaseList | CaseList[]>('POST', `${AICC_PREFIX}/case/list`, request)),
     listAll: (request: Unpaged<ListCasesRequest>): AsyncGenerator<CaseListItem> =>
       this.#pages((start) => this.cases.list({ ...request, start, limit: PAGE_SIZE }), (page) => [page.caseList, page.count]),
     create: (request: CreateCaseRequest) => this.request<CreateCaseResult>('POST', `${AICC_PREFIX}/case`, request),
@@ -264,6 +264,17 @@ function retryDelayMs(retryAfter: string | null, attempt: number): number {
     if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
   }
   return 250 * 2 ** attempt;
+}
+
+/**
+ * AICC wraps some results in a one-element array where its tables show the object (case/list, case detail) and shows
+ * no example for others (task/list): a server may answer either, and the caller gets the object.
+ */
+function onlyItem<T extends object>(result: T | T[]): T {
+  if (!Array.isArray(result)) return result;
+  const [item] = result;
+  if (result.length !== 1 || item === undefined) throw new OpencaseError('', `expected a one-element array as the result, got ${result.length} elements`, 200);
+  return item;
 }
 
 function parseJson(text: string): unknown {

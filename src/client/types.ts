@@ -4,7 +4,7 @@ import type {
   CaseTypeCreatedResponse, CaseTypeDetailResponse, CreateCaseTypeBody, ListCaseTypesBody, ListCaseTypesResponse, UpdateCaseTypeBody,
 } from '../case-types/schemas.js';
 import type {
-  CancelCaseBody, CaseActionBody, CaseDetailResponse, CreateCaseBody, FollowBody, CreateCaseResponse, ListCasesBody, ListCasesResponse, ModifyCaseBody,
+  CancelCaseBody, CaseActionBody, CaseDetail as CaseDetailSchema, CreateCaseBody, FollowBody, CreateCaseResponse, ListCasesBody, ListCasesResponse, ModifyCaseBody,
   ProcessCaseBody, TransferCaseBody, UpdateCaseStatusBody,
 } from '../cases/schemas.js';
 import type { ContactResponse, ContactsQuery, CreateContactBody, CreateContactResponse, ListContactsResponse, UpdateContactBody } from '../contacts/schemas.js';
@@ -42,7 +42,8 @@ export type ListCasesRequest = Static<typeof ListCasesBody>;
 /** AICC wraps the page in a one-element array; the client hands back the page itself. */
 export type CaseList = ResultOf<typeof ListCasesResponse>[number];
 export type CaseListItem = CaseList['caseList'][number];
-export type CaseDetail = ResultOf<typeof CaseDetailResponse>;
+/** The detail itself: the client unwraps AICC's one-element array (the default) and takes the object too. */
+export type CaseDetail = Static<typeof CaseDetailSchema>;
 export type ModifyCaseRequest = Static<typeof ModifyCaseBody>;
 export type TransferCaseRequest = Static<typeof TransferCaseBody>;
 export type ProcessCaseRequest = Static<typeof ProcessCaseBody>;

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { WireProfile } from '../wire/profile.js';
 
 /**
  * Row types as the database holds them. Instants are epoch milliseconds, flags 0/1; `wire/` turns them into
@@ -9,6 +10,11 @@ export interface TenantsTable {
   name: string;
   time_zone: string;
   created_at: number;
+  /** The wire profile's switches (wire/profile.ts), one column each. */
+  wire_case_detail_result: Generated<WireProfile['caseDetailResult']>;
+  wire_task_list_result: Generated<WireProfile['taskListResult']>;
+  wire_success_message: Generated<WireProfile['successMessage']>;
+  wire_unknown_fields: Generated<WireProfile['unknownFields']>;
 }
 
 export interface UsersTable {

@@ -5,7 +5,7 @@ import { Acknowledgement, acknowledged, success } from '../wire/envelope.js';
 import { ApiError } from '../wire/errors.js';
 import { errorResponses, sendSerialized } from '../wire/fastify.js';
 import {
-  CreateTaskBody, CreateTaskResponse, ListTasksBody, ListTasksResponse, ModifyTaskBody, ProcessTaskBody, TaskDetailBody,
+  CreateTaskBody, CreateTaskResponse, ListTasksBody, ListTasksEitherResponse, ModifyTaskBody, ProcessTaskBody, TaskDetailBody,
   TaskIdParams, TransferTaskBody, UpdateTaskStatusBody,
 } from './schemas.js';
 import { TaskDetailCache } from './detail-cache.js';
@@ -27,7 +27,7 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
 
   // Integrations poll the same lists over and over; each is answered from cache until the tenant changes.
   const listCache = new ListResponseCache();
-  typed.post('/task/list', { schema: { body: ListTasksBody, response: { 200: ListTasksResponse, ...errorResponses } } }, async (request, reply) => {
+  typed.post('/task/list', { schema: { body: ListTasksBody, response: { 200: ListTasksEitherResponse, ...errorResponses } } }, async (request, reply) => {
     sendSerialized(reply, await listTasksBody(app.db, tenantOf(request), request.body, listCache));
   });
 

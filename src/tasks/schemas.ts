@@ -126,4 +126,15 @@ const { id: _id, ...listedTaskFields } = TaskInfo.properties;
 export const TaskListItem = Type.Object(alphabetical({ ...listedTaskFields, taskId: Type.String() }));
 export type TaskListItem = Static<typeof TaskListItem>;
 
-export const ListTasksResponse = Envelope(Type.Object({ count: Type.Integer(), taskList: Type.Array(TaskListItem) }));
+export const TaskListPage = Type.Object({ count: Type.Integer(), taskList: Type.Array(TaskListItem) });
+
+/** 查询任务列表's reply as opencase sends it by default: `result` an object (AICC shows no example of it). */
+export const ListTasksResponse = Envelope(TaskListPage);
+
+/** The same page wrapped in a one-element array, as case/list's is: the wire profile's `taskListResult=array`. */
+export const ListTasksArrayResponse = Envelope(Type.Array(TaskListPage, { minItems: 1, maxItems: 1 }));
+
+/** What the route documents: either shape, by the tenant's wire profile. */
+export const ListTasksEitherResponse = Envelope(Type.Union([TaskListPage, Type.Array(TaskListPage, { minItems: 1, maxItems: 1 })], {
+  description: 'An object {count, taskList} (the default: AICC shows no example), or a one-element array of it for a tenant whose wire profile sets taskListResult=array.',
+}));

@@ -27,7 +27,8 @@ import { both, createdRange, instantOf } from '../lists/filters.js';
 import { ListResponseCache } from '../lists/response-cache.js';
 import { createTasksRepository, type TaskFilters } from './repository.js';
 import type { TaskDetail } from './detail-schema.js';
-import { ListTasksResponse } from './schemas.js';
+import { ListTasksArrayResponse, ListTasksResponse } from './schemas.js';
+import { replyShapeKey } from '../wire/profile.js';
 import type {
   CreateTaskInput, ListTasksInput, ModifyTaskInput, ProcessTaskInput, TaskListItem, TransferTaskInput, UpdateTaskStatusInput,
 } from './schemas.js';
@@ -80,14 +81,14 @@ export async function getTaskDetail(db: Db, tenant: TenantContext, taskId: strin
  * never served for the newer ones.
  */
 export async function getTaskDetailBody(db: Db, tenant: TenantContext, taskId: string, cache: TaskDetailCache): Promise<Buffer> {
-  const key = `${tenant.tenantId}/${tenant.timeZone}/${taskId}`;
+  const key = `${tenant.tenantId}/${tenant.timeZone}/${tenant.wire.successMessage}/${taskId}`;
   const current = cache.current(key, tenant.changeSeq);
   if (current !== undefined) return current;
   const stamp = await createTasksRepository(db).findDetailStamp(tenant.tenantId, taskId);
   if (stamp === undefined) throw notFound(taskId);
   const unchanged = cache.unchanged(key, stamp, tenant.changeSeq);
   if (unchanged !== undefined) return unchanged;
-  const body = Buffer.from(serializeTaskDetail(success(await getTaskDetail(db, tenant, taskId))));
+  const body = Buffer.from(serializeTaskDetail(success(await getTaskDetail(db, tenant, taskId), tenant.wire.successMessage)));
   cache.set(key, tenant.changeSeq, stamp, body);
   return body;
 }
@@ -231,16 +232,21 @@ export async function processTask(db: Db, tenant: TenantContext, input: ProcessT
  * Completed; Created = created by them; Processed = owned by them and Completed.
  */
 const serializeTaskList = fastJson(ListTasksResponse);
+const serializeWrappedTaskList = fastJson(ListTasksArrayResponse);
 
 /**
  * task/list as the bytes of the whole reply, from the cache while nothing changed in the tenant since the same
  * request was answered (the change sequence is read with the token, before the list).
  */
 export async function listTasksBody(db: Db, tenant: TenantContext, input: ListTasksInput, cache: ListResponseCache): Promise<Buffer> {
-  const key = ListResponseCache.keyOf(tenant.tenantId, tenant.timeZone, input);
+  const key = ListResponseCache.keyOf(tenant.tenantId, `${tenant.timeZone}/${replyShapeKey(tenant.wire)}`, input);
   const cached = cache.get(key, tenant.changeSeq);
   if (cached !== undefined) return cached;
-  const body = Buffer.from(serializeTaskList(success(await listTasks(db, tenant, input))));
+  const page = await listTasks(db, tenant, input);
+  const message = tenant.wire.successMessage;
+  const body = Buffer.from(tenant.wire.taskListResult === 'array'
+    ? serializeWrappedTaskList(success([page], message))
+    : serializeTaskList(success(page, message)));
   cache.set(key, tenant.changeSeq, body);
   return body;
 }

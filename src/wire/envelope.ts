@@ -20,8 +20,9 @@ export function Envelope<T extends TSchema>(result: T) {
   });
 }
 
-export function success<T>(result: T): { resCode: '0'; resMsg: string; result: T } {
-  return { resCode: '0', resMsg: SUCCESS_MESSAGE, result };
+/** A success; `message` is the tenant's (its wire profile's successMessage) where a reply is serialized ahead, for a cache. */
+export function success<T>(result: T, message: string = SUCCESS_MESSAGE): { resCode: '0'; resMsg: string; result: T } {
+  return { resCode: '0', resMsg: message, result };
 }
 
 /** The reply of write-only calls: AICC shows just `{"resCode":"0","resMsg":…}`, no `result`. */

@@ -35,7 +35,10 @@ describe('cases: create, detail, modify, transfer, process, cancel, status/updat
   async function detail(id: string): Promise<CaseDetail> {
     const response = await t.app.inject({ method: 'GET', url: `${AICC}/case/${id}`, headers: { 'access-token': token } });
     assert.equal(response.statusCode, 200, response.body);
-    return (response.json() as { result: CaseDetail }).result;
+    // AICC's captured example: a one-element array.
+    const { result } = response.json() as { result: CaseDetail[] };
+    assert.ok(Array.isArray(result) && result.length === 1, response.body);
+    return result[0] as CaseDetail;
   }
 
   async function create(fields: Json = {}): Promise<string> {
@@ -74,6 +77,21 @@ describe('cases: create, detail, modify, transfer, process, cancel, status/updat
     assert.equal(result.customerInfo?.customerInfo.customerName, '客户1');
     assert.deepEqual(result.tasks.map((task) => task.id), [DEMO_TASK_ID]);
     assert.equal(result.isFollower, false);
+    // The captured example's additions: the names, and the platform's raw keys, all in alphabetical order.
+    assert.deepEqual(Object.keys(result.caseInfo), [
+      'AICC__IsCanced__CST', 'AICC__IsSuspend__CST', 'AICC__Origin__CST.name', 'AICC__Priority__CST.name', 'AICC__Reason__CST.name',
+      'AICC__State__CST.name', 'AICC__Status__CST.name', 'AICC__Type__CST.__objectType', 'AICC__Type__CST.name', 'attachment', 'caseNo',
+      'closedDate', 'contactId', 'contactPhone', 'createdDate', 'creatorId', 'creatorName', 'description', 'dueDate', 'extternalNo', 'id',
+      'isUpgraded', 'origin', 'ownerId', 'ownerName', 'parentId', 'priority', 'reason', 'state', 'status', 'stayDate', 'suspendAccumulatedTime',
+      'suspendDate', 'title', 'type',
+    ]);
+    assert.equal(result.caseInfo.ownerName, DEMO_USER.name);
+    assert.equal(result.caseInfo.creatorName, DEMO_USER.name);
+    assert.equal(result.caseInfo['AICC__Type__CST.__objectType'], 'AICC__CaseType__CST');
+    assert.equal(result.caseInfo['AICC__Type__CST.name'], DEMO_CASE_TYPE.typeName);
+    assert.equal(result.caseInfo['AICC__Status__CST.name'], 'tttttt');
+    assert.equal(result.caseInfo['AICC__Priority__CST.name'], 'Low');
+    assert.equal(result.caseInfo.AICC__IsCanced__CST, false);
   });
 
   it('POST case creates a case in the first status of its flow, with the next number and a CreateCase trace', async () => {
