@@ -6,7 +6,7 @@ import type {
   QueueList, Trace, TracePage, TracesRequest, UpdateCaseTypeRequest, UpdateContactRequest, UserList,
 } from './types.js';
 import type {
-  CancelCaseRequest, CaseDetail, CaseList, CaseListItem, CaseTypeDetail, CaseTypeList, CreateCaseRequest, CreateCaseResult,
+  CancelCaseRequest, CaseDetail, CloseCaseRequest, ReopenCaseRequest, CaseList, CaseListItem, CaseTypeDetail, CaseTypeList, CreateCaseRequest, CreateCaseResult,
   CreateTaskRequest, CreateTaskResult, ListCasesRequest, ListCaseTypesRequest, ListTasksRequest, ModifyCaseRequest,
   ModifyTaskRequest, ProcessCaseRequest, ProcessTaskRequest, TaskDetail, TaskList, TaskListItem, TokenReply,
   TransferCaseRequest, TransferTaskRequest, UpdateCaseStatusRequest, UpdateTaskStatusRequest,
@@ -101,8 +101,7 @@ export class OpencaseClient {
 
   /** 工单 (V2.0). */
   readonly cases = {
-    /** 查询工单详情. */
-    /** AICC's captured example wraps the detail in a one-element array, its table does not: either is taken. */
+    /** 查询工单详情. AICC's captured example wraps the detail in a one-element array, its table does not: either is taken. */
     get: async (id: string) => onlyItem(await this.request<CaseDetail | CaseDetail[]>('GET', `${AICC_PREFIX}/case/${encodeURIComponent(id)}`)),
     /** 查询工单列表: the page itself (AICC wraps it in a one-element array; this unwraps it). */
     list: async (request: ListCasesRequest): Promise<CaseList> =>
@@ -116,6 +115,10 @@ export class OpencaseClient {
     cancel: (request: CancelCaseRequest) => this.request<void>('POST', `${AICC_PREFIX}/case/cancel`, request),
     /** 修改工单状态: a flow transition (AICC's `status/update`, not under `case/`). */
     updateStatus: (request: UpdateCaseStatusRequest) => this.request<void>('POST', `${AICC_PREFIX}/status/update`, request),
+    /** 关闭工单: at the last status of its flow (AICC's `close`, not under `case/`); a closed case takes no more changes. */
+    close: (request: CloseCaseRequest) => this.request<void>('POST', `${AICC_PREFIX}/close`, request),
+    /** opencase: reopen a closed case (AICC has no reopen call). */
+    reopen: (id: string, request: ReopenCaseRequest = {}) => this.request<void>('POST', `${EXTENSIONS_PREFIX}/cases/${encodeURIComponent(id)}/reopen`, request),
     /** opencase: pause the case's clock (AICC's console has it; its API does not). */
     suspend: (id: string, request: CaseActionRequest = {}) => this.request<void>('POST', `${EXTENSIONS_PREFIX}/cases/${encodeURIComponent(id)}/suspend`, request),
     resume: (id: string, request: CaseActionRequest = {}) => this.request<void>('POST', `${EXTENSIONS_PREFIX}/cases/${encodeURIComponent(id)}/resume`, request),

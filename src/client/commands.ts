@@ -29,7 +29,7 @@ async function print(flags: ConnectionFlags, value: unknown, readable: (describe
   process.stdout.write(`${flags.json ? JSON.stringify(value) : readable(await import('./describe.js'))}\n`);
 }
 
-/** `opencase token`, `opencase task get|list`, `opencase case get`: the API from a shell, through the typed client. */
+/** `opencase token`, `opencase task get|list`, `opencase case get|close`: the API from a shell, through the typed client. */
 export function addClientCommands(program: Command, tokenCommand: Command): void {
   withConnection(tokenCommand.command('get', { isDefault: true }))
     .description('fetch an access token (client credentials) and print it with its expiry')
@@ -81,6 +81,16 @@ export function addClientCommands(program: Command, tokenCommand: Command): void
     .action(async (id: string, flags: ConnectionFlags) => {
       const detail = await clientOf(flags).cases.get(id);
       await print(flags, detail, (describe) => describe.describeCase(detail));
+    });
+
+  withConnection(caseCommand.command('close'))
+    .description('关闭工单: close a case at the last status of its flow')
+    .argument('<id>', 'case id')
+    .addOption(new Option('--creator-id <id>', 'who closes it').env('OPENCASE_USER_ID').argParser(nonEmpty).makeOptionMandatory())
+    .option('--remark <text>', 'why', nonEmpty)
+    .action(async (id: string, flags: ConnectionFlags & { creatorId: string; remark?: string }) => {
+      await clientOf(flags).cases.close({ caseId: id, creatorId: flags.creatorId, remark: flags.remark });
+      await print(flags, { caseId: id, closed: true }, () => `case ${id} closed`);
     });
 }
 

@@ -4,7 +4,7 @@ import type {
   CaseTypeCreatedResponse, CaseTypeDetailResponse, CreateCaseTypeBody, ListCaseTypesBody, ListCaseTypesResponse, UpdateCaseTypeBody,
 } from '../case-types/schemas.js';
 import type {
-  CancelCaseBody, CaseActionBody, CaseDetail as CaseDetailSchema, CreateCaseBody, FollowBody, CreateCaseResponse, ListCasesBody, ListCasesResponse, ModifyCaseBody,
+  CancelCaseBody, CaseActionBody, CaseDetail as CaseDetailSchema, CloseCaseBody, ReopenCaseBody, CreateCaseBody, FollowBody, CreateCaseResponse, ListCasesBody, ListCasesResponse, ModifyCaseBody,
   ProcessCaseBody, TransferCaseBody, UpdateCaseStatusBody,
 } from '../cases/schemas.js';
 import type { ContactResponse, ContactsQuery, CreateContactBody, CreateContactResponse, ListContactsResponse, UpdateContactBody } from '../contacts/schemas.js';
@@ -49,6 +49,8 @@ export type TransferCaseRequest = Static<typeof TransferCaseBody>;
 export type ProcessCaseRequest = Static<typeof ProcessCaseBody>;
 export type CancelCaseRequest = Static<typeof CancelCaseBody>;
 export type UpdateCaseStatusRequest = Static<typeof UpdateCaseStatusBody>;
+export type CloseCaseRequest = Static<typeof CloseCaseBody>;
+export type ReopenCaseRequest = Static<typeof ReopenCaseBody>;
 
 export type ListCaseTypesRequest = Static<typeof ListCaseTypesBody>;
 export type CaseTypeList = ResultOf<typeof ListCaseTypesResponse>;

@@ -140,6 +140,14 @@ describe('OpencaseClient against a live server', () => {
     assert.deepEqual(detail.tasks.map((item) => item.id), [taskId]);
     assert.ok(detail.caseTrace.length >= 5, JSON.stringify(detail.caseTrace.map((entry) => entry.type)));
 
+    // 关闭工单 at the flow's end (a second case: the first is cancelled), then opencase's reopen.
+    const { caseId: toClose } = await client.cases.create({ caseInfo: { title: 'Close me', description: 'd', type: DEMO_CASE_TYPE.id, isAtuoAssigned: true, contactId: DEMO_CONTACT.id } });
+    await client.cases.updateStatus({ id: toClose, status: 'Completed', creatorId });
+    await client.cases.close({ caseId: toClose, creatorId, remark: 'solved' });
+    assert.equal((await client.cases.get(toClose)).caseTrace.at(-1)?.type, 'CloseCase');
+    await client.cases.reopen(toClose, { remark: 'again' });
+    assert.equal((await client.cases.get(toClose)).caseInfo.state, 'Processing');
+
     const types = await client.caseTypes.list({ start: 0, limit: 10 });
     assert.ok(types.caseTypes.some((item) => item.id === DEMO_CASE_TYPE.id));
     const { caseTypeId } = await client.caseTypes.create({ typeName: 'Client type', caseStatus: 'Open,Completed' });

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { before, describe, it } from 'node:test';
 import { DEMO_CASE, DEMO_CLIENT, DEMO_TASK_ID, DEMO_USER } from '../../src/demo/records.js';
+import { OpencaseClient } from 'opencase/client';
 import { runCli } from '../cli-helpers.js';
 import { TASK_PATH, taskDetailExample, useTestApp } from '../helpers.js';
 
@@ -71,6 +72,19 @@ describe('opencase token / task / case (the CLI client)', () => {
     assert.match(readable.stdout, new RegExp(`^tasks \\(1\\)\\n.*\\n${DEMO_TASK_ID} +Pending`, 'm'));
     const json = await runCli(['case', 'get', DEMO_CASE.id, '--json'], env);
     assert.equal((JSON.parse(json.stdout) as { caseInfo: { id: string } }).caseInfo.id, DEMO_CASE.id);
+  });
+
+  it('case close closes a case at its flow\'s end, and says in one line why one elsewhere cannot be', async () => {
+    const early = await runCli(['case', 'close', DEMO_CASE.id, '--creator-id', DEMO_USER.id], env);
+    assert.equal(early.code, 1);
+    assert.match(early.stderr, /^opencase: 409001: case .+ is at status tttttt: only a case at the last status of its flow \(Completed\) can be closed/);
+    const client = new OpencaseClient({ baseUrl: env.OPENCASE_URL ?? '', clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret });
+    await client.cases.updateStatus({ id: DEMO_CASE.id, status: 'Completed', creatorId: DEMO_USER.id });
+    const closed = await runCli(['case', 'close', DEMO_CASE.id, '--creator-id', DEMO_USER.id, '--remark', 'done'], env);
+    assert.equal(closed.code, 0, closed.stderr);
+    assert.equal(closed.stdout, `case ${DEMO_CASE.id} closed\n`);
+    assert.equal((await client.cases.get(DEMO_CASE.id)).caseTrace.at(-1)?.title, 'done');
+    await client.cases.reopen(DEMO_CASE.id, { status: 'tttttt' });
   });
 
   it('says what went wrong in one line, with the server\'s resCode, and exits 1', async () => {
