@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { caseTypeExtensionRoutes, caseTypeRoutes } from './case-types/routes.js';
 import { caseExtensionRoutes, caseRoutes } from './cases/routes.js';
+import { caseTemplateRoutes } from './case-templates/routes.js';
 import { contactRoutes } from './contacts/routes.js';
 import { queueRoutes } from './queues/routes.js';
 import { traceRoutes } from './traces/routes.js';
@@ -131,6 +132,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await extensions.register(queueRoutes);
     await extensions.register(contactRoutes);
     await extensions.register(caseTypeExtensionRoutes);
+    await extensions.register(caseTemplateRoutes);
     await extensions.register(caseExtensionRoutes);
     await extensions.register(traceRoutes);
   }, { prefix: EXTENSIONS_PREFIX });

@@ -14,8 +14,9 @@ export function createCaseTypesRepository(db: Db) {
     return db.selectFrom('case_types')
       .leftJoin('users as creator', (join) => join.onRef('creator.tenant_id', '=', 'case_types.tenant_id').onRef('creator.id', '=', 'case_types.creator_id'))
       .leftJoin('users as modifier', (join) => join.onRef('modifier.tenant_id', '=', 'case_types.tenant_id').onRef('modifier.id', '=', 'case_types.last_modified_by'))
+      .leftJoin('case_templates', (join) => join.onRef('case_templates.tenant_id', '=', 'case_types.tenant_id').onRef('case_templates.id', '=', 'case_types.template_id'))
       .selectAll('case_types')
-      .select(['creator.name as creator_name', 'modifier.name as last_modified_name']);
+      .select(['creator.name as creator_name', 'modifier.name as last_modified_name', 'case_templates.name as template_name']);
   }
 
   function filtered(tenantId: string, filters: CaseTypeFilters) {
@@ -55,7 +56,9 @@ export function createCaseTypesRepository(db: Db) {
 
     listCaseTypes(tenantId: string, filters: CaseTypeFilters, start: number, limit: number) {
       return filtered(tenantId, filters)
+        .leftJoin('case_templates', (join) => join.onRef('case_templates.tenant_id', '=', 'case_types.tenant_id').onRef('case_templates.id', '=', 'case_types.template_id'))
         .selectAll('case_types')
+        .select('case_templates.name as template_name')
         .orderBy('case_types.created_at', 'desc')
         .orderBy('case_types.id', 'desc')
         .limit(limit)

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { TenantContext } from '../auth/service.js';
+import { createCaseTemplatesRepository } from '../case-templates/repository.js';
 import { createCasesRepository } from '../cases/repository.js';
 import type { Db } from '../db/database.js';
 import { inTransaction } from '../db/transactions.js';
@@ -67,7 +68,7 @@ function spellings(row: Selectable<CaseTypesTable>) {
   };
 }
 
-function toListItem(row: Selectable<CaseTypesTable>): CaseTypeListItem {
+function toListItem(row: Selectable<CaseTypesTable> & { template_name: string | null }): CaseTypeListItem {
   return {
     ...spellings(row),
     caseStatus: row.case_statuses,
@@ -75,7 +76,7 @@ function toListItem(row: Selectable<CaseTypesTable>): CaseTypeListItem {
     id: row.id,
     parentId: row.parent_id,
     status: row.status,
-    templateName: null,
+    templateName: row.template_name,
     typeName: row.type_name,
   };
 }
@@ -123,7 +124,7 @@ export async function getCaseType(db: Db, tenant: TenantContext, id: string): Pr
       lastModifiedName: row.last_modified_name,
       parentId: row.parent_id,
       status: row.status,
-      templateName: null,
+      templateName: row.template_name,
       typeName: row.type_name,
     },
   };
@@ -132,6 +133,14 @@ export async function getCaseType(db: Db, tenant: TenantContext, id: string): Pr
 async function requireUniqueName(db: Db, tenantId: string, typeName: string, exceptId?: string): Promise<void> {
   const existing = await createCaseTypesRepository(db).findCaseTypeByName(tenantId, typeName);
   if (existing && existing.id !== exceptId) throw new ApiError('invalidRequest', `typeName ${typeName} is already used by case type ${existing.id}`);
+}
+
+/** A case type's template must be a template of the tenant (made with POST /opencase/v1/case-templates). */
+async function requireTemplate(db: Db, tenantId: string, templateId: string | null | undefined): Promise<void> {
+  if (!templateId) return;
+  if (!(await createCaseTemplatesRepository(db).findTemplate(tenantId, templateId))) {
+    throw new ApiError('invalidRequest', `templateId ${templateId} is not a case template of this tenant (POST /opencase/v1/case-templates makes one)`);
+  }
 }
 
 async function requireParent(db: Db, tenantId: string, parentId: string | null | undefined, selfId?: string): Promise<void> {
@@ -150,6 +159,7 @@ export async function createCaseType(db: Db, tenant: TenantContext, input: Creat
     const creator = await requireUser(trx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
     await requireUniqueName(trx, tenant.tenantId, input.typeName);
     await requireParent(trx, tenant.tenantId, input.parentId);
+    await requireTemplate(trx, tenant.tenantId, spelled.templateId);
     const caseTypeId = newId('caseType');
     await createCaseTypesRepository(trx).insertCaseType({
       tenant_id: tenant.tenantId,
@@ -187,6 +197,12 @@ export async function updateCaseType(
     const modifier = await requireUser(trx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
     if (input.typeName !== undefined) await requireUniqueName(trx, tenant.tenantId, input.typeName, id);
     await requireParent(trx, tenant.tenantId, input.parentId, id);
+    if (spelled.templateId !== undefined && spelled.templateId !== current.template_id) {
+      await requireTemplate(trx, tenant.tenantId, spelled.templateId);
+      if (await createCaseTemplatesRepository(trx).typeHasValues(tenant.tenantId, id)) {
+        throw new ApiError('conflict', `templateId cannot change: cases of case type ${id} hold values of its template's fields`);
+      }
+    }
     if (flow) {
       const stranded = (await createCasesRepository(trx).statusesInUse(tenant.tenantId, id)).filter((status) => !flow.includes(status));
       if (stranded.length > 0) throw new ApiError('conflict', `caseStatus must keep ${stranded.join(', ')}: cases of this type are in it`);

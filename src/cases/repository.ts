@@ -33,6 +33,8 @@ export interface CaseFilters {
   /** Completed without ever being transferred. */
   directResponse?: boolean;
   followerId?: string;
+  /** Template fields holding these canonical values (case-templates/values.ts), all of them. */
+  templateValues?: Array<{ field: string; value: string }>;
 }
 
 /** Prepared once (see db/prepared.ts): task detail reads its case on every request. */
@@ -65,6 +67,13 @@ export function createCasesRepository(db: Db) {
       query = f.directResponse
         ? query.where('cases.state', '=', COMPLETED_STATUS).where('cases.transfer_count', '=', 0)
         : query.where((eb) => eb.or([eb('cases.state', '!=', COMPLETED_STATUS), eb('cases.transfer_count', '>', 0)]));
+    }
+    for (const { field, value } of f.templateValues ?? []) {
+      // The cases holding the value, from case_field_values' lookup index (tenant, field, value, case).
+      query = query.where('cases.id', 'in', db.selectFrom('case_field_values').select('case_field_values.case_id')
+        .where('case_field_values.tenant_id', '=', tenantId)
+        .where('case_field_values.field', '=', field)
+        .where('case_field_values.value', '=', value));
     }
     if (f.followerId !== undefined) {
       const followerId = f.followerId;
@@ -99,8 +108,11 @@ export function createCasesRepository(db: Db) {
           .on('cases.owner_type', '=', 'user'))
         .leftJoin('queues', (join) => join.onRef('queues.tenant_id', '=', 'cases.tenant_id').onRef('queues.id', '=', 'cases.owner_id')
           .on('cases.owner_type', '=', 'queue'))
+        .leftJoin('case_templates', (join) => join.onRef('case_templates.tenant_id', '=', 'case_types.tenant_id')
+          .onRef('case_templates.id', '=', 'case_types.template_id'))
         .selectAll('cases')
-        .select(['case_types.type_name', 'creator.name as creator_name'])
+        .select(['case_types.type_name', 'creator.name as creator_name', 'case_templates.id as template_id', 'case_templates.name as template_name',
+          'case_templates.fields_json as template_fields_json'])
         .select((eb) => eb.fn.coalesce('owner.name', 'queues.name').as('owner_name'))
         .where('cases.tenant_id', '=', tenantId)
         .where('cases.id', '=', caseId)
@@ -202,7 +214,7 @@ export function createCasesRepository(db: Db) {
       return filtered(tenantId, filters)
         .leftJoin('case_types', (join) => join.onRef('case_types.tenant_id', '=', 'cases.tenant_id').onRef('case_types.id', '=', 'cases.type_id'))
         .selectAll('cases')
-        .select('case_types.type_name')
+        .select(['case_types.type_name', 'case_types.template_id'])
         .orderBy('cases.created_at', 'desc')
         .orderBy('cases.id', 'desc')
         .limit(limit)

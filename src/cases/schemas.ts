@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { templateFieldProperties } from '../case-templates/schemas.js';
 import { CustomerInfo } from '../contacts/schemas.js';
 import { TaskInfo } from '../tasks/schemas.js';
 import { TraceItem } from '../traces/schemas.js';
@@ -73,7 +74,7 @@ export const CreateCaseBody = Type.Object({
     creatorId: Type.Optional(WireId),
     contactPhone: Type.Optional(Nullable(Phone)),
     beId: Type.Optional(Nullable(Type.String({ maxLength: 20 }))),
-  }),
+  }, templateFieldProperties),
 });
 export type CreateCaseInput = Static<typeof CreateCaseBody>['caseInfo'];
 
@@ -92,7 +93,7 @@ export const ModifyCaseBody = Type.Object({
     creatorId: WireId,
     contactPhone: Type.Optional(Nullable(Phone)),
     attachment: Type.Optional(Nullable(Attachment)),
-  }),
+  }, templateFieldProperties),
 });
 export type ModifyCaseInput = Static<typeof ModifyCaseBody>['caseInfo'];
 
@@ -170,7 +171,7 @@ export const ListCasesBody = Type.Object({
   isDirectResponse: Type.Optional(Type.Boolean()),
   resumenType: Type.Optional(StringEnum(CASE_RESUMEN_TYPES)),
   isExport: Type.Optional(Type.Boolean()),
-});
+}, templateFieldProperties);
 export type ListCasesInput = Static<typeof ListCasesBody>;
 
 /**
@@ -185,7 +186,7 @@ export const CaseListItem = Type.Object(alphabetical({
   'type.__objectType': Type.String(),
   'type.name': Text,
   typeName: Text,
-}));
+}), templateFieldProperties);
 export type CaseListItem = Static<typeof CaseListItem>;
 
 /** AICC wraps the page in a one-element array: `"result": [{"caseList": […], "count": N}]`. */
@@ -212,7 +213,7 @@ export const CaseDetailInfo = Type.Object(alphabetical({
   'AICC__Status__CST.name': Type.String(),
   'AICC__Type__CST.__objectType': Type.String(),
   'AICC__Type__CST.name': Text,
-}));
+}), templateFieldProperties);
 export type CaseDetailInfo = Static<typeof CaseDetailInfo>;
 
 /** 查询工单详情. */

@@ -23,6 +23,10 @@ import { newId } from '../wire/ids.js';
 import { eitherSpelling } from '../wire/spellings.js';
 import { recordCaseChange, writeCaseTrace } from './changes.js';
 import { toCaseDetailInfo, toCaseListItem } from './mapping.js';
+import {
+  checkTemplateValues, sentTemplateValues, templateFieldsOfCases, templateFilters, templateOfType, templatesOfTenant, writeTemplateValues,
+} from './template-values.js';
+import { fieldsOf } from '../case-templates/service.js';
 import { resumenFilters } from './resumen.js';
 import { createCasesRepository, type CaseFilters } from './repository.js';
 import type {
@@ -88,6 +92,8 @@ export async function createCase(db: Db, tenant: TenantContext, input: CreateCas
     const caseType = await createCaseTypesRepository(trx).findCaseType(tenantId, input.type);
     if (!caseType) throw new ApiError('invalidRequest', `caseInfo.type ${input.type} is not a case type of this tenant`);
     if (caseType.status !== 'Active') throw new ApiError('invalidRequest', `caseInfo.type ${input.type} is Inactive: cases need an Active case type`);
+    const template = await templateOfType(trx, tenantId, caseType.template_id, true);
+    const templateValues = checkTemplateValues(template, sentTemplateValues(input), timeZone, { creating: true, typeId: caseType.id });
     const creator = await requireUser(trx, tenantId, input.creatorId ?? tenant.appUserId, 'caseInfo.creatorId');
     await requireContact(trx, tenantId, input.contactId, 'caseInfo.contactId');
     const cases = createCasesRepository(trx);
@@ -125,6 +131,7 @@ export async function createCase(db: Db, tenant: TenantContext, input: CreateCas
       trace_count: 1,
     };
     await cases.insertCase(record);
+    await writeTemplateValues(trx, tenantId, caseId, template, templateValues, timeZone);
     await writeCaseTrace(trx, tenantId, caseId, 1, {
       type: 'CreateCase',
       operator: creator,
@@ -142,14 +149,18 @@ export async function getCaseDetail(db: Db, tenant: TenantContext, caseId: strin
   const cases = createCasesRepository(db);
   const row = await cases.findCaseWithNames(tenant.tenantId, caseId);
   if (!row) throw notFound(caseId);
-  const [traces, customerInfo, tasks, isFollower] = await Promise.all([
+  const template = row.template_fields_json === null || row.template_id === null
+    ? null
+    : { id: row.template_id, name: row.template_name ?? '', fields: fieldsOf({ fields_json: row.template_fields_json }) };
+  const [traces, customerInfo, tasks, isFollower, templateFields] = await Promise.all([
     cases.findTraces(tenant.tenantId, caseId),
     loadCustomerInfo(db, tenant.tenantId, row.contact_id, tenant.timeZone),
     createTasksRepository(db).listTasksOfCase(tenant.tenantId, caseId),
     cases.isFollower(tenant.tenantId, caseId, tenant.appUserId),
+    templateFieldsOfCases(db, tenant.tenantId, [{ id: caseId, template }], tenant.timeZone),
   ]);
   return {
-    caseInfo: toCaseDetailInfo(row, tenant.timeZone),
+    caseInfo: { ...toCaseDetailInfo(row, tenant.timeZone), ...templateFields.get(caseId) },
     caseTrace: traces.map(toTraceItem),
     customerInfo,
     isFollower,
@@ -170,6 +181,10 @@ export async function modifyCase(db: Db, tenant: TenantContext, input: ModifyCas
     const operator = await requireUser(trx, tenantId, input.creatorId, 'caseInfo.creatorId');
     if (input.ownerId) await requireUser(trx, tenantId, input.ownerId, 'caseInfo.ownerId');
     if (input.contactId) await requireContact(trx, tenantId, input.contactId, 'caseInfo.contactId');
+    const sent = sentTemplateValues(input);
+    const caseType = sent.size > 0 ? await createCaseTypesRepository(trx).findCaseType(tenantId, row.type_id) : undefined;
+    const template = caseType ? await templateOfType(trx, tenantId, caseType.template_id, true) : null;
+    const templateValues = checkTemplateValues(template, sent, timeZone, { creating: false, typeId: row.type_id });
 
     const wanted: Array<[field: string, column: ModifiableColumn, next: string | number | null | undefined]> = [
       ['title', 'title', input.title],
@@ -184,6 +199,8 @@ export async function modifyCase(db: Db, tenant: TenantContext, input: ModifyCas
     const wire = (column: ModifiableColumn, value: string | number | null) =>
       (column === 'due_at' ? formatWireDate(value as number | null, timeZone) : (value as string | null));
     const { patch, changes } = diffFields(wanted, row, wire);
+    // Template fields are traced like any other field (their values live in case_field_values).
+    changes.push(...await writeTemplateValues(trx, tenantId, row.id, template, templateValues, timeZone));
     if (changes.length === 0) return;
     const ownerMoved = patch.owner_id !== undefined ? { owner_type: 'user', transfer_count: row.transfer_count + 1 } : {};
     await recordCaseChange(trx, tenantId, row.id, { ...(patch as Updateable<CasesTable>), ...ownerMoved }, { type: 'ModifyCase', operator, changes }, now);
@@ -419,7 +436,9 @@ export async function listCases(db: Db, tenant: TenantContext, input: ListCasesI
   const createdFrom = tighterBound(Math.max, range.createdFrom, resumen.createdFrom);
   const createdTo = tighterBound(Math.min, range.createdTo, resumen.createdTo);
 
+  const templateValues = await templateFilters(db, tenant, input);
   const filters: CaseFilters = {
+    ...(templateValues.length > 0 && { templateValues }),
     ...resumen,
     ...(input.title !== undefined && { titleContains: input.title }),
     ...(input.status !== undefined && { status: input.status }),
@@ -442,6 +461,10 @@ export async function listCases(db: Db, tenant: TenantContext, input: ListCasesI
   };
   const cases = createCasesRepository(db);
   const [count, rows] = await Promise.all([cases.countCases(tenantId, filters), cases.listCases(tenantId, filters, input.start, input.limit)]);
-  return { caseList: rows.map((row) => toCaseListItem(row, timeZone)), count };
+  const templates = new Map((await templatesOfTenant(db, tenantId)).map((template) => [template.id, template]));
+  const templateFields = await templateFieldsOfCases(db, tenantId, rows.map((row) => ({
+    id: row.id, template: (row.template_id && templates.get(row.template_id)) || null,
+  })), timeZone);
+  return { caseList: rows.map((row) => ({ ...toCaseListItem(row, timeZone), ...templateFields.get(row.id) })), count };
 }
 

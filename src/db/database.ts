@@ -83,6 +83,14 @@ export function lockedForChange<O, DB, TB extends keyof DB>(db: Db, query: Selec
   return db.getExecutor().adapter instanceof SqliteAdapter ? query : query.forUpdate();
 }
 
+/**
+ * A read that a change relies on without changing it (a case write reads its type's template): on PostgreSQL the rows
+ * are share-locked (FOR SHARE) until the transaction ends, so a change of them waits for it, and it for that change.
+ */
+export function lockedForReading<O, DB, TB extends keyof DB>(db: Db, query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
+  return db.getExecutor().adapter instanceof SqliteAdapter ? query : query.forShare();
+}
+
 /** Brings the schema to the latest migration; safe when several processes start at once. */
 export async function migrateToLatest(db: Db): Promise<void> {
   const migrator = new Migrator({ db, provider: migrationProvider });

@@ -249,6 +249,25 @@ export interface QueuesTable {
   created_at: number;
 }
 
+export interface CaseTemplatesTable {
+  tenant_id: string;
+  id: string;
+  name: string;
+  description: string | null;
+  /** The fields in order (TemplateFieldInfo[] as JSON). */
+  fields_json: string;
+  created_at: number;
+  last_modified_at: number;
+}
+
+/** A case's value of one template field, in canonical text (case-templates/values.ts); no row means unset. */
+export interface CaseFieldValuesTable {
+  tenant_id: string;
+  case_id: string;
+  field: string;
+  value: string;
+}
+
 export interface TenantCountersTable {
   tenant_id: string;
   name: string;
@@ -271,4 +290,6 @@ export interface Database {
   case_followers: CaseFollowersTable;
   queues: QueuesTable;
   tenant_counters: TenantCountersTable;
+  case_templates: CaseTemplatesTable;
+  case_field_values: CaseFieldValuesTable;
 }

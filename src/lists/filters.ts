@@ -7,6 +7,11 @@ export function both<T>(a: T | undefined, b: T | undefined): T | undefined | 'co
   return a ?? b;
 }
 
+/** Two bounds on one value that must both hold (Math.max of lower bounds, Math.min of upper ones); either may be absent. */
+export function tighterBound(pick: (a: number, b: number) => number, a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : pick(a, b);
+}
+
 /** A wire date in the tenant's zone as an instant; a 400 naming the field when it is no real date. */
 export function instantOf(text: string, timeZone: string, field: string): number {
   const instant = parseWireDate(text, timeZone);

@@ -22,6 +22,7 @@ export const idPrefixes = {
   apiApp: 'oapp',
   trace: 'ctrc',
   queue: 'queu',
+  template: 'ctpl',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

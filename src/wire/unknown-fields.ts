@@ -24,9 +24,9 @@ function isObjectSchema(schema: JsonSchema): boolean {
 }
 
 /**
- * A copy of a request schema with every object that lists its properties closed to others. Objects that say what
- * else they take (`patternProperties`, as case templates' `…__CST` fields do, or `additionalProperties` of their own)
- * and schemas of any JSON (`Type.Unknown()`) are left as they are.
+ * A copy of a request schema with every object that lists its properties closed to others (keys its
+ * `patternProperties` match, as case templates' `…__CST` fields, still pass). Objects with an `additionalProperties` of
+ * their own and schemas of any JSON (`Type.Unknown()`) are left as they are.
  */
 export function closeObjects<T>(schema: T): T {
   const walk = (node: JsonSchema): JsonSchema => {
@@ -37,7 +37,8 @@ export function closeObjects<T>(schema: T): T {
       const branches = node[key];
       if (branches) copy[key] = branches.map(walk);
     }
-    if (isObjectSchema(node) && node.additionalProperties === undefined && node.patternProperties === undefined) copy.additionalProperties = false;
+    // A key matched by patternProperties stays allowed: additionalProperties covers only the keys neither names.
+    if (isObjectSchema(node) && node.additionalProperties === undefined) copy.additionalProperties = false;
     return copy;
   };
   return walk(schema as JsonSchema) as T;

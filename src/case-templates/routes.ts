@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { tenantOf } from '../auth/hook.js';
+import { pageOf } from '../lists/paging.js';
+import { Acknowledgement, acknowledged, success } from '../wire/envelope.js';
+import { errorResponses } from '../wire/fastify.js';
+import {
+  CreateTemplateBody, ListTemplatesResponse, TemplateCreatedResponse, TemplateIdParams, TemplateResponse, TemplatesQuery, UpdateTemplateBody,
+} from './schemas.js';
+import { createTemplate, getTemplate, listTemplates, updateTemplate } from './service.js';
+
+/** opencase extension routes for case templates (AICC configures them in its console), under `/opencase/v1`. */
+export async function caseTemplateRoutes(app: FastifyInstance): Promise<void> {
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  typed.post('/case-templates', { schema: { body: CreateTemplateBody, response: { 200: TemplateCreatedResponse, ...errorResponses } } }, async (request) => {
+    return success(await createTemplate(app.db, tenantOf(request), request.body, app.clock()));
+  });
+
+  typed.get('/case-templates', { schema: { querystring: TemplatesQuery, response: { 200: ListTemplatesResponse, ...errorResponses } } }, async (request) => {
+    const { start, limit } = pageOf(request.query);
+    return success(await listTemplates(app.db, tenantOf(request), start, limit));
+  });
+
+  typed.get('/case-templates/:id', { schema: { params: TemplateIdParams, response: { 200: TemplateResponse, ...errorResponses } } }, async (request) => {
+    return success(await getTemplate(app.db, tenantOf(request), request.params.id));
+  });
+
+  typed.patch('/case-templates/:id', {
+    schema: { params: TemplateIdParams, body: UpdateTemplateBody, response: { 200: Acknowledgement, ...errorResponses } },
+  }, async (request) => {
+    await updateTemplate(app.db, tenantOf(request), request.params.id, request.body, app.clock());
+    return acknowledged();
+  });
+}
