@@ -73,7 +73,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // No type coercion: `{"id": 123}` is a type error, not the string "123".
     // An unknown field is refused (see wire/unknown-fields.ts), never removed: Fastify's default removeAdditional would
     // drop it silently from every closed object.
-    ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false } },
+    // Type lists (["string", "number", "boolean", "null"], a template field's value) are meant, not a slip.
+    ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false, allowUnionTypes: true } },
   });
 
   app.decorate('db', options.db);

@@ -35,6 +35,11 @@ export interface CaseFilters {
   followerId?: string;
   /** Template fields holding these canonical values (case-templates/values.ts), all of them. */
   templateValues?: Array<{ field: string; value: string }>;
+  /**
+   * How the template filters join: `in` reads the matching cases from case_field_values' lookup index first (fast when
+   * few match); `exists` walks the cases in list order and probes each (fast when many match: a page stops early).
+   */
+  templateJoin?: 'in' | 'exists';
 }
 
 /** Prepared once (see db/prepared.ts): task detail reads its case on every request. */
@@ -69,11 +74,19 @@ export function createCasesRepository(db: Db) {
         : query.where((eb) => eb.or([eb('cases.state', '!=', COMPLETED_STATUS), eb('cases.transfer_count', '>', 0)]));
     }
     for (const { field, value } of f.templateValues ?? []) {
-      // The cases holding the value, from case_field_values' lookup index (tenant, field, value, case).
-      query = query.where('cases.id', 'in', db.selectFrom('case_field_values').select('case_field_values.case_id')
-        .where('case_field_values.tenant_id', '=', tenantId)
-        .where('case_field_values.field', '=', field)
-        .where('case_field_values.value', '=', value));
+      if (f.templateJoin === 'exists') {
+        query = query.where((eb) => eb.exists(eb.selectFrom('case_field_values').select('case_field_values.case_id')
+          .whereRef('case_field_values.tenant_id', '=', 'cases.tenant_id')
+          .whereRef('case_field_values.case_id', '=', 'cases.id')
+          .where('case_field_values.field', '=', field)
+          .where('case_field_values.value', '=', value)));
+      } else {
+        // The cases holding the value, from case_field_values' lookup index (tenant, field, value, case).
+        query = query.where('cases.id', 'in', db.selectFrom('case_field_values').select('case_field_values.case_id')
+          .where('case_field_values.tenant_id', '=', tenantId)
+          .where('case_field_values.field', '=', field)
+          .where('case_field_values.value', '=', value));
+      }
     }
     if (f.followerId !== undefined) {
       const followerId = f.followerId;
@@ -183,6 +196,13 @@ export function createCasesRepository(db: Db) {
 
     async unfollow(tenantId: string, caseId: string, userId: string): Promise<void> {
       await db.deleteFrom('case_followers').where('tenant_id', '=', tenantId).where('case_id', '=', caseId).where('user_id', '=', userId).execute();
+    },
+
+    /** How many cases hold a template value: read from the lookup index alone. */
+    async countTemplateValue(tenantId: string, field: string, value: string): Promise<number> {
+      const row = await db.selectFrom('case_field_values').select((eb) => eb.fn.countAll<number | string>().as('count'))
+        .where('tenant_id', '=', tenantId).where('field', '=', field).where('value', '=', value).executeTakeFirstOrThrow();
+      return Number(row.count);
     },
 
     async countCases(tenantId: string, filters: CaseFilters): Promise<number> {

@@ -28,7 +28,7 @@ import {
 } from './template-values.js';
 import { fieldsOf } from '../case-templates/service.js';
 import { resumenFilters } from './resumen.js';
-import { createCasesRepository, type CaseFilters } from './repository.js';
+import { createCasesRepository, type CaseFilters, type CasesRepository } from './repository.js';
 import type {
   CancelCaseInput, CaseActionInput, CloseCaseInput, ReopenCaseInput, CaseDetail, CaseListItem, CreateCaseInput, ListCasesInput, ModifyCaseInput, ProcessCaseInput,
   TransferCaseInput, UpdateCaseStatusInput,
@@ -397,6 +397,25 @@ async function flowOfCase(trx: Db, tenantId: string, row: CaseRow): Promise<stri
   return caseType ? flowOf(caseType) : [COMPLETED_STATUS];
 }
 
+/** Below this many cases holding a template value, a page reads them from the value index first; above, it walks the cases. */
+const FEW_TEMPLATE_MATCHES = 2_000;
+
+/**
+ * A case/list page filtered by template values, planned by how many cases hold the first value (one index count).
+ * Measured at 1,000,000 cases (scratch/templates-1m.ts, SQLite): a value held by 100,000 cases took 480 ms as an IN
+ * list (the page sorted 100,000 rows), 2 ms as a walk of the newest cases; a value held by one case took 2 ms as an IN
+ * list and 6 s as a walk. The count is the index count itself when nothing else filters.
+ */
+async function listByTemplateValues(cases: CasesRepository, tenantId: string, filters: CaseFilters, start: number, limit: number) {
+  const [first, ...more] = filters.templateValues ?? [];
+  if (!first) throw new Error('listByTemplateValues needs a template filter');
+  const held = await cases.countTemplateValue(tenantId, first.field, first.value);
+  const onlyThat = more.length === 0 && Object.entries(filters).every(([key, value]) => key === 'templateValues' || value === undefined);
+  const page = { ...filters, templateJoin: held <= FEW_TEMPLATE_MATCHES ? 'in' as const : 'exists' as const };
+  const inList = { ...filters, templateJoin: 'in' as const };
+  return Promise.all([onlyThat ? held : cases.countCases(tenantId, inList), cases.listCases(tenantId, page, start, limit)]);
+}
+
 /** opencase extension: the caller's user (or the user named) follows or stops following a case. */
 export async function setFollowing(db: Db, tenant: TenantContext, caseId: string, userId: string | undefined, follow: boolean, now: number): Promise<void> {
   await inTransaction(db, async (trx) => {
@@ -460,7 +479,9 @@ export async function listCases(db: Db, tenant: TenantContext, input: ListCasesI
     ...(input.isDirectResponse !== undefined && { directResponse: input.isDirectResponse }),
   };
   const cases = createCasesRepository(db);
-  const [count, rows] = await Promise.all([cases.countCases(tenantId, filters), cases.listCases(tenantId, filters, input.start, input.limit)]);
+  const [count, rows] = filters.templateValues
+    ? await listByTemplateValues(cases, tenantId, filters, input.start, input.limit)
+    : await Promise.all([cases.countCases(tenantId, filters), cases.listCases(tenantId, filters, input.start, input.limit)]);
   const templates = new Map((await templatesOfTenant(db, tenantId)).map((template) => [template.id, template]));
   const templateFields = await templateFieldsOfCases(db, tenantId, rows.map((row) => ({
     id: row.id, template: (row.template_id && templates.get(row.template_id)) || null,

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { createTenant } from '../../src/auth/service.js';
-import { DEMO_CASE_TYPE, DEMO_CONTACT, DEMO_USER } from '../../src/demo/records.js';
+import { createCasesRepository } from '../../src/cases/repository.js';
+import { DEMO_CASE_TYPE, DEMO_CONTACT, DEMO_TENANT, DEMO_USER } from '../../src/demo/records.js';
 import { AICC, assertErrorEnvelope, fetchToken, postAicc, useTestApp } from '../helpers.js';
 
 type Json = Record<string, unknown>;
@@ -180,6 +181,13 @@ describe('case templates and template fields', () => {
     assert.deepEqual(await ids({ AICC__onSite__CST: false }), [a]);
     assert.deepEqual(await ids({ AICC__visit__CST: '2027-01-02 08:00:00' }), [a]);
     assert.deepEqual(await ids({ AICC__units__CST: 7, title: 'nothing like it' }), []);
+    // Both plans of a template filter (the value index first, or the cases probed in list order) find the same cases.
+    const repository = createCasesRepository(t.database.db);
+    for (const templateJoin of ['in', 'exists'] as const) {
+      const filters = { templateValues: [{ field: 'AICC__units__CST', value: '7' }], templateJoin };
+      assert.deepEqual((await repository.listCases(DEMO_TENANT.id, filters, 0, 100)).map((row) => row.id).sort(), [a, b].sort(), templateJoin);
+      assert.equal(await repository.countCases(DEMO_TENANT.id, filters), 2, templateJoin);
+    }
     await refused('case/list', { start: 0, limit: 1, AICC__modle__CST: 'P100' }, 400, /^unknown field AICC__modle__CST in case\/list: not a field of any case template of this tenant \(did you mean AICC__model__CST\?\)$/);
     await refused('case/list', { start: 0, limit: 1, AICC__model__CST: 'P999' }, 400, /must be one of: P100, P200, P300/);
     await refused('case/list', { start: 0, limit: 1, type: DEMO_CASE_TYPE.id, AICC__model__CST: 'P100' }, 400, /not a field of the template of case type/);
