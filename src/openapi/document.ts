@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { errorCodes } from '../wire/errors.js';
+import { WIRE_PROFILE_SWITCHES } from '../wire/profile.js';
 import { REQUEST_EXAMPLES } from './examples.js';
 import { SUMMARIES } from './summaries.js';
 
@@ -23,7 +24,14 @@ const DESCRIPTION = `The Huawei Cloud AICC Case 2.0 OpenAPI as opencase serves i
 \`/opencase/v1/\`. Fetch a token from \`POST /baas/auth/v1.0/oauth2/token\` (client credentials), then send it in the
 \`access-token\` header. Every reply is \`{resCode, resMsg, result}\`; \`resCode\` "0" is success. On failure:
 
-${errorTable}`;
+${errorTable}
+
+A body or query field a call does not document is refused (400) with the closest known field named. Case types whose
+template adds custom fields (\`<Namespace>__<field>__CST\`) take and return them beside the documented ones.
+
+This document shows the default wire profile. Where AICC's pages leave the wire open, each tenant may switch
+(\`opencase tenant set --wire key=value\`): ${Object.entries(WIRE_PROFILE_SWITCHES)
+  .map(([key, values]) => `\`${key}\` (${values.map((value) => `\`${value}\``).join(' | ')}, default \`${values[0]}\`)`).join('; ')}.`;
 
 /**
  * Collects every route's own TypeBox schemas (the ones that validate and serialize) into an OpenAPI 3.1 document.

@@ -3,9 +3,10 @@ import { describe, it } from 'node:test';
 import { validate } from '@readme/openapi-parser';
 import { TOKEN_PATH } from '../../src/auth/routes.js';
 import { errorCodes } from '../../src/wire/errors.js';
+import { WIRE_PROFILE_SWITCHES } from '../../src/wire/profile.js';
 import { DOCUMENT_PATH } from '../../src/openapi/document.js';
 import { REQUEST_EXAMPLES } from '../../src/openapi/examples.js';
-import { fetchToken, startTestApp, TASK_PATH, taskDetailExample, useTestApp } from '../helpers.js';
+import { AICC, fetchToken, startTestApp, TASK_PATH, taskDetailExample, useTestApp } from '../helpers.js';
 
 interface Operation {
   operationId: string; summary?: string; tags: string[]; security?: unknown[];
@@ -61,6 +62,18 @@ describe('GET /openapi.json', () => {
     assert.deepEqual(document.paths['/healthz']?.get?.security, []);
     assert.equal(document.paths[`${TASK_PATH}/{id}`]?.get?.security, undefined, 'task detail takes the document\'s default: the token');
     for (const code of Object.values(errorCodes)) assert.ok(document.info.description.includes(`\`${code.resCode}\``), code.resCode);
+  });
+
+  it('describes the default wire profile and names every switch, with the shapes of both readings where they differ', async () => {
+    const document = await fetchDocument();
+    for (const [key, values] of Object.entries(WIRE_PROFILE_SWITCHES)) {
+      assert.ok(document.info.description.includes(`\`${key}\` (${values.map((value) => `\`${value}\``).join(' | ')}, default \`${values[0]}\`)`), key);
+    }
+    const caseDetail = document.paths[`${AICC}/case/{id}`]?.get?.responses['200']?.content?.['application/json']?.schema as { properties: { result: { anyOf: Array<{ type: string }>; description: string } } };
+    assert.deepEqual(caseDetail.properties.result.anyOf.map((shape) => shape.type), ['array', 'object']);
+    assert.match(caseDetail.properties.result.description, /caseDetailResult=object/);
+    const taskList = document.paths[`${AICC}/task/list`]?.post?.responses['200']?.content?.['application/json']?.schema as { properties: { result: { anyOf: Array<{ type: string }> } } };
+    assert.deepEqual(taskList.properties.result.anyOf.map((shape) => shape.type), ['object', 'array']);
   });
 
   it('shows AICC\'s own example on task detail', async () => {
