@@ -12,7 +12,7 @@ interface Operation {
   operationId: string; summary?: string; tags: string[]; security?: unknown[];
   parameters?: Array<{ in: string; name: string; example?: string }>;
   requestBody?: { content: Record<string, { example?: unknown }> };
-  responses: Record<string, { content?: Record<string, { example?: unknown }> }>;
+  responses: Record<string, { content?: Record<string, { example?: unknown; schema?: unknown }> }>;
 }
 interface Document {
   openapi: string;
