@@ -10,17 +10,23 @@ import { dropUnknownFields } from './unknown-fields.js';
  * (their caches key on it). Routes that shape `result` by the profile read it from `profileOf` too.
  */
 export function applyWireProfile(app: FastifyInstance, profileOf: (request: FastifyRequest) => WireProfile | undefined): void {
-  app.addHook('preValidation', async (request) => {
-    if (profileOf(request)?.unknownFields !== 'ignore') return;
-    const schema = request.routeOptions.schema;
-    if (schema?.body !== undefined) dropUnknownFields(schema.body, request.body);
-    if (schema?.querystring !== undefined) dropUnknownFields(schema.querystring, request.query);
+  // Callback hooks, not async ones: they run on every request (task detail's too), and a promise each costs more.
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (profileOf(request)?.unknownFields === 'ignore') {
+      const schema = request.routeOptions.schema;
+      if (schema?.body !== undefined) dropUnknownFields(schema.body, request.body);
+      if (schema?.querystring !== undefined) dropUnknownFields(schema.querystring, request.query);
+    }
+    done();
   });
 
-  app.addHook('preSerialization', async (request, _reply, payload: unknown) => {
+  app.addHook('preSerialization', (request, _reply, payload: unknown, done) => {
     const message = profileOf(request)?.successMessage ?? SUCCESS_MESSAGE;
-    if (message === SUCCESS_MESSAGE || typeof payload !== 'object' || payload === null) return payload;
-    const envelope = payload as { resCode?: unknown; resMsg?: unknown };
-    return envelope.resCode === '0' ? { ...envelope, resMsg: message } : payload;
+    const envelope = payload as { resCode?: unknown } | null;
+    if (message === SUCCESS_MESSAGE || typeof payload !== 'object' || envelope === null || envelope.resCode !== '0') {
+      done(null, payload);
+      return;
+    }
+    done(null, { ...envelope, resMsg: message });
   });
 }
