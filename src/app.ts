@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { requireAccessToken } from './auth/hook.js';
 import { tokenRoutes } from './auth/routes.js';
+import { redactQuerySecrets } from './auth/secrets.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { caseTypeExtensionRoutes, caseTypeRoutes } from './case-types/routes.js';
@@ -16,12 +17,13 @@ import { ApiError } from './wire/errors.js';
 import { refuseUnknownFields } from './wire/unknown-fields.js';
 import { applyWireProfile } from './wire/profile-hooks.js';
 import { AICC_PREFIX, EXTENSIONS_PREFIX } from './wire/paths.js';
+import { registerRouteHints } from './wire/route-hints.js';
 import { healthRoutes, type Readiness } from './health/routes.js';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import { rateLimitOptions } from './auth/rate-limits.js';
-import { registerOpenApi } from './openapi/document.js';
-import { registerApiReference } from './openapi/reference.js';
+import { DOCUMENT_PATH, registerOpenApi } from './openapi/document.js';
+import { REFERENCE_PATH, registerApiReference } from './openapi/reference.js';
 import { createMetrics, type Metrics } from './metrics/registry.js';
 import { metricsRoute } from './metrics/route.js';
 
@@ -55,12 +57,34 @@ export interface AppOptions {
   readiness?: Readiness;
 }
 
+/** What a request logged as `req` looks like (Fastify's own, or Node's before Fastify wraps it). */
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remoteAddress?: string; remotePort?: number };
+}
+
+/**
+ * Fastify's request serializer with the URL's secrets redacted: AppCube clients send the token call's client_secret in
+ * the query string, and every line that logs a request (errors, Fastify's request log) goes through here.
+ */
+function serializeRequest(request: LoggedRequest) {
+  return {
+    method: request.method,
+    url: request.url === undefined ? undefined : redactQuerySecrets(request.url),
+    host: request.host,
+    remoteAddress: request.ip ?? request.socket?.remoteAddress,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
 /** The Fastify instance with every route; `server.ts` listens on it, tests use `app.inject` or listen too. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const logger = { level: options.config.logLevel, serializers: { req: serializeRequest } };
   const app = Fastify({
-    logger: options.logStream
-      ? { level: options.config.logLevel, stream: options.logStream }
-      : { level: options.config.logLevel },
+    logger: options.logStream ? { ...logger, stream: options.logStream } : logger,
     // Per-request access logs cost a write on the hot path; errors are logged where they happen.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.config.bodyLimitBytes,
@@ -91,9 +115,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   // Until the database is ready only the probes answer; the check rides on the wire format's own per-request hook.
+  const routeHints = { routes: registeredRoutes, reference: REFERENCE_PATH, document: DOCUMENT_PATH };
   installWireFormat(app, (request) => (app.readiness.ready || HEALTH_PATHS.has(request.url)
     ? undefined
-    : new ApiError('unavailable', `starting: ${app.readiness.reason}`)));
+    : new ApiError('unavailable', `starting: ${app.readiness.reason}`)), routeHints);
   const metrics = createMetrics();
   app.decorate('metrics', metrics);
   // One hook after the reply, reading Fastify's own timing: nothing added before the reply goes out.
@@ -137,6 +162,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await extensions.register(caseExtensionRoutes);
     await extensions.register(traceRoutes);
   }, { prefix: EXTENSIONS_PREFIX });
+  // Last, once every route is known: `GET /`, and a 405 for `GET task/list` rather than task detail's "id must be…".
+  registerRouteHints(app, routeHints);
 
   return app;
 }

@@ -12,6 +12,13 @@ declare module 'fastify' {
 /** AICC sends the token bare in a header literally named `access-token` (not Authorization: Bearer). */
 export const ACCESS_TOKEN_HEADER = 'access-token';
 
+/** OAuth2 clients send `Authorization: Bearer`, as the token call's token_type says; AICC reads only its own header. */
+function missingTokenMessage(authorization: string | undefined): string {
+  return authorization !== undefined && /^bearer\b/i.test(authorization)
+    ? 'access-token header is required: send the token in the access-token header, not Authorization: Bearer'
+    : 'access-token header is required';
+}
+
 /**
  * Guards every route registered in the same plugin: runs before the body is read, so an unauthenticated
  * caller learns nothing about the request's validity.
@@ -23,7 +30,7 @@ export function requireAccessToken(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
     const header = request.headers[ACCESS_TOKEN_HEADER];
     const token = Array.isArray(header) ? header[0] : header;
-    if (!token) throw new ApiError('missingToken', 'access-token header is required');
+    if (!token) throw new ApiError('missingToken', missingTokenMessage(request.headers.authorization));
     const tenant = await authenticate(app.db, token, app.clock(), countCheck);
     if (!tenant) throw new ApiError('invalidToken', 'access-token is invalid or expired');
     request.tenant = tenant;

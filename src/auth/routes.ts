@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { WIRE_CONTENT_TYPE } from '../wire/envelope.js';
 import { errorCodes } from '../wire/errors.js';
 import { classifyError } from '../wire/fastify.js';
-import { OAuthError, TokenRequest, TokenResponse, type OAuthErrorCode } from './schemas.js';
+import { OAuthError, TokenQuery, TokenRequest, TokenResponse, type OAuthErrorCode } from './schemas.js';
 import { issueToken } from './service.js';
 import { tokenRouteLimit } from './rate-limits.js';
 import { LruMap } from 'toad-cache';
@@ -42,9 +42,40 @@ function basicCredentials(header: string | undefined): { clientId: string; clien
   }
 }
 
+const PARAMETERS = ['grant_type', 'client_id', 'client_secret'] as const;
+
+/**
+ * The token call's parameters from the body (form or JSON, as AICC documents) or the query string (AppCube clients
+ * send them there, spec §8.6). One sent in both is refused: which of the two the client meant is a guess.
+ */
+function sentParameters(query: TokenRequest, body: TokenRequest): TokenRequest {
+  const twice = PARAMETERS.find((name) => query[name] !== undefined && body[name] !== undefined);
+  if (twice) throw new OAuthFailure(400, 'invalid_request', `${twice} is sent both in the query string and in the body: send it once`);
+  return { ...body, ...query };
+}
+
+/** Where client credentials were sent, by the words of the refusal. */
+const PLACE_NAMES = { header: 'the Authorization header', query: 'the query string', body: 'the body' } as const;
+
+/** The client credentials, from HTTP Basic (RFC 6749 §2.3.1), the query string or the body: from one place only. */
+function clientCredentials(query: TokenRequest, body: TokenRequest, authorization: string | undefined) {
+  const fromHeader = basicCredentials(authorization);
+  const holdsCredentials = (part: TokenRequest) => part.client_id !== undefined || part.client_secret !== undefined;
+  const places = ([['header', fromHeader !== null], ['query', holdsCredentials(query)], ['body', holdsCredentials(body)]] as const)
+    .filter(([, used]) => used).map(([place]) => PLACE_NAMES[place]);
+  if (places.length > 1) {
+    throw new OAuthFailure(400, 'invalid_request', `send client credentials in one place, not both in ${places[0]} and in ${places[1]}`);
+  }
+  return {
+    clientId: fromHeader?.clientId ?? query.client_id ?? body.client_id,
+    clientSecret: fromHeader?.clientSecret ?? query.client_secret ?? body.client_secret,
+    fromHeader: fromHeader !== null,
+  };
+}
+
 /**
  * POST /baas/auth/v1.0/oauth2/token: AICC's client-credentials token call. Form-encoded (as AICC documents)
- * or JSON bodies; errors in OAuth2 form (RFC 6749 §5.2), never the AICC envelope.
+ * or JSON bodies, HTTP Basic, or the query string; errors in OAuth2 form (RFC 6749 §5.2), never the AICC envelope.
  */
 export async function tokenRoutes(app: FastifyInstance): Promise<void> {
   await app.register(formbody);
@@ -53,7 +84,8 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
     if (error instanceof OAuthFailure) return sendOAuthError(reply, error);
     const { kind, message } = classifyError(error);
     const status = errorCodes[kind].httpStatus;
-    if (status >= 500) request.log.error({ err: error }, 'token request failed');
+    // Which call failed, for the operator: the URL's secret is redacted by the app's request serializer.
+    if (status >= 500) request.log.error({ req: request, err: error }, 'token request failed');
     const description = kind === 'unsupportedMediaType' ? 'Content-Type must be application/x-www-form-urlencoded or application/json' : message;
     return sendOAuthError(reply, new OAuthFailure(status, status >= 500 ? 'server_error' : 'invalid_request', description));
   });
@@ -66,21 +98,21 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().post(TOKEN_PATH, {
     config: { rateLimit: tokenRouteLimit(app) },
     schema: {
+      querystring: TokenQuery,
       body: TokenRequest,
       response: { 200: TokenResponse, '4xx': OAuthError, '5xx': OAuthError },
     },
+    // AppCube clients POST with every parameter in the query string and no body at all (spec §8.6).
+    preValidation: async (request) => {
+      request.body ??= {};
+    },
   }, async (request, reply) => {
-    const body = request.body;
-    if (body.grant_type === undefined || body.grant_type === '') throw new OAuthFailure(400, 'invalid_request', 'grant_type is required');
-    if (body.grant_type !== 'client_credentials') {
+    const { grant_type: grantType } = sentParameters(request.query, request.body);
+    if (grantType === undefined || grantType === '') throw new OAuthFailure(400, 'invalid_request', 'grant_type is required');
+    if (grantType !== 'client_credentials') {
       throw new OAuthFailure(400, 'unsupported_grant_type', 'grant_type must be client_credentials');
     }
-    const fromHeader = basicCredentials(request.headers.authorization);
-    if (fromHeader && (body.client_id !== undefined || body.client_secret !== undefined)) {
-      throw new OAuthFailure(400, 'invalid_request', 'send client credentials either in the Authorization header or in the body, not both');
-    }
-    const clientId = fromHeader?.clientId ?? body.client_id;
-    const clientSecret = fromHeader?.clientSecret ?? body.client_secret;
+    const { clientId, clientSecret, fromHeader } = clientCredentials(request.query, request.body, request.headers.authorization);
     if (!clientId) throw new OAuthFailure(400, 'invalid_request', 'client_id is required');
     if (!clientSecret) throw new OAuthFailure(400, 'invalid_request', 'client_secret is required');
 
@@ -94,7 +126,7 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
       // Who tried, from where: never what they sent as the secret.
       request.log.warn({ clientId, address: request.ip }, 'token request refused: unknown client_id or wrong client_secret');
       failures.set(clientId, (failures.get(clientId) ?? 0) + 1);
-      throw new OAuthFailure(401, 'invalid_client', 'client authentication failed: unknown client_id or wrong client_secret', fromHeader !== null);
+      throw new OAuthFailure(401, 'invalid_client', 'client authentication failed: unknown client_id or wrong client_secret', fromHeader);
     }
 
     reply.type(WIRE_CONTENT_TYPE).headers({ 'cache-control': 'no-store', pragma: 'no-cache' });

@@ -12,6 +12,14 @@ export const TokenRequest = Type.Object({
 });
 export type TokenRequest = Static<typeof TokenRequest>;
 
+/**
+ * The same parameters in the query string of a POST without a body, as AppCube clients send them (spec §8.6).
+ * Accepted for them; a body keeps the secret out of URLs that proxies and browsers record.
+ */
+export const TokenQuery = Type.Object(TokenRequest.properties, {
+  description: 'grant_type, client_id and client_secret may come here instead of the body (AppCube clients send them so); not in both',
+});
+
 /** Not wrapped in the AICC envelope: AICC's example shows the bare OAuth2 object. */
 export const TokenResponse = Type.Object({
   access_token: Type.String(),

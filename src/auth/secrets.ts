@@ -85,3 +85,33 @@ export class VerifiedSecrets {
     return createHmac('sha256', this.#key).update(secret).digest();
   }
 }
+
+/**
+ * Query parameters whose value is a secret. AppCube clients send the token call's client_secret in the query string
+ * (spec §8.6), and a client that misplaces its token may send it there too.
+ */
+const SECRET_QUERY_PARAMETERS = new Set(['client_secret', 'access-token', 'access_token']);
+
+function decodedName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' ')).toLowerCase();
+  } catch {
+    return name.toLowerCase();
+  }
+}
+
+/**
+ * A URL fit for a log line: the value of every secret query parameter replaced by `[REDACTED]`, everything else as
+ * sent, so that the line still says which call failed. Names are compared decoded and in any case, as a mistyped or
+ * percent-encoded name still carries the secret.
+ */
+export function redactQuerySecrets(url: string): string {
+  const queryStart = url.indexOf('?');
+  if (queryStart < 0) return url;
+  const pairs = url.slice(queryStart + 1).split('&').map((pair) => {
+    const equals = pair.indexOf('=');
+    const name = equals < 0 ? pair : pair.slice(0, equals);
+    return SECRET_QUERY_PARAMETERS.has(decodedName(name)) ? `${name}=[REDACTED]` : pair;
+  });
+  return `${url.slice(0, queryStart + 1)}${pairs.join('&')}`;
+}

@@ -10,7 +10,7 @@ import { formatWireDate } from '../wire/dates.js';
 import { COMPLETED_STATUS } from '../wire/enums.js';
 import { ApiError } from '../wire/errors.js';
 import { eitherSpelling } from '../wire/spellings.js';
-import { newId } from '../wire/ids.js';
+import { ID_LENGTH, ID_PATTERN, newId } from '../wire/ids.js';
 import { createCaseTypesRepository } from './repository.js';
 import type { CaseTypeInfo, CaseTypeListItem, CreateCaseTypeInput, ListCaseTypesInput, UpdateCaseTypeInput } from './schemas.js';
 
@@ -220,4 +220,21 @@ export async function updateCaseType(
       last_modified_at: now,
     });
   });
+}
+
+const WIRE_ID = new RegExp(ID_PATTERN);
+
+/**
+ * Refuses a case type reference that is not an id, before the schema would say only "must be a 20-character id": a
+ * new user sends the type's name (`"General"`), so the refusal names the id to send, found by that name.
+ */
+export async function refuseCaseTypeName(db: Db, tenant: TenantContext, field: string, value: unknown): Promise<void> {
+  if (typeof value !== 'string' || WIRE_ID.test(value)) return;
+  // Names are at most 128 characters: a longer value is named by its start only and looked up not at all.
+  const named = value.length > 0 && value.length <= 128 ? await createCaseTypesRepository(db).findCaseTypeByName(tenant.tenantId, value) : undefined;
+  const shown = JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+  const rule = `${field} must be a case type id from caseType/list`;
+  throw new ApiError('invalidRequest', named
+    ? `${rule} (the type named ${shown} is ${named.id})`
+    : `${rule} (${ID_LENGTH} letters and digits)${value === '' ? '' : `; no case type is named ${shown}`}`);
 }

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../auth/hook.js';
 import { Acknowledgement, acknowledged, success } from '../wire/envelope.js';
 import { errorResponses } from '../wire/fastify.js';
+import { refuseCaseTypeName } from '../case-types/service.js';
 import {
   CancelCaseBody, CaseActionBody, CloseCaseBody, ReopenCaseBody, CaseDetailResponse, CaseIdParams, CreateCaseBody, FollowBody, CreateCaseResponse, ListCasesBody, ListCasesResponse, ModifyCaseBody,
   ProcessCaseBody, TransferCaseBody, UpdateCaseStatusBody,
@@ -11,12 +12,23 @@ import {
   cancelCase, closeCase, createCase, reopenCase, getCaseDetail, listCases, modifyCase, processCase, resumeCase, setFollowing, suspendCase, transferCase, updateCaseStatus,
 } from './service.js';
 
+/** `caseInfo.type` of a body not validated yet, whatever its shape. */
+function caseInfoTypeOf(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || !('caseInfo' in body)) return undefined;
+  const { caseInfo } = body;
+  return typeof caseInfo === 'object' && caseInfo !== null && 'type' in caseInfo ? caseInfo.type : undefined;
+}
+
 /** Case routes (工单, V2.0), registered under `/service/AICC__Case/1.0.0/openapi`. */
 export async function caseRoutes(app: FastifyInstance): Promise<void> {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
   const acknowledgement = { 200: Acknowledgement, ...errorResponses };
 
-  typed.post('/case', { schema: { body: CreateCaseBody, response: { 200: CreateCaseResponse, ...errorResponses } } }, async (request) => {
+  typed.post('/case', {
+    schema: { body: CreateCaseBody, response: { 200: CreateCaseResponse, ...errorResponses } },
+    // Before the schema, which could only say that a type's name is no id: the refusal names the id to send.
+    preValidation: async (request) => refuseCaseTypeName(app.db, tenantOf(request), 'caseInfo.type', caseInfoTypeOf(request.body)),
+  }, async (request) => {
     return success(await createCase(app.db, tenantOf(request), request.body.caseInfo, app.clock()));
   });
 

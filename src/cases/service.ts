@@ -208,6 +208,19 @@ export async function modifyCase(db: Db, tenant: TenantContext, input: ModifyCas
 }
 
 /** 分配工单: to a user or a queue of the tenant, with the remark on the trace. */
+/**
+ * A user to transfer a case to. A queue's id sent without `ownerType` (which only AICC's Chinese page documents) is
+ * the likeliest slip, so that refusal says what to send instead of only "not a user".
+ */
+async function requireOwnerUser(trx: Db, tenantId: string, ownerId: string): Promise<void> {
+  try {
+    await requireUser(trx, tenantId, ownerId, 'ownerId');
+  } catch (error) {
+    if (!(await createQueuesRepository(trx).findQueue(tenantId, ownerId))) throw error;
+    throw new ApiError('invalidRequest', `ownerId ${ownerId} is a queue of this tenant, not a user: send ownerType "queue" to transfer the case to a queue`);
+  }
+}
+
 export async function transferCase(db: Db, tenant: TenantContext, input: TransferCaseInput, now: number): Promise<void> {
   const { tenantId } = tenant;
   const ownerType = input.ownerType ?? 'user';
@@ -215,7 +228,7 @@ export async function transferCase(db: Db, tenant: TenantContext, input: Transfe
     const row = await loadCase(trx, tenantId, input.id);
     requireNotCancelled(row, 'transferring it');
     const operator = await requireUser(trx, tenantId, input.creatorId, 'creatorId');
-    if (ownerType === 'user') await requireUser(trx, tenantId, input.ownerId, 'ownerId');
+    if (ownerType === 'user') await requireOwnerUser(trx, tenantId, input.ownerId);
     else if (!(await createQueuesRepository(trx).findQueue(tenantId, input.ownerId))) {
       throw new ApiError('invalidRequest', `ownerId ${input.ownerId} is not a queue of this tenant`);
     }

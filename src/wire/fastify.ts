@@ -6,6 +6,7 @@ import { ErrorEnvelope, WIRE_CONTENT_TYPE } from './envelope.js';
 import { ApiError, errorCodes, type ErrorKind } from './errors.js';
 import type { SchemaErrorDataVar } from 'fastify/types/schema.js';
 import { AICC_PREFIX } from './paths.js';
+import { nearOwnPath, replyToMissingRoute, type RouteHints } from './route-hints.js';
 import { describeValidationError, type ValidationSubject } from './validation.js';
 
 /** The body opencase sends for every failure: `{resCode, resMsg}` and nothing else, never a stack. */
@@ -141,9 +142,13 @@ const REPLY_HEADERS = { 'content-type': WIRE_CONTENT_TYPE, ...SECURITY_HEADERS }
 
 /**
  * Puts a Fastify instance on the AICC wire: JSON bodies, the envelope's Content-Type, every error in
- * `{resCode, resMsg}` with its status, and an envelope 404 for unknown routes.
+ * `{resCode, resMsg}` with its status, and an envelope 404 (or 405) for unknown routes that says what to call instead.
  */
-export function installWireFormat(app: FastifyInstance, refuse: (request: FastifyRequest) => Error | undefined = () => undefined): void {
+export function installWireFormat(
+  app: FastifyInstance,
+  refuse: (request: FastifyRequest) => Error | undefined = () => undefined,
+  hints: RouteHints = { routes: [], reference: '/docs', document: '/openapi.json' },
+): void {
   // Only JSON: Fastify's built-in text/plain parser would let a text body reach validation instead of a 415.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
@@ -158,7 +163,11 @@ export function installWireFormat(app: FastifyInstance, refuse: (request: Fastif
 
   app.decorateRequest('resCode', '');
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const { kind, message } = classifyError(error, (context) => validationSubject(request, context));
+    const classified = classifyError(error, (context) => validationSubject(request, context));
+    const { kind } = classified;
+    // A malformed id may be a misspelled call that an id route took (`POST task/proces` is task detail's task/:id).
+    const near = error.validationContext === 'params' ? nearOwnPath(hints, request.method, request.url.split('?')[0] ?? '') : undefined;
+    const message = near ? `${classified.message} (did you mean ${near}?)` : classified.message;
     const { httpStatus } = errorCodes[kind];
     request.resCode = errorCodes[kind].resCode;
     if (httpStatus >= 500) request.log.error({ err: error }, 'request failed');
@@ -166,12 +175,9 @@ export function installWireFormat(app: FastifyInstance, refuse: (request: Fastif
     reply.code(httpStatus).type(WIRE_CONTENT_TYPE).send(errorBody(kind, message));
   });
 
+  // A 405 when the path takes another method, else a 404 naming the path most likely meant (see route-hints.ts).
   app.setNotFoundHandler((request, reply) => {
-    request.resCode = errorCodes.routeNotFound.resCode;
-    const path = request.url.split('?')[0] ?? '';
-    // The path is the caller's own text: echoed, but never more than a line of it.
-    const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
-    reply.code(404).type(WIRE_CONTENT_TYPE).send(errorBody('routeNotFound', `no API at ${request.method} ${shown}`));
+    replyToMissingRoute(hints, request.method, request.url.split('?')[0] ?? '', reply);
   });
 }
 
@@ -200,7 +206,9 @@ export function clientErrorReply(this: { log: { trace(object: object, message: s
     : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
       ? [408, 'requestTimeout', 'the request was not received in time'] as const
       : [400, 'invalidRequest', 'the request is not valid HTTP'] as const;
-  this.log.trace({ err: error }, 'client error');
+  // The code and the reason, never the error itself: Node attaches the raw bytes received (rawPacket), which hold the
+  // request line and headers, secrets in a token call's query string and access-token headers among them.
+  this.log.trace({ code: error.code, reason: error.message }, 'client error');
   const body = JSON.stringify(errorBody(kind, message));
   if (socket.writable) {
     socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${WIRE_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);

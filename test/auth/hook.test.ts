@@ -35,6 +35,20 @@ describe('the access-token header on AICC routes', () => {
     }
   });
 
+  it('a token sent as Authorization: Bearer, without access-token, is a 401001 that names the header to use', async () => {
+    const token = await fetchToken(t.app);
+    for (const authorization of [`Bearer ${token}`, `bearer ${token}`]) {
+      const response = await detail({ authorization });
+      assert.equal(response.statusCode, 401);
+      assert.deepEqual(assertErrorEnvelope(response.body), {
+        resCode: '401001', resMsg: 'access-token header is required: send the token in the access-token header, not Authorization: Bearer',
+      });
+    }
+    // Without any Authorization the message stays short, and with both headers the access-token is what counts.
+    assert.equal(assertErrorEnvelope((await detail({})).body).resMsg, 'access-token header is required');
+    assert.equal((await detail({ 'access-token': token, authorization: `Bearer ${token}` })).statusCode, 200);
+  });
+
   it('a token works until it expires, then is a 401 (401002)', async () => {
     const token = await fetchToken(t.app);
     assert.equal((await detail({ 'access-token': token })).statusCode, 200);

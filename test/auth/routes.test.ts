@@ -53,6 +53,57 @@ describe('POST /baas/auth/v1.0/oauth2/token', () => {
     assert.equal(viaHeader.statusCode, 200, viaHeader.body);
   });
 
+  it('issues a token for the query string of a POST without a body, as AppCube clients send it', async () => {
+    const url = `${TOKEN_PATH}?${form(goodFields)}`;
+    for (const headers of [{}, FORM, { 'content-type': 'application/json' }]) {
+      const response = await t.app.inject({ method: 'POST', url, headers });
+      assert.equal(response.statusCode, 200, `${JSON.stringify(headers)}: ${response.body}`);
+      assert.deepEqual(Object.keys(response.json() as object), ['access_token', 'expires_in', 'token_type']);
+    }
+    // Over real HTTP too, where the empty POST carries Content-Length: 0.
+    const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const overHttp = await fetch(`${address}${url}`, { method: 'POST' });
+    assert.equal(overHttp.status, 200, await overHttp.clone().text());
+    assert.match(((await overHttp.json()) as { access_token: string }).access_token, /^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('the query string and the body or Basic may share the call, each parameter in one place', async () => {
+    const { grant_type: grantType, ...credentials } = goodFields;
+    const grantInQuery = await t.app.inject({ method: 'POST', url: `${TOKEN_PATH}?grant_type=${grantType}`, headers: FORM, payload: form(credentials) });
+    assert.equal(grantInQuery.statusCode, 200, grantInQuery.body);
+    const authorization = `Basic ${Buffer.from(`${DEMO_CLIENT.clientId}:${DEMO_CLIENT.clientSecret}`).toString('base64')}`;
+    const basic = await t.app.inject({ method: 'POST', url: `${TOKEN_PATH}?grant_type=${grantType}`, headers: { authorization } });
+    assert.equal(basic.statusCode, 200, basic.body);
+  });
+
+  it('400 for credentials in the query string and in the body or Basic, or a parameter sent twice', async () => {
+    const url = `${TOKEN_PATH}?${form(goodFields)}`;
+    const andBody = await t.app.inject({ method: 'POST', url: `${TOKEN_PATH}?grant_type=client_credentials&client_id=${DEMO_CLIENT.clientId}`, headers: FORM, payload: form({ client_secret: DEMO_CLIENT.clientSecret }) });
+    assertOAuthError(andBody, 400, 'invalid_request');
+    assert.equal(JSON.parse(andBody.body).error_description, 'send client credentials in one place, not both in the query string and in the body');
+    const authorization = `Basic ${Buffer.from(`${DEMO_CLIENT.clientId}:${DEMO_CLIENT.clientSecret}`).toString('base64')}`;
+    const andBasic = await t.app.inject({ method: 'POST', url, headers: { authorization } });
+    assertOAuthError(andBasic, 400, 'invalid_request');
+    assert.equal(JSON.parse(andBasic.body).error_description, 'send client credentials in one place, not both in the Authorization header and in the query string');
+    const grantTwice = await t.app.inject({ method: 'POST', url, headers: FORM, payload: form({ grant_type: 'client_credentials' }) });
+    assertOAuthError(grantTwice, 400, 'invalid_request');
+    assert.equal(JSON.parse(grantTwice.body).error_description, 'grant_type is sent both in the query string and in the body: send it once');
+    const repeated = await t.app.inject({ method: 'POST', url: `${url}&client_id=${DEMO_CLIENT.clientId}` });
+    assertOAuthError(repeated, 400, 'invalid_request');
+    const wrong = await t.app.inject({ method: 'POST', url: `${TOKEN_PATH}?${form({ ...goodFields, client_secret: 'nope' })}` });
+    assertOAuthError(wrong, 401, 'invalid_client');
+    assert.equal(wrong.headers['www-authenticate'], undefined);
+  });
+
+  it('ignores parameters it does not know, in the query string as in the body (RFC 6749 §3.1)', async () => {
+    const inQuery = await t.app.inject({ method: 'POST', url: `${TOKEN_PATH}?${form({ ...goodFields, scope: 'all', tenant: 'x' })}` });
+    assert.equal(inQuery.statusCode, 200, inQuery.body);
+    const inBody = await t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: FORM, payload: form({ ...goodFields, scope: 'all' }) });
+    assert.equal(inBody.statusCode, 200, inBody.body);
+    const mixed = await t.app.inject({ method: 'POST', url: `${TOKEN_PATH}?scope=all`, headers: FORM, payload: form(goodFields) });
+    assert.equal(mixed.statusCode, 200, mixed.body);
+  });
+
   it('every token is new, and only its hash is stored', async () => {
     const tokens = new Set<string>();
     for (let i = 0; i < 3; i++) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { VerifiedSecrets } from '../../src/auth/secrets.js';
+import { redactQuerySecrets, VerifiedSecrets } from '../../src/auth/secrets.js';
 
 describe('VerifiedSecrets', () => {
   it('knows a secret only under the stored hash it was verified against', () => {
@@ -20,5 +20,18 @@ describe('VerifiedSecrets', () => {
     assert.equal(verified.has('h1', 's1'), false);
     assert.equal(verified.has('h2', 's2'), true);
     assert.equal(verified.has('h3', 's3'), true);
+  });
+});
+
+describe('redactQuerySecrets', () => {
+  it('replaces the value of every secret query parameter, however its name is written, and keeps the rest', () => {
+    const path = '/baas/auth/v1.0/oauth2/token';
+    assert.equal(redactQuerySecrets(path), path);
+    assert.equal(redactQuerySecrets(`${path}?grant_type=client_credentials&client_id=demo&client_secret=s3cret`),
+      `${path}?grant_type=client_credentials&client_id=demo&client_secret=[REDACTED]`);
+    assert.equal(redactQuerySecrets(`${path}?client%5Fsecret=a&CLIENT_SECRET=b&client_secret&access-token=t&access_token=u&x=1`),
+      `${path}?client%5Fsecret=[REDACTED]&CLIENT_SECRET=[REDACTED]&client_secret=[REDACTED]&access-token=[REDACTED]&access_token=[REDACTED]&x=1`);
+    // A name that is not valid percent-encoding is compared as it is.
+    assert.equal(redactQuerySecrets(`${path}?%E0%A4%A=1&client_secret=2`), `${path}?%E0%A4%A=1&client_secret=[REDACTED]`);
   });
 });
