@@ -106,6 +106,11 @@ describe('cases: close and reopen', () => {
     assert.equal(unknown.statusCode, 404);
     assert.equal(foreign.statusCode, 404);
     assert.equal(assertErrorEnvelope(foreign.body).resMsg, assertErrorEnvelope(unknown.body).resMsg.replace('c6m8000000000000none', id));
+    const closed = await closedCase();
+    const reopenForeign = await ext(`cases/${closed}/reopen`, {}, otherToken);
+    const reopenUnknown = await ext('cases/c6m8000000000000none/reopen', {}, otherToken);
+    assert.equal(reopenForeign.statusCode, 404);
+    assert.equal(assertErrorEnvelope(reopenForeign.body).resMsg, assertErrorEnvelope(reopenUnknown.body).resMsg.replace('c6m8000000000000none', closed));
   });
 
   it('validates the body: caseId and creatorId required, remark at most 2000 characters', async () => {
