@@ -11,6 +11,7 @@ import pg from 'pg';
  * server replying the very bytes of a real task-detail response), printed as a Markdown table and written to
  * bench/results/latest.md. `npm run bench -- --smoke` is the same on small data for a few seconds (CI runs it so
  * that the harness cannot rot). OPENCASE_BENCH_PG_URL (an empty PostgreSQL database) adds the PostgreSQL rows.
+ * `--only=tasks` or `--only=statistics` runs one family of scenarios (statistics alone has no ceiling row).
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SMOKE = process.argv.includes('--smoke');
@@ -19,6 +20,10 @@ const WARMUP = SMOKE ? 1 : 2;
 const CONNECTIONS = 32;
 const SMALL = SMOKE ? 2_000 : 10_000;
 const LARGE = SMOKE ? 5_000 : 1_000_000;
+/** The statistics scenarios' tenant: AICC's reports are read over every case of the tenant. */
+const STATISTICS_CASES = SMOKE ? 5_000 : 1_000_000;
+const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+if (ONLY !== undefined && ONLY !== 'tasks' && ONLY !== 'statistics') throw new Error(`--only=${ONLY}: say tasks or statistics`);
 const AICC = '/service/AICC__Case/1.0.0/openapi';
 const TOKEN_PATH = '/baas/auth/v1.0/oauth2/token';
 
@@ -61,8 +66,8 @@ function peakRssMb(child: ChildProcess): number | undefined {
   }
 }
 
-async function generateInto(db: string, tasks: number): Promise<{ tenantId: string; clientId: string; clientSecret: string; seconds: number }> {
-  const child = cli(['generate', '--db', db, '--tasks', String(tasks)]);
+async function generateInto(db: string, tasks: number, cases?: number): Promise<{ tenantId: string; clientId: string; clientSecret: string; seconds: number }> {
+  const child = cli(['generate', '--db', db, '--tasks', String(tasks), ...(cases === undefined ? [] : ['--cases', String(cases)])]);
   const match = await firstMatch(child, /(\{.*\})\n/);
   await new Promise((resolve) => child.once('exit', resolve));
   return JSON.parse(match[1] ?? '{}') as { tenantId: string; clientId: string; clientSecret: string; seconds: number };
@@ -180,6 +185,28 @@ async function scenarios(label: string, small: string, large: string): Promise<{
   return { rows, sampleDetail };
 }
 
+/**
+ * 查询工单总览统计 and 查询工单概览 on a tenant of STATISTICS_CASES cases spread over the past year (and a thousand
+ * tasks): the report of the last 31 days, AICC's example range, and today's overview.
+ */
+async function statisticsScenarios(label: string, db: string): Promise<Row[]> {
+  const size = STATISTICS_CASES.toLocaleString('en-US');
+  const generated = await generateInto(db, 1_000, STATISTICS_CASES);
+  process.stderr.write(`${label}: generated ${size} cases in ${generated.seconds} s\n`);
+  const server = await serve(db);
+  const accessToken = await token(server.url, generated.clientId, generated.clientSecret);
+  const rows: Row[] = [];
+  const report = await load(`${server.url}${AICC}/statistics/case/report`, {
+    method: 'POST', body: JSON.stringify({ start: 0, limit: 31 }), headers: { 'access-token': accessToken, 'content-type': 'application/json' },
+  });
+  rows.push({ scenario: `${label}: POST statistics/case/report, the last 31 days, ${size} cases`, figures: report, ceiling: true });
+  const overview = await load(`${server.url}${AICC}/statistics/case/current`, { headers: { 'access-token': accessToken } });
+  const rssMb = peakRssMb(server.child);
+  rows.push({ scenario: `${label}: GET statistics/case/current, ${size} cases`, figures: overview, ceiling: true, ...(rssMb !== undefined && { rssMb }) });
+  await stop(server.child);
+  return rows;
+}
+
 async function freshPostgresDatabase(adminUrl: string, name: string): Promise<string> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
@@ -193,19 +220,31 @@ async function freshPostgresDatabase(adminUrl: string, name: string): Promise<st
 
 const dir = mkdtempSync(join(tmpdir(), 'opencase-bench-'));
 try {
-  const sqlite = await scenarios('SQLite', join(dir, 'small.db'), join(dir, 'large.db'));
-  const rows = [...sqlite.rows];
+  const rows: Row[] = [];
   const pgUrl = process.env.OPENCASE_BENCH_PG_URL;
+  let sampleDetail: Buffer | undefined;
+  if (ONLY !== 'statistics') {
+    const sqlite = await scenarios('SQLite', join(dir, 'small.db'), join(dir, 'large.db'));
+    sampleDetail = sqlite.sampleDetail;
+    rows.push(...sqlite.rows);
+  }
+  if (ONLY !== 'tasks') rows.push(...(await statisticsScenarios('SQLite', join(dir, 'statistics.db'))));
   if (pgUrl) {
-    rows.push(...(await scenarios('PostgreSQL', await freshPostgresDatabase(pgUrl, 'opencase_bench_small'), await freshPostgresDatabase(pgUrl, 'opencase_bench_large'))).rows);
+    if (ONLY !== 'statistics') {
+      rows.push(...(await scenarios('PostgreSQL', await freshPostgresDatabase(pgUrl, 'opencase_bench_small'), await freshPostgresDatabase(pgUrl, 'opencase_bench_large'))).rows);
+    }
+    if (ONLY !== 'tasks') rows.push(...(await statisticsScenarios('PostgreSQL', await freshPostgresDatabase(pgUrl, 'opencase_bench_statistics'))));
   }
 
-  const bodyFile = join(dir, 'detail.json');
-  writeFileSync(bodyFile, sqlite.sampleDetail);
-  const ceilingChild = spawn(process.execPath, ['--import', 'tsx', 'bench/ceiling-server.ts', bodyFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = (await firstMatch(ceilingChild, /listening (\d+)/))[1];
-  const ceiling = await load(`http://127.0.0.1:${port}${AICC}/task/x`);
-  await stop(ceilingChild);
+  let ceiling: Figures | undefined;
+  if (sampleDetail) {
+    const bodyFile = join(dir, 'detail.json');
+    writeFileSync(bodyFile, sampleDetail);
+    const ceilingChild = spawn(process.execPath, ['--import', 'tsx', 'bench/ceiling-server.ts', bodyFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const port = (await firstMatch(ceilingChild, /listening (\d+)/))[1];
+    ceiling = await load(`http://127.0.0.1:${port}${AICC}/task/x`);
+    await stop(ceilingChild);
+  }
 
   const lines = [
     `# opencase benchmark${SMOKE ? ' (smoke: small data, short runs; not figures to quote)' : ''}`,
@@ -214,19 +253,20 @@ try {
     '',
     '| scenario | req/s | p50 (ms) | p99 (ms) | ratio to ceiling | peak RSS (MB) |',
     '|---|---|---|---|---|---|',
-    `| ceiling: bare node:http replying a real task-detail response | ${Math.round(ceiling.rps)} | ${ceiling.p50} | ${ceiling.p99} | 1.00 | |`,
+    ...(ceiling ? [`| ceiling: bare node:http replying a real task-detail response | ${Math.round(ceiling.rps)} | ${ceiling.p50} | ${ceiling.p99} | 1.00 | |`] : []),
     ...rows.map(({ scenario, figures, rssMb, ceiling: compare }) => scenario.endsWith('(ms)')
       ? `| ${scenario.replace(' (ms)', '')} | ${Math.round(figures.rps)} ms | | | | |`
-      : `| ${scenario} | ${Math.round(figures.rps)} | ${figures.p50} | ${figures.p99} | ${compare ? (figures.rps / ceiling.rps).toFixed(2) : ''} | ${rssMb ?? ''} |${figures.errors ? ` ${figures.errors} errors` : ''}`),
+      : `| ${scenario} | ${Math.round(figures.rps)} | ${figures.p50} | ${figures.p99} | ${compare && ceiling ? (figures.rps / ceiling.rps).toFixed(2) : ''} | ${rssMb ?? ''} |${figures.errors ? ` ${figures.errors} errors` : ''}`),
     '',
   ];
   const table = lines.join('\n');
   process.stdout.write(table);
-  if (!SMOKE) {
+  // A partial run (--only) prints its rows but leaves the last full table as it is.
+  if (!SMOKE && ONLY === undefined) {
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
     writeFileSync(join(ROOT, 'bench/results/latest.md'), table);
   }
-  if (rows.some((row) => row.figures.errors > 0) || ceiling.errors > 0) process.exitCode = 1;
+  if (rows.some((row) => row.figures.errors > 0) || (ceiling?.errors ?? 0) > 0) process.exitCode = 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -9,6 +9,7 @@ import { caseExtensionRoutes, caseRoutes } from './cases/routes.js';
 import { caseTemplateRoutes } from './case-templates/routes.js';
 import { contactRoutes } from './contacts/routes.js';
 import { queueRoutes } from './queues/routes.js';
+import { statisticsRoutes } from './statistics/routes.js';
 import { traceRoutes } from './traces/routes.js';
 import { userRoutes } from './users/routes.js';
 import { taskRoutes } from './tasks/routes.js';
@@ -147,6 +148,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     applyWireProfile(aicc, (request) => request.tenant?.wire);
     await aicc.register(taskRoutes);
     await aicc.register(caseRoutes);
+    await aicc.register(statisticsRoutes);
     await aicc.register(caseTypeRoutes);
   }, { prefix: AICC_PREFIX });
   // opencase's own routes, with the same token, never under the AICC prefix.

@@ -221,11 +221,12 @@ program.command('generate')
   .description('fill a tenant (a new one unless --tenant) with N tasks and a realistic spread of cases, contacts, users and traces, for benchmarks')
   .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
   .requiredOption('--tasks <n>', 'how many tasks', positiveInteger)
+  .option('--cases <n>', 'how many cases (default: one for every five tasks)', positiveInteger)
   .option('--tenant <id>', 'an existing tenant to fill (default: a new tenant, whose credentials are printed)')
   .option('--seed <n>', 'seed of the pseudo-random spread', positiveInteger, 42)
-  .action(async (flags: { db?: string; tasks: number; tenant?: string; seed: number }) => {
+  .action(async (flags: { db?: string; tasks: number; cases?: number; tenant?: string; seed: number }) => {
     const result = await withMigratedDatabase(flags.db, (database) => generate(database, {
-      tasks: flags.tasks, tenantId: flags.tenant, seed: flags.seed, now: Date.now(),
+      tasks: flags.tasks, cases: flags.cases, tenantId: flags.tenant, seed: flags.seed, now: Date.now(),
       ...(process.stderr.isTTY && { onProgress: progressBar(performance.now()) }),
     }));
     process.stdout.write(`${JSON.stringify({ ...result, tasksPerSecond: Math.round(result.tasks / Math.max(result.seconds, 0.001)) })}\n`);

@@ -20,7 +20,7 @@ const SEED = process.env.OPENCASE_FUZZ_SEED === undefined ? undefined : Number(p
 const FIELDS = ['id', 'taskId', 'caseId', 'title', 'description', 'status', 'ownerId', 'ownerType', 'creatorId', 'priority', 'type', 'relateId',
   'contactId', 'dueDate', 'attachment', 'remark', 'start', 'limit', 'classification', 'createdDateFrom', 'createdDateTo', 'typeName',
   'caseStatus', 'isStrctOrder', 'customerName', 'email', 'address', 'organization', 'organizationId', 'processInfo', 'taskInfo', 'caseInfo',
-  'name', 'grant_type', 'client_id', 'client_secret', 'resumenType', 'isAtuoAssigned', 'origin', 'bindAccount'];
+  'name', 'grant_type', 'client_id', 'client_secret', 'resumenType', 'isAtuoAssigned', 'origin', 'bindAccount', 'startTime', 'endTime', 'caseTypeId'];
 const KNOWN_IDS = [DEMO_TASK_ID, DEMO_CASE.id, DEMO_CONTACT.id, DEMO_USER.id, DEMO_TENANT.id];
 
 const idLike = fc.oneof(
@@ -32,7 +32,7 @@ const idLike = fc.oneof(
 
 const scalar = fc.oneof(
   fc.string({ maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 30 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null),
-  fc.constantFrom(...KNOWN_IDS, 'Pending', 'Processing', 'Completed', 'Case', 'High', 'Todo', 'Follow', 'queue', 'user', '2024-01-02 03:04:05',
+  fc.constantFrom(...KNOWN_IDS, 'Pending', 'Processing', 'Completed', 'Case', 'High', 'Todo', 'Follow', 'queue', 'user', '2024-01-02 03:04:05', '2023-02-30', '0000-01-01', '9999-12-31',
     '2024-13-45 25:61:61', 'x'.repeat(30_000), -1, 0, 101, 1e308, '__proto__', 'constructor', 'r\u0000', '\u0000'),
 );
 
@@ -59,6 +59,7 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'POST /case/cancel': { id: DEMO_CASE.id, creatorId: USER, remark: 'r' },
   'POST /status/update': { id: DEMO_CASE.id, status: 'Completed', creatorId: USER },
   'POST /caseType/list': { start: 0, limit: 20, typeName: 'Demo', status: 'Active' },
+  'POST /statistics/case/report': { start: 0, limit: 31, caseTypeId: DEMO_CASE_TYPE.id, startTime: '2023-07-01', endTime: '2023-07-31' },
   'POST /caseType/:id': { id: DEMO_CASE_TYPE.id },
   'POST /users': { name: 'fuzz agent' },
   'POST /queues': { name: 'fuzz queue' },

@@ -1,6 +1,7 @@
 import type { Updateable } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { CasesTable } from '../db/tables.js';
+import { countCaseChange, findCountedCase, movesStatistics } from '../statistics/changes.js';
 import { traceColumns, type TraceInput } from '../traces/record.js';
 import type { CaseTraceType } from '../wire/enums.js';
 import { createCasesRepository } from './repository.js';
@@ -14,10 +15,16 @@ export async function writeCaseTrace(trx: Db, tenantId: string, caseId: string, 
   await createCasesRepository(trx).insertTrace({ ...(await traceColumns(trx, tenantId, position, trace, now)), case_id: caseId });
 }
 
-/** Applies a change to a case and writes its trace, in the caller's transaction: both land or neither does. */
+/**
+ * Applies a change to a case and writes its trace, in the caller's transaction: both land or neither does, and so
+ * does the change's move of the case statistics (statistics/changes.ts), taken last: record, then the tenant's
+ * counters (the trace's trace_seq), then statistics rows.
+ */
 export async function recordCaseChange(
   trx: Db, tenantId: string, caseId: string, patch: Updateable<CasesTable>, trace: CaseTrace, now: number,
 ): Promise<void> {
+  const before = movesStatistics(patch) ? await findCountedCase(trx, tenantId, caseId) : undefined;
   const position = await createCasesRepository(trx).applyChange(tenantId, caseId, { ...patch, last_modified_at: now });
   await writeCaseTrace(trx, tenantId, caseId, position, trace, now);
+  if (before) await countCaseChange(trx, tenantId, caseId, before);
 }

@@ -1,4 +1,4 @@
-import type { Insertable, Updateable } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import { containsIgnoringCase } from '../db/like.js';
 import { lockedForChange, type Db } from '../db/database.js';
 import { preparedQuery } from '../db/prepared.js';
@@ -62,11 +62,14 @@ export function createCasesRepository(db: Db) {
     if (f.caseNo !== undefined) query = query.where('cases.case_no', '=', f.caseNo);
     if (f.createdFrom !== undefined) query = query.where('cases.created_at', '>=', f.createdFrom);
     if (f.createdTo !== undefined) query = query.where('cases.created_at', '<=', f.createdTo);
-    if (f.completed !== undefined) query = query.where('cases.state', f.completed ? '=' : '!=', COMPLETED_STATUS);
-    if (f.cancelled !== undefined) query = query.where('cases.is_cancelled', '=', f.cancelled ? 1 : 0);
+    // Constants as literals, not parameters: SQLite then sees that the open cases' partial index (cases_open_idx) holds
+    // these terms already and does not test them again on every entry (measured: counting 38,000 open cases of
+    // 1,000,000, 3.2 ms with parameters, 1.3 ms with literals).
+    if (f.completed !== undefined) query = query.where('cases.state', f.completed ? '=' : '!=', sql.lit(COMPLETED_STATUS));
+    if (f.cancelled !== undefined) query = query.where('cases.is_cancelled', '=', sql.lit(f.cancelled ? 1 : 0));
     if (f.closedFrom !== undefined) query = query.where('cases.closed_at', '>=', f.closedFrom);
     if (f.closedBefore !== undefined) query = query.where('cases.closed_at', '<', f.closedBefore);
-    if (f.overdueAt !== undefined) query = query.where('cases.due_at', '<', f.overdueAt).where('cases.state', '!=', COMPLETED_STATUS);
+    if (f.overdueAt !== undefined) query = query.where('cases.due_at', '<', f.overdueAt).where('cases.state', '!=', sql.lit(COMPLETED_STATUS));
     if (f.reopened !== undefined) query = query.where('cases.reopen_count', f.reopened ? '>' : '=', 0);
     if (f.directResponse !== undefined) {
       query = f.directResponse

@@ -4,9 +4,10 @@ import type {
   CaseActionRequest, Contact, ContactList, CreateCaseTypeRequest, CreateCaseTypeResult, CreateContactRequest, CreateContactResult,
   CreateQueueRequest, CreateQueueResult, CreateUserRequest, CreateUserResult, FollowRequest, ListContactsRequest, PageRequest,
   QueueList, Trace, TracePage, TracesRequest, UpdateCaseTypeRequest, UpdateContactRequest, UserList,
+  CaseTemplate, CaseTemplateList, CreateTemplateRequest, CreateTemplateResult, UpdateTemplateRequest,
 } from './types.js';
 import type {
-  CancelCaseRequest, CaseDetail, CloseCaseRequest, ReopenCaseRequest, CaseList, CaseListItem, CaseTypeDetail, CaseTypeList, CreateCaseRequest, CreateCaseResult,
+  CancelCaseRequest, CaseDetail, CaseOverview, CaseReport, CaseReportRequest, CloseCaseRequest, ReopenCaseRequest, CaseList, CaseListItem, CaseTypeDetail, CaseTypeList, CreateCaseRequest, CreateCaseResult,
   CreateTaskRequest, CreateTaskResult, ListCasesRequest, ListCaseTypesRequest, ListTasksRequest, ModifyCaseRequest,
   ModifyTaskRequest, ProcessCaseRequest, ProcessTaskRequest, TaskDetail, TaskList, TaskListItem, TokenReply,
   TransferCaseRequest, TransferTaskRequest, UpdateCaseStatusRequest, UpdateTaskStatusRequest,
@@ -132,6 +133,22 @@ export class OpencaseClient {
     /** opencase: a case type with its flow (AICC configures these in its console). */
     create: (request: CreateCaseTypeRequest) => this.request<CreateCaseTypeResult>('POST', `${EXTENSIONS_PREFIX}/case-types`, request),
     update: (id: string, request: UpdateCaseTypeRequest) => this.request<void>('PATCH', `${EXTENSIONS_PREFIX}/case-types/${encodeURIComponent(id)}`, request),
+  };
+
+  /** 工单统计: the tenant's case figures, today's and day by day. */
+  readonly statistics = {
+    /** 查询工单概览: today's new, finished, open and overdue cases, and the mean handling time of today's finished ones, in days. */
+    current: () => this.request<CaseOverview>('GET', `${AICC_PREFIX}/statistics/case/current`),
+    /** 查询工单总览统计: one row per day (`YYYY-MM-DD`), newest first, a page of them; `count` is the number of days. */
+    report: (request: CaseReportRequest) => this.request<CaseReport>('POST', `${AICC_PREFIX}/statistics/case/report`, request),
+  };
+
+  /** opencase: case templates, the custom fields (`…__CST`) a case type's cases carry. */
+  readonly caseTemplates = {
+    create: (request: CreateTemplateRequest) => this.request<CreateTemplateResult>('POST', `${EXTENSIONS_PREFIX}/case-templates`, request),
+    list: (page: { start?: number; limit?: number } = {}) => this.request<CaseTemplateList>('GET', `${EXTENSIONS_PREFIX}/case-templates${queryString(page)}`),
+    get: (id: string) => this.request<CaseTemplate>('GET', `${EXTENSIONS_PREFIX}/case-templates/${encodeURIComponent(id)}`),
+    update: (id: string, request: UpdateTemplateRequest) => this.request<void>('PATCH', `${EXTENSIONS_PREFIX}/case-templates/${encodeURIComponent(id)}`, request),
   };
 
   /** opencase: the tenant's users (agents). */

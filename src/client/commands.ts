@@ -92,6 +92,28 @@ export function addClientCommands(program: Command, tokenCommand: Command): void
       await clientOf(flags).cases.close({ caseId: id, creatorId: flags.creatorId, remark: flags.remark });
       await print(flags, { caseId: id, closed: true }, () => `case ${id} closed`);
     });
+
+  const stats = program.command('stats').description('call the case statistics of a running server');
+  withConnection(stats.command('current'))
+    .description('查询工单概览: today\'s new, finished, open and overdue cases, and the mean handling time of today\'s finished ones')
+    .action(async (flags: ConnectionFlags) => {
+      const overview = await clientOf(flags).statistics.current();
+      await print(flags, overview, (describe) => describe.describeOverview(overview));
+    });
+
+  withConnection(stats.command('report'))
+    .description('查询工单总览统计: the figures day by day, newest first (the server\'s default range: the 31 days up to today)')
+    .option('--start-time <day>', 'first day, YYYY-MM-DD', nonEmpty)
+    .option('--end-time <day>', 'last day, YYYY-MM-DD (default: today)', nonEmpty)
+    .option('--case-type-id <id>', 'cases of this type only', nonEmpty)
+    .option('--start <n>', 'days to skip, from the newest', wholeNumber, 0)
+    .option('--limit <n>', 'days to show (at most 100)', wholeNumber, 100)
+    .action(async (flags: ConnectionFlags & { startTime?: string; endTime?: string; caseTypeId?: string; start: number; limit: number }) => {
+      const { startTime, endTime, caseTypeId, start, limit } = flags;
+      // A flag not given stays undefined, which JSON leaves out of the body.
+      const report = await clientOf(flags).statistics.report({ startTime, endTime, caseTypeId, start, limit });
+      await print(flags, report, (describe) => describe.describeReport(report, start));
+    });
 }
 
 /** commander's choices hold the enum flags to the schema's values, so the flags can take the request's own types. */

@@ -1,7 +1,7 @@
 /** The CLI client's readable output: records as name-value lines, lists as tables. */
 import { formatFields, formatTable } from './table.js';
 import type { AccessToken } from './client.js';
-import type { CaseDetail, TaskDetail, TaskListItem } from './types.js';
+import type { CaseDetail, CaseOverview, CaseReport, TaskDetail, TaskListItem } from './types.js';
 
 export function describeToken(token: AccessToken): string {
   return formatFields([['access_token', token.accessToken], ['expires_at', token.expiresAt.toISOString()]]);
@@ -62,4 +62,23 @@ export function describeCase(detail: CaseDetail): string {
 
 function describeTrace(trace: TaskDetail['taskTrace']): string {
   return `trace (${trace.length}, oldest first)\n${formatTable(['TYPE', 'BY', 'TITLE', 'DESCRIPTION'], trace.map((entry) => [entry.type, entry.creatorName, entry.title, entry.description]))}`;
+}
+
+export function describeOverview(overview: CaseOverview): string {
+  return formatFields([
+    ['new today', overview.newCases],
+    ['finished today', overview.finishedCases],
+    ['open', overview.unfinishedCases],
+    ['overdue', overview.overCases],
+    ['mean days to finish', overview.averageDuration],
+  ]);
+}
+
+export function describeReport(report: CaseReport, start: number): string {
+  const rows = report.caseStatisticsList;
+  const type = rows[0]?.caseTypeName ?? rows[0]?.caseType;
+  const table = formatTable(['DATE', 'NEW', 'FINISHED', 'OPEN', 'OVERDUE', 'MEAN DAYS'],
+    rows.map((row) => [row.date, row.newCases, row.finishedCases, row.unfinishedCases, row.overCases, row.averageDuration]));
+  const shown = rows.length === 0 ? 'none' : `${start + 1}-${start + rows.length}`;
+  return `${type ? `case type ${type}\n` : ''}${table}\n\n${shown} of ${report.count} days`;
 }

@@ -1,8 +1,12 @@
 import type { Static, TSchema } from 'typebox';
 import type { TokenResponse } from '../auth/schemas.js';
 import type {
+  CreateTemplateBody, ListTemplatesResponse, TemplateCreatedResponse, TemplateResponse, TemplateValue, UpdateTemplateBody,
+} from '../case-templates/schemas.js';
+import type {
   CaseTypeCreatedResponse, CaseTypeDetailResponse, CreateCaseTypeBody, ListCaseTypesBody, ListCaseTypesResponse, UpdateCaseTypeBody,
 } from '../case-types/schemas.js';
+import type { CaseOverviewResponse, CaseReportBody, CaseReportResponse } from '../statistics/schemas.js';
 import type {
   CancelCaseBody, CaseActionBody, CaseDetail as CaseDetailSchema, CloseCaseBody, ReopenCaseBody, CreateCaseBody, FollowBody, CreateCaseResponse, ListCasesBody, ListCasesResponse, ModifyCaseBody,
   ProcessCaseBody, TransferCaseBody, UpdateCaseStatusBody,
@@ -36,15 +40,23 @@ export type TransferTaskRequest = Static<typeof TransferTaskBody>;
 export type UpdateTaskStatusRequest = Static<typeof UpdateTaskStatusBody>;
 export type ProcessTaskRequest = Static<typeof ProcessTaskBody>;
 
-export type CreateCaseRequest = Static<typeof CreateCaseBody>;
+/**
+ * A case template's fields, `<Namespace>__<field>__CST`, beside the documented ones: the schemas allow them by pattern
+ * (which TypeBox's static types cannot carry), so they are added here.
+ */
+export type TemplateFields = { [field: `${string}__${string}__CST`]: TemplateValue };
+type WithTemplateFields<T extends { caseInfo: object }> = Omit<T, 'caseInfo'> & { caseInfo: T['caseInfo'] & TemplateFields };
+
+export type CreateCaseRequest = WithTemplateFields<Static<typeof CreateCaseBody>>;
 export type CreateCaseResult = ResultOf<typeof CreateCaseResponse>;
-export type ListCasesRequest = Static<typeof ListCasesBody>;
+export type ListCasesRequest = Static<typeof ListCasesBody> & TemplateFields;
 /** AICC wraps the page in a one-element array; the client hands back the page itself. */
-export type CaseList = ResultOf<typeof ListCasesResponse>[number];
-export type CaseListItem = CaseList['caseList'][number];
+type ListedCases = ResultOf<typeof ListCasesResponse>[number];
+export type CaseListItem = ListedCases['caseList'][number] & TemplateFields;
+export type CaseList = Omit<ListedCases, 'caseList'> & { caseList: CaseListItem[] };
 /** The detail itself: the client unwraps AICC's one-element array (the default) and takes the object too. */
-export type CaseDetail = Static<typeof CaseDetailSchema>;
-export type ModifyCaseRequest = Static<typeof ModifyCaseBody>;
+export type CaseDetail = WithTemplateFields<Static<typeof CaseDetailSchema>>;
+export type ModifyCaseRequest = WithTemplateFields<Static<typeof ModifyCaseBody>>;
 export type TransferCaseRequest = Static<typeof TransferCaseBody>;
 export type ProcessCaseRequest = Static<typeof ProcessCaseBody>;
 export type CancelCaseRequest = Static<typeof CancelCaseBody>;
@@ -59,7 +71,17 @@ export type CreateCaseTypeRequest = Static<typeof CreateCaseTypeBody>;
 export type CreateCaseTypeResult = ResultOf<typeof CaseTypeCreatedResponse>;
 export type UpdateCaseTypeRequest = Static<typeof UpdateCaseTypeBody>;
 
+export type CaseOverview = ResultOf<typeof CaseOverviewResponse>;
+export type CaseReportRequest = Static<typeof CaseReportBody>;
+export type CaseReport = ResultOf<typeof CaseReportResponse>;
+export type CaseStatisticsItem = CaseReport['caseStatisticsList'][number];
+
 // opencase's extensions (under /opencase/v1/): AICC has none of these.
+export type CreateTemplateRequest = Static<typeof CreateTemplateBody>;
+export type UpdateTemplateRequest = Static<typeof UpdateTemplateBody>;
+export type CaseTemplate = ResultOf<typeof TemplateResponse>;
+export type CaseTemplateList = ResultOf<typeof ListTemplatesResponse>;
+export type CreateTemplateResult = ResultOf<typeof TemplateCreatedResponse>;
 export type CaseActionRequest = Static<typeof CaseActionBody>;
 export type FollowRequest = Static<typeof FollowBody>;
 export type CreateUserRequest = Static<typeof CreateUserBody>;

@@ -249,6 +249,24 @@ export interface QueuesTable {
   created_at: number;
 }
 
+/**
+ * Case statistics by tenant, case type and calendar day (in the tenant's zone), kept by every case change in its own
+ * transaction (see statistics/changes.ts). The *_delta columns are differences: the open (overdue) cases at the end of
+ * day D are the sum of open_delta (over_delta) over the days up to D.
+ */
+export interface CaseStatisticsTable {
+  tenant_id: string;
+  /** YYYY-MM-DD, which sorts as the days do. */
+  day: string;
+  type_id: string;
+  new_cases: number;
+  finished_cases: number;
+  /** The sum of (closed − created) of the cases finished that day, in milliseconds. */
+  finished_duration_ms: number;
+  open_delta: number;
+  over_delta: number;
+}
+
 export interface CaseTemplatesTable {
   tenant_id: string;
   id: string;
@@ -292,4 +310,5 @@ export interface Database {
   tenant_counters: TenantCountersTable;
   case_templates: CaseTemplatesTable;
   case_field_values: CaseFieldValuesTable;
+  case_statistics: CaseStatisticsTable;
 }

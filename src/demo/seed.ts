@@ -1,3 +1,4 @@
+import type { Insertable } from 'kysely';
 import { hashClientSecret } from '../auth/secrets.js';
 import { createAuthRepository } from '../auth/repository.js';
 import { createCaseTypesRepository } from '../case-types/repository.js';
@@ -5,6 +6,8 @@ import { createCasesRepository } from '../cases/repository.js';
 import { createContactsRepository } from '../contacts/repository.js';
 import { advanceSerialTo } from '../db/counters.js';
 import type { Db } from '../db/database.js';
+import type { CasesTable } from '../db/tables.js';
+import { countNewCase } from '../statistics/changes.js';
 import { writeTaskTrace } from '../tasks/changes.js';
 import { createTasksRepository } from '../tasks/repository.js';
 import { createUsersRepository } from '../users/repository.js';
@@ -70,7 +73,7 @@ export async function ensureDemoTenant(db: Db, now: number): Promise<boolean> {
       last_modified_at: at(DEMO_CASE_TYPE.createdDate),
     });
 
-    await createCasesRepository(trx).insertCase({
+    const demoCase: Insertable<CasesTable> = {
       tenant_id,
       id: DEMO_CASE.id,
       case_no: DEMO_CASE.caseNo,
@@ -88,8 +91,11 @@ export async function ensureDemoTenant(db: Db, now: number): Promise<boolean> {
       due_at: at(DEMO_CASE.dueDate),
       created_at: at(DEMO_CASE.createdDate),
       last_modified_at: at(DEMO_CASE.createdDate),
-    });
+    };
+    await createCasesRepository(trx).insertCase(demoCase);
     await advanceSerialTo(trx, tenant_id, 'case_no', DEMO_CASE.caseNo);
+    // The demo case counts in the statistics as a created one does.
+    await countNewCase(trx, tenant_id, DEMO_TENANT.timeZone, demoCase);
 
     const tasks = createTasksRepository(trx);
     const createdAt = at(DEMO_TASK.createdDate);

@@ -4,21 +4,26 @@ import { createCaseTypesRepository } from '../case-types/repository.js';
 import { flowOf } from '../case-types/service.js';
 import { reserveSerials } from '../db/counters.js';
 import type { OpenDatabase } from '../db/database.js';
-import { RELATE_TYPE_CASE } from '../wire/enums.js';
+import { rebuildTenantStatistics } from '../statistics/changes.js';
+import { describeChanges } from '../traces/record.js';
+import { COMPLETED_STATUS, RELATE_TYPE_CASE } from '../wire/enums.js';
 import { idPrefixes, randomBase62, type IdKind } from '../wire/ids.js';
 import { bulkInsert } from './bulk.js';
 
 /**
- * Fills a tenant with a realistic spread of records for benchmarks: N tasks, a case for every five, a contact (with
- * address) for every ten, an organization for every two hundred, a user for every two thousand (at least five), and
- * about three traces per task, numbered and sequenced exactly as the API would have written them. Reproducible for
- * a given seed; fast because rows go in as multi-row INSERTs in transactions of CHUNK tasks.
+ * Fills a tenant with a realistic spread of records for benchmarks: N tasks, a case for every five (or as many as
+ * asked), a contact (with address) for every ten tasks, an organization for every two hundred, a user for every two
+ * thousand (at least five), and about three traces per task, numbered and sequenced exactly as the API would have
+ * written them. Cases live as a help desk's do (see caseLife), and count in the tenant's statistics, rebuilt at the
+ * end. Reproducible for a given seed; fast because rows go in as multi-row INSERTs in transactions of CHUNK records.
  */
 const CHUNK = 10_000;
 const DAY = 86_400_000;
 
 export interface GenerateOptions {
   tasks: number;
+  /** How many cases; by default one for every five tasks. */
+  cases?: number | undefined;
   tenantId?: string | undefined;
   seed?: number;
   now: number;
@@ -74,7 +79,31 @@ const TRACE_COLUMNS = ['tenant_id', 'id', 'task_id', 'position', 'seq', 'type', 
 const CASE_TRACE_COLUMNS = ['tenant_id', 'id', 'case_id', 'position', 'seq', 'type', 'creator_id', 'creator_name', 'related_id', 'title',
   'description', 'attachment', 'changes_json', 'created_at'] as const;
 const CASE_COLUMNS = ['tenant_id', 'id', 'case_no', 'type_id', 'title', 'description', 'status', 'state', 'priority', 'origin', 'owner_id',
-  'owner_type', 'contact_id', 'contact_phone', 'creator_id', 'due_at', 'created_at', 'last_modified_at', 'closed_at', 'trace_count'] as const;
+  'owner_type', 'contact_id', 'contact_phone', 'creator_id', 'due_at', 'created_at', 'last_modified_at', 'stay_at', 'closed_at', 'is_cancelled',
+  'cancelled_at', 'trace_count'] as const;
+
+/** How a generated case went: created, due (or not), then completed, cancelled, or still open, at `endedAt`. */
+interface CaseLife {
+  createdAt: number;
+  dueAt: number | null;
+  outcome: 'completed' | 'cancelled' | 'open';
+  endedAt: number;
+}
+
+/**
+ * A help desk's case: created at any time of the past year; due 4 hours to 14 days later (one in ten has no due
+ * date); handled in a time drawn from an exponential law of mean 3 days, so most are done within days and a few take
+ * weeks. Once that time has passed, 90 in 100 were completed and 7 cancelled; the other 3, and those whose time has
+ * not come, are open, some of them overdue.
+ */
+function caseLife(random: () => number, now: number): CaseLife {
+  const createdAt = now - Math.floor(random() * 365 * DAY);
+  const dueAt = random() < 0.1 ? null : createdAt + Math.floor((1 / 6 + random() * (14 - 1 / 6)) * DAY);
+  const endedAt = createdAt + Math.floor(-Math.log(1 - random()) * 3 * DAY);
+  const roll = random();
+  const outcome = endedAt >= now || roll >= 0.97 ? 'open' : roll < 0.9 ? 'completed' : 'cancelled';
+  return { createdAt, dueAt, outcome, endedAt };
+}
 
 const PRIORITIES = ['Low', 'Medium', 'High', 'Critical'];
 const ORIGINS = ['Email', 'Voice', 'webchat', 'Whatsapp'];
@@ -117,7 +146,7 @@ export async function generate(database: OpenDatabase, options: GenerateOptions)
   const userCount = Math.max(5, Math.ceil(options.tasks / 2000));
   const contactCount = Math.max(1, Math.ceil(options.tasks / 10));
   const organizationCount = Math.max(1, Math.ceil(options.tasks / 200));
-  const caseCount = Math.max(1, Math.ceil(options.tasks / 5));
+  const caseCount = options.cases ?? Math.max(1, Math.ceil(options.tasks / 5));
   const title = () => `${pick(WORDS)} ${pick(WORDS)} issue ${Math.floor(random() * 100000)}`;
   const pastInstant = () => now - Math.floor(random() * 365 * DAY);
 
@@ -128,12 +157,11 @@ export async function generate(database: OpenDatabase, options: GenerateOptions)
     await sql`pragma cache_size = -524288`.execute(db);
   }
   try {
-    // People and the records tasks point at, in one transaction.
+    // People and the records cases and tasks point at, in one transaction.
     const users = Array.from({ length: userCount }, (_, i) => ({ id: newId('user'), name: `agent ${String(i + 1).padStart(4, '0')}` }));
     const contacts = Array.from({ length: contactCount }, () => newId('contact'));
     const cases: string[] = [];
     let traces = 0;
-    const setAsideForCases = await dropSecondaryIndexes(database, 'cases');
     await db.transaction().execute(async (trx) => {
       await bulkInsert(trx, dialect, 'users', ['tenant_id', 'id', 'name', 'created_at'], users.map((u) => [tenantId, u.id, u.name, now - 400 * DAY]));
       const organizations = Array.from({ length: organizationCount }, (_, i) => [tenantId, newId('organization'), `Company ${i + 1}`, now - 400 * DAY]);
@@ -144,27 +172,55 @@ export async function generate(database: OpenDatabase, options: GenerateOptions)
           (pick(organizations)[1] as string), '[]', now - 380 * DAY, now - 380 * DAY]));
       await bulkInsert(trx, dialect, 'addresses', ['tenant_id', 'id', 'subject_id', 'city', 'default_shipping_address', 'created_at'],
         contacts.map((id) => [tenantId, newId('address'), id, pick(['Shenzhen', 'Beijing', 'Shanghai', 'Hangzhou']), 1, now - 380 * DAY]));
-
-      const firstCaseNo = await reserveSerials(trx, tenantId, 'case_no', caseCount);
-      const firstSeq = await reserveSerials(trx, tenantId, 'trace_seq', caseCount);
-      const caseRows: unknown[][] = [];
-      const caseTraceRows: unknown[][] = [];
-      for (let i = 0; i < caseCount; i++) {
-        const id = newId('case');
-        cases.push(id);
-        const owner = pick(users);
-        const createdAt = pastInstant();
-        const status = random() < 0.3 ? 'Completed' : (flow[0] ?? 'Completed');
-        caseRows.push([tenantId, id, firstCaseNo + i, caseType.id, title(), 'generated case', status, status === 'Completed' ? 'Completed' : 'Pending',
-          pick(PRIORITIES), pick(ORIGINS), owner.id, 'user', pick(contacts), null, owner.id, createdAt + 14 * DAY, createdAt, createdAt,
-          status === 'Completed' ? createdAt + DAY : null, 1]);
-        caseTraceRows.push([tenantId, newId('trace'), id, 1, firstSeq + i, 'CreateCase', owner.id, owner.name, null, null, null, null, null, createdAt]);
-      }
-      await bulkInsert(trx, dialect, 'cases', CASE_COLUMNS, caseRows);
-      await bulkInsert(trx, dialect, 'case_traces', CASE_TRACE_COLUMNS, caseTraceRows);
-      traces += caseCount;
     });
-    for (const definition of setAsideForCases) await sql.raw(definition).execute(db);
+
+    // Cases and their traces, chunk by chunk, their secondary indexes set aside as the tasks' are below.
+    const setAsideForCases = await dropSecondaryIndexes(database, 'cases');
+    const middle = flow.length > 2 ? flow[1] : undefined;
+    try {
+      for (let done = 0; done < caseCount; done += CHUNK) {
+        const size = Math.min(CHUNK, caseCount - done);
+        const lives = Array.from({ length: size }, () => caseLife(random, now));
+        // CreateCase, and a StatusUpdate or a CancelCase for those that ended.
+        const traceTotal = lives.reduce((sum, life) => sum + (life.outcome === 'open' ? 1 : 2), 0);
+        await db.transaction().execute(async (trx) => {
+          const firstCaseNo = await reserveSerials(trx, tenantId, 'case_no', size);
+          let seq = await reserveSerials(trx, tenantId, 'trace_seq', traceTotal);
+          const caseRows: unknown[][] = [];
+          const caseTraceRows: unknown[][] = [];
+          lives.forEach((life, i) => {
+            const id = newId('case');
+            cases.push(id);
+            const owner = pick(users);
+            const first = flow[0] ?? COMPLETED_STATUS;
+            const processing = life.outcome !== 'completed' && middle !== undefined && random() < 0.6;
+            const status = life.outcome === 'completed' ? COMPLETED_STATUS : processing ? middle : first;
+            const state = life.outcome === 'completed' ? 'Completed' : processing ? 'Processing' : 'Pending';
+            const ended = life.outcome === 'open' ? null : life.endedAt;
+            const stayAt = life.outcome === 'completed' ? life.endedAt : processing ? life.createdAt + Math.floor((Math.min(now, life.endedAt) - life.createdAt) / 2) : null;
+            caseRows.push([tenantId, id, firstCaseNo + i, caseType.id, title(), 'generated case', status, state, pick(PRIORITIES), pick(ORIGINS), owner.id,
+              'user', pick(contacts), null, owner.id, life.dueAt, life.createdAt, ended ?? stayAt ?? life.createdAt, stayAt,
+              life.outcome === 'completed' ? life.endedAt : null, life.outcome === 'cancelled' ? 1 : 0, life.outcome === 'cancelled' ? life.endedAt : null,
+              ended === null ? 1 : 2]);
+            caseTraceRows.push([tenantId, newId('trace'), id, 1, seq++, 'CreateCase', owner.id, owner.name, null, null, null, null, null, life.createdAt]);
+            if (life.outcome === 'completed') {
+              const changes = [{ field: 'status', from: first, to: COMPLETED_STATUS }, { field: 'state', from: 'Pending', to: 'Completed' }];
+              caseTraceRows.push([tenantId, newId('trace'), id, 2, seq++, 'StatusUpdate', owner.id, owner.name, null, null,
+                describeChanges(changes), null, JSON.stringify(changes), life.endedAt]);
+            } else if (life.outcome === 'cancelled') {
+              const changes = [{ field: 'isCanced', from: 'false', to: 'true' }];
+              caseTraceRows.push([tenantId, newId('trace'), id, 2, seq++, 'CancelCase', owner.id, owner.name, null, 'no longer needed',
+                null, null, JSON.stringify(changes), life.endedAt]);
+            }
+          });
+          await bulkInsert(trx, dialect, 'cases', CASE_COLUMNS, caseRows);
+          await bulkInsert(trx, dialect, 'case_traces', CASE_TRACE_COLUMNS, caseTraceRows);
+          traces += caseTraceRows.length;
+        });
+      }
+    } finally {
+      for (const definition of setAsideForCases) await sql.raw(definition).execute(db);
+    }
 
     // Tasks and their traces, chunk by chunk, with the secondary indexes of `tasks` set aside: building an index
     // once from sorted rows is several times faster than updating it at random for every row.
@@ -213,6 +269,8 @@ export async function generate(database: OpenDatabase, options: GenerateOptions)
     } finally {
       for (const definition of setAside) await sql.raw(definition).execute(db);
     }
+    // The cases went in around the statistics the API keeps on every change: the tenant's are made anew from them.
+    await db.transaction().execute((trx) => rebuildTenantStatistics(trx, tenantId));
     return {
       tenantId, ...credentials, tasks: options.tasks, cases: caseCount, contacts: contactCount, users: userCount, traces,
       seconds: Math.round((performance.now() - started) / 100) / 10,

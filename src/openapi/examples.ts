@@ -49,6 +49,8 @@ export const REQUEST_EXAMPLES: Readonly<Record<string, RequestExample>> = {
   postStatusUpdate: { body: { id: DEMO_CASE.id, status: 'Completed', creatorId: DEMO_USER.id } },
   postClose: { body: { caseId: DEMO_CASE.id, creatorId: DEMO_USER.id, remark: 'Solved' }, after: 'postStatusUpdate' },
   postCaseTypeList: { body: { start: 0, limit: 20 } },
+  // The month of the demo case (created 2023-07-07, due 2023-07-22): new on the 7th, overdue from the 22nd.
+  postStatisticsCaseReport: { body: { caseTypeId: DEMO_CASE_TYPE.id, startTime: '2023-07-01', endTime: '2023-07-31', start: 0, limit: 31 } },
   getCaseTypeById: { id: DEMO_CASE_TYPE.id },
   postCaseTypeById: { id: DEMO_CASE_TYPE.id, body: { id: DEMO_CASE_TYPE.id } },
   getContactsById: { id: DEMO_CONTACT.id },

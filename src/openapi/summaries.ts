@@ -21,6 +21,8 @@ export const SUMMARIES: Readonly<Record<string, string>> = {
   postCaseCancel: '取消工单 Cancel case · cec_07_0272 / 3412',
   postStatusUpdate: '修改工单状态 Change case status (flow transition) · cec_07_0273 / 3413',
   postClose: '关闭工单 Close case (at its flow\'s last status; on the demo, after 修改工单状态\'s example) · cec_07_0274 / 3414',
+  getStatisticsCaseCurrent: '查询工单概览 Case overview of today (new, finished, open, overdue; mean days to finish) · cec_07_0275',
+  postStatisticsCaseReport: '查询工单总览统计 Case statistics by day, newest first (days in the tenant\'s zone) · cec_07_0276 / 3425',
   postCaseTypeList: 'Query case type list · cec_07_0263 / 3403',
   getCaseTypeById: 'Query case type details · cec_07_0264 / 3404',
   postCaseTypeById: 'Query case type details (POST) · cec_07_3404',

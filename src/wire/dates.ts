@@ -120,3 +120,75 @@ export function parseWireDate(text: string, timeZone: string): number | null {
   instant = asUtc - offsetAt(instant, timeZone);
   return instant;
 }
+
+/**
+ * AICC's statistics calls take bare calendar days (`YYYY-MM-DD`, 查询工单总览统计), counted in the tenant's zone.
+ * Day arithmetic is on the calendar (Date.UTC), never by adding 24 hours: a day with a daylight-saving change
+ * lasts 23 or 25 hours.
+ */
+export const WIRE_DAY_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
+export const WIRE_DAY_RULE = 'must be a date as YYYY-MM-DD';
+
+export const WireDay = Type.String({ pattern: WIRE_DAY_PATTERN, description: WIRE_DAY_RULE });
+
+const DAY_MS = 86_400_000;
+
+function dayText(utcMidnight: Date): string {
+  const year = utcMidnight.getUTCFullYear();
+  return `${year >= 1000 ? year : String(year).padStart(4, '0')}-${pad2(utcMidnight.getUTCMonth() + 1)}-${pad2(utcMidnight.getUTCDate())}`;
+}
+
+/** The calendar day of an instant in a zone (the date part of formatWireDate, without formatting the time). */
+export function dayOf(instant: number, timeZone: string): string {
+  return dayText(new Date(instant + cachedOffsetAt(instant, timeZone)));
+}
+
+/** A `YYYY-MM-DD` as a UTC midnight, or null when it is no real day (2023-02-30). */
+function calendarDay(day: string): number | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) return null;
+  const [year, month, date] = match.slice(1).map(Number) as [number, number, number];
+  const asUtc = Date.UTC(year, month - 1, date);
+  const check = new Date(asUtc);
+  return check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === date ? asUtc : null;
+}
+
+export function isRealDay(day: string): boolean {
+  return calendarDay(day) !== null;
+}
+
+function requireDay(day: string): number {
+  const asUtc = calendarDay(day);
+  if (asUtc === null) throw new RangeError(`${day} is not a day as YYYY-MM-DD`);
+  return asUtc;
+}
+
+/** The day `days` calendar days after `day` (before it when negative). */
+export function addDays(day: string, days: number): string {
+  return dayText(new Date(requireDay(day) + days * DAY_MS));
+}
+
+/** How many calendar days `to` is after `from` (negative when before). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((requireDay(to) - requireDay(from)) / DAY_MS);
+}
+
+/**
+ * The first instant of a day in a zone: its midnight, or, where a daylight-saving jump skips midnight (America/Asuncion
+ * in October), the instant of the jump. The day is [startOfDay(D), startOfDay(D + 1)): exactly the instants dayOf
+ * gives D. Local midnight is the instant sought nearly always; where it is not (parseWireDate settles a skipped time
+ * an hour early), the boundary is searched for between the widest offsets there are (UTC-12 and UTC+14).
+ */
+export function startOfDay(day: string, timeZone: string): number {
+  const asUtc = requireDay(day);
+  const midnight = parseWireDate(`${day} 00:00:00`, timeZone) ?? asUtc;
+  if (dayOf(midnight, timeZone) === day && dayOf(midnight - 1, timeZone) < day) return midnight;
+  let before = asUtc - 15 * 3_600_000; // still the day before, in every zone
+  let from = asUtc + 13 * 3_600_000; // already the day, in every zone
+  while (from - before > 1) {
+    const middle = Math.floor((before + from) / 2);
+    if (dayOf(middle, timeZone) < day) before = middle;
+    else from = middle;
+  }
+  return from;
+}

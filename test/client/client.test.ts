@@ -153,6 +153,17 @@ describe('OpencaseClient against a live server', () => {
     const { caseTypeId } = await client.caseTypes.create({ typeName: 'Client type', caseStatus: 'Open,Completed' });
     await client.caseTypes.update(caseTypeId, { description: 'made by the client' });
     assert.equal((await client.caseTypes.get(caseTypeId)).caseTypeInfo.description, 'made by the client');
+
+    // A template's fields travel through the AICC calls beside the documented ones.
+    const { templateId } = await client.caseTemplates.create({ name: 'Client template', fields: [{ name: 'AICC__model__CST', type: 'select', options: ['A', 'B'] }] });
+    await client.caseTypes.update(caseTypeId, { templateId });
+    assert.equal((await client.caseTemplates.get(templateId)).fields[0]?.name, 'AICC__model__CST');
+    assert.equal((await client.caseTemplates.list()).count, 1);
+    const withField = await client.cases.create({ caseInfo: { title: 'Templated', description: 'd', type: caseTypeId, isAtuoAssigned: true, contactId: DEMO_CONTACT.id, AICC__model__CST: 'B' } });
+    assert.equal((await client.cases.get(withField.caseId)).caseInfo.AICC__model__CST, 'B');
+    assert.equal((await client.cases.list({ start: 0, limit: 10, AICC__model__CST: 'B' })).count, 1);
+    await client.caseTemplates.update(templateId, { description: 'changed' });
+    assert.equal((await client.caseTemplates.get(templateId)).description, 'changed');
   });
 
   it('throws one typed error carrying resCode, resMsg and the HTTP status', async () => {

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001_initial.js';
+import * as caseStatistics from './0002_case_statistics.js';
 import * as closedCases from './0003_closed_cases.js';
 import * as wireProfile from './0004_wire_profile.js';
 import * as caseTemplates from './0005_case_templates.js';
@@ -7,6 +8,7 @@ import * as caseTemplates from './0005_case_templates.js';
 /** Migrations are compiled into the package (no directory scan at run time); names sort in the order they run. */
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_case_statistics': caseStatistics,
   '0003_closed_cases': closedCases,
   '0004_wire_profile': wireProfile,
   '0005_case_templates': caseTemplates,
