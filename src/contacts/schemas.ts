@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { WireDay } from '../wire/dates.js';
 import { Envelope } from '../wire/envelope.js';
 import { WireId } from '../wire/ids.js';
 import { Nullable, QueryInteger, QueryText } from '../wire/schema.js';
@@ -120,7 +121,7 @@ export type OrganizationInput = Static<typeof OrganizationInput>;
 const contactFields = {
   name: Field(128), firstName: Field(128), middleName: Field(128), lastName: Field(128), nickName: Field(128), title: Field(128),
   gender: Field(32), age: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 200 }))),
-  birthDay: Type.Optional(Nullable(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }))),
+  birthDay: Type.Optional(Nullable(WireDay)),
   cellPhone1: Field(32), cellPhone2: Field(32), cellPhone3: Field(32), phone: Field(32), phone1: Field(32), phone2: Field(32), phone3: Field(32),
   email: Field(255), email1: Field(255), email2: Field(255), fax: Field(64), website: Field(255), picture: Field(255), channel: Field(64),
   level: Field(64), status: Field(64), remark: Field(2000), description: Field(2000), customFied: Field(4000),

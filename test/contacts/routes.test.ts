@@ -61,7 +61,7 @@ describe('/opencase/v1/contacts, users and queues', () => {
     const cases: Array<[string, string, unknown, number, RegExp]> = [
       ['POST', 'contacts', {}, 400, /^customerName is required$/],
       ['POST', 'contacts', { customerName: 'x', age: -1 }, 400, /^age must be at least 0$/],
-      ['POST', 'contacts', { customerName: 'x', birthDay: '1990-13' }, 400, /^birthDay must match/],
+      ['POST', 'contacts', { customerName: 'x', birthDay: '1990-13' }, 400, /^birthDay must be a date as YYYY-MM-DD$/],
       ['POST', 'contacts', { customerName: 'x', organizationId: 'cBbs0000000000000000' }, 400, /^organizationId .* is not an organization of this tenant$/],
       ['POST', 'contacts', { customerName: 'x', organizationId: 'cBbs0000013y7cBnkKMS', organization: { organizationName: 'y' } }, 400, /^send organizationId or organization, not both$/],
       ['GET', 'contacts/ciIy0000000000000000', undefined, 404, /^contact ciIy0000000000000000 does not exist$/],
