@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { DEMO_CLIENT, DEMO_TASK_ID } from '../../src/demo/records.js';
@@ -7,6 +8,26 @@ import { fetchTokenOverHttp, startCliServer } from '../cli-helpers.js';
 import { assertErrorEnvelope, fetchToken, ON_POSTGRES, startTestApp, TASK_PATH } from '../helpers.js';
 
 const skip = ON_POSTGRES ? false : 'needs PostgreSQL (scripts/with-postgres.sh npm test)';
+
+/** A port just given up by a listener. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Polls a starting server's readiness until it answers that it waits for its database (60 s at most). */
+async function waitUntilWaiting(readyz: string): Promise<void> {
+  for (const started = Date.now(); Date.now() - started < 60_000;) {
+    const body = await fetch(readyz).then((response) => response.text(), () => '');
+    // Its first attempt has begun with the listener; a moment more and it has failed and said why.
+    if (body.includes('waiting for the database')) return new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${readyz} never said it was waiting for the database`);
+}
 
 async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: process.env.OPENCASE_TEST_PG_URL });
@@ -66,10 +87,13 @@ describe('PostgreSQL faults', { skip }, () => {
     const name = `opencase_late_${randomBytes(4).toString('hex')}`;
     const url = new URL(process.env.OPENCASE_TEST_PG_URL ?? '');
     url.pathname = `/${name}`;
-    const starting = startCliServer(['--demo', '--db', url.toString()]);
+    const port = await freePort();
+    const starting = startCliServer(['--demo', '--db', url.toString(), '--port', String(port)]);
     let output = '';
     starting.catch(() => {});
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The process listens before it reaches the database (answering 503 meanwhile): once it answers, it is waiting.
+    // A fixed sleep here raced the CLI's start-up, which takes longer than a second on a busy machine.
+    await waitUntilWaiting(`http://127.0.0.1:${port}/readyz`);
     await admin((client) => client.query(`create database ${name}`));
     const server = await starting;
     try {
