@@ -36,14 +36,7 @@ const sumsOfType = preparedQuery('statistics.sumsOfType', (db: Db, tenantId: str
   daySums(db, tenantId, firstDay, lastDay).where('type_id', '=', typeId));
 
 /** A day's sums; the day is '' for the sum of every day before the range asked for. */
-export interface DaySums {
-  day: string;
-  newCases: number;
-  finishedCases: number;
-  finishedDurationMs: number;
-  openDelta: number;
-  overDelta: number;
-}
+export type DaySums = Omit<Bucket, 'typeId'>;
 
 export function createStatisticsRepository(db: Db) {
   return {

@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createTenant } from '../../src/auth/service.js';
 import { DEMO_CASE, DEMO_CASE_TYPE, DEMO_CONTACT, DEMO_USER } from '../../src/demo/records.js';
-import { assertErrorEnvelope, fetchToken, postAicc, startTestApp, type TestApp } from '../helpers.js';
+import { assertErrorEnvelope, fetchToken, postAicc, useTestApp } from '../helpers.js';
 
 /** Refusals of case calls that say what to send instead, for the mistakes a new user makes first. */
 describe('case calls that say how to fix them', () => {
-  let t: TestApp;
-  let token: string;
-  before(async () => {
-    t = await startTestApp();
-    token = await fetchToken(t.app);
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   async function snapshot() {
     const db = t.database.db;
@@ -23,13 +17,13 @@ describe('case calls that say how to fix them', () => {
   }
 
   async function assertRefused(path: string, body: unknown, resMsg: string) {
-    const response = await postAicc(t.app, token, path, body);
+    const response = await postAicc(t.app, t.token, path, body);
     assert.equal(response.statusCode, 400, response.body);
     assert.deepEqual(assertErrorEnvelope(response.body), { resCode: '400001', resMsg });
   }
 
   it('case/transfer to a queue without ownerType says to send ownerType "queue"', async () => {
-    const created = await t.app.inject({ method: 'POST', url: '/opencase/v1/queues', headers: { 'access-token': token }, payload: { name: 'Tier 2' } });
+    const created = await t.app.inject({ method: 'POST', url: '/opencase/v1/queues', headers: { 'access-token': t.token }, payload: { name: 'Tier 2' } });
     const { queueId } = (created.json() as { result: { queueId: string } }).result;
     const before = await snapshot();
     const transfer = { id: DEMO_CASE.id, ownerId: queueId, creatorId: DEMO_USER.id, remark: 'escalated' };
@@ -39,7 +33,7 @@ describe('case calls that say how to fix them', () => {
     // An id that is neither keeps the plain refusal.
     await assertRefused('case/transfer', { ...transfer, ownerId: '10gg0000000000000000' }, 'ownerId 10gg0000000000000000 is not a user of this tenant');
     assert.equal(await snapshot(), before);
-    const response = await postAicc(t.app, token, 'case/transfer', { ...transfer, ownerType: 'queue' });
+    const response = await postAicc(t.app, t.token, 'case/transfer', { ...transfer, ownerType: 'queue' });
     assert.equal(response.statusCode, 200, response.body);
   });
 
@@ -64,10 +58,10 @@ describe('case calls that say how to fix them', () => {
     await assertRefused('case', caseInfo('x'.repeat(300)), `caseInfo.type must be a case type id from caseType/list (20 letters and digits); no case type is named "${'x'.repeat(64)}…"`);
     assert.equal(await snapshot(), before);
     // Other mistakes in the type keep the schema's words, and an id still creates the case.
-    const notAString = await postAicc(t.app, token, 'case', caseInfo(42));
+    const notAString = await postAicc(t.app, t.token, 'case', caseInfo(42));
     assert.equal(notAString.statusCode, 400);
     assert.match(assertErrorEnvelope(notAString.body).resMsg, /^caseInfo\.type must be (a )?string/);
-    const created = await postAicc(t.app, token, 'case', caseInfo(DEMO_CASE_TYPE.id));
+    const created = await postAicc(t.app, t.token, 'case', caseInfo(DEMO_CASE_TYPE.id));
     assert.equal(created.statusCode, 200, created.body);
   });
 
