@@ -495,7 +495,9 @@ export async function listCases(db: Db, tenant: TenantContext, input: ListCasesI
   const [count, rows] = filters.templateValues
     ? await listByTemplateValues(cases, tenantId, filters, input.start, input.limit)
     : await Promise.all([cases.countCases(tenantId, filters), cases.listCases(tenantId, filters, input.start, input.limit)]);
-  const templates = new Map((await templatesOfTenant(db, tenantId)).map((template) => [template.id, template]));
+  // Templates are read only for a page that holds a case of a templated type: most lists need no extra query.
+  const templated = rows.some((row) => row.template_id !== null);
+  const templates = new Map((templated ? await templatesOfTenant(db, tenantId) : []).map((template) => [template.id, template]));
   const templateFields = await templateFieldsOfCases(db, tenantId, rows.map((row) => ({
     id: row.id, template: (row.template_id && templates.get(row.template_id)) || null,
   })), timeZone);
