@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { TOKEN_PATH } from '../src/auth/routes.js';
 
@@ -70,4 +71,13 @@ export async function fetchTokenOverHttp(baseUrl: string, clientId: string, clie
   });
   if (response.status !== 200) throw new Error(`token call failed: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/** A loopback port just given up by a listener: nothing listens on it (a connection is refused) until someone takes it. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { before, describe, it } from 'node:test';
 import { DEMO_CASE, DEMO_CLIENT, DEMO_TASK_ID, DEMO_USER } from '../../src/demo/records.js';
 import { OpencaseClient } from 'opencase/client';
-import { runCli } from '../cli-helpers.js';
+import { freePort, runCli } from '../cli-helpers.js';
 import { TASK_PATH, taskDetailExample, useTestApp } from '../helpers.js';
-
-/** A port just given up by a listener: a connection to it is refused. */
-async function portNobodyListensOn(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 
 describe('opencase token / task / case (the CLI client)', () => {
   const t = useTestApp();
@@ -100,7 +88,7 @@ describe('opencase token / task / case (the CLI client)', () => {
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /^opencase: invalid_client: .+ \(HTTP 401\)\n$/);
 
-    const closedPort = await portNobodyListensOn();
+    const closedPort = await freePort();
     const unreachable = await runCli(['token', '--url', `http://127.0.0.1:${closedPort}`], env);
     assert.equal(unreachable.code, 1);
     assert.equal(unreachable.stderr, `opencase: no reply from http://127.0.0.1:${closedPort}/baas/auth/v1.0/oauth2/token: ECONNREFUSED\n`);

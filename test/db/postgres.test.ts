@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { DEMO_CLIENT, DEMO_TASK_ID } from '../../src/demo/records.js';
-import { fetchTokenOverHttp, startCliServer } from '../cli-helpers.js';
+import { fetchTokenOverHttp, freePort, startCliServer } from '../cli-helpers.js';
 import { assertErrorEnvelope, fetchToken, ON_POSTGRES, startTestApp, TASK_PATH } from '../helpers.js';
 
 const skip = ON_POSTGRES ? false : 'needs PostgreSQL (scripts/with-postgres.sh npm test)';
-
-/** A port just given up by a listener. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Polls a starting server's readiness until it answers that it waits for its database (60 s at most). */
 async function waitUntilWaiting(readyz: string): Promise<void> {
