@@ -16,12 +16,17 @@ export interface CaseTemplate {
   fields: TemplateFieldInfo[];
 }
 
+/** A stored template as case writes and reads use it. */
+function toCaseTemplate(row: { id: string; name: string; fields_json: string }): CaseTemplate {
+  return { id: row.id, name: row.name, fields: fieldsOf(row) };
+}
+
 /** The template of a case type (null: the type has none); for a write it is share-locked until the write commits. */
 export async function templateOfType(db: Db, tenantId: string, templateId: string | null, forWrite: boolean): Promise<CaseTemplate | null> {
   if (!templateId) return null;
   const repository = createCaseTemplatesRepository(db);
   const row = forWrite ? await repository.findTemplateForWrite(tenantId, templateId) : await repository.findTemplate(tenantId, templateId);
-  return row ? { id: row.id, name: row.name, fields: fieldsOf(row) } : null;
+  return row ? toCaseTemplate(row) : null;
 }
 
 /** The template fields a body object carries, by name (its `…__CST` keys). */
@@ -121,7 +126,7 @@ export async function templateFieldsOfCases(
 
 /** Every template of the tenant (a list's page may span types; templates are few, bounded by what admins make). */
 export async function templatesOfTenant(db: Db, tenantId: string): Promise<CaseTemplate[]> {
-  return (await createCaseTemplatesRepository(db).allTemplates(tenantId)).map((row) => ({ id: row.id, name: row.name, fields: fieldsOf(row) }));
+  return (await createCaseTemplatesRepository(db).allTemplates(tenantId)).map(toCaseTemplate);
 }
 
 /**
