@@ -20,6 +20,7 @@ import { applyWireProfile } from './wire/profile-hooks.js';
 import { AICC_PREFIX, EXTENSIONS_PREFIX } from './wire/paths.js';
 import { registerRouteHints } from './wire/route-hints.js';
 import { healthRoutes, type Readiness } from './health/routes.js';
+import { noteStorageFault } from './health/write-probe.js';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import { rateLimitOptions } from './auth/rate-limits.js';
@@ -125,6 +126,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // One hook after the reply, reading Fastify's own timing: nothing added before the reply goes out.
   app.addHook('onResponse', (request, reply, done) => {
     metrics.countRequest(request.method, request.routeOptions.url ?? 'unknown', reply.statusCode, request.resCode, reply.elapsedTime);
+    done();
+  });
+  // A change that failed on the database's storage (a full disk, a read-only file) turns /readyz to 503 until a write
+  // probe succeeds again.
+  app.addHook('onError', (_request, _reply, error, done) => {
+    noteStorageFault(app.readiness, error);
     done();
   });
   if (options.config.corsOrigins.length > 0) {

@@ -8,6 +8,8 @@ import type { Config } from './config.js';
 import { migrateToLatest, openDatabase, waitForDatabase, type OpenDatabase } from './db/database.js';
 import { DEMO_CLIENT, DEMO_TASK_ID } from './demo/records.js';
 import { ensureDemoTenant } from './demo/seed.js';
+import type { Readiness } from './health/routes.js';
+import { probeWrites } from './health/write-probe.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -45,7 +47,7 @@ export async function startServer(
   const database: OpenDatabase = openDatabase(config.database, { poolSize: config.poolSize });
   let app: FastifyInstance | undefined;
   try {
-    const readiness = { ready: false, reason: 'waiting for the database' };
+    const readiness: Readiness = { ready: false, reason: 'waiting for the database' };
     app = await buildApp({ config, db: database.db, readiness, ...appOptions });
     const listening = app;
     const listen = () => listening.listen({ host: config.host, port: config.port });
@@ -57,6 +59,9 @@ export async function startServer(
       readiness.reason = 'seeding the demo tenant';
       await ensureDemoTenant(database.db, Date.now());
     }
+    // A database that reads but takes no write (a read-only file, a full disk) serves what it can, and /readyz says why not.
+    readiness.writeFault = await probeWrites(database.db);
+    if (readiness.writeFault) process.stderr.write(`opencase: the database cannot be written: ${readiness.writeFault}; /readyz reports not ready, writes answer 503\n`);
     readiness.ready = true;
     const address = early ?? await listen();
     const port = new URL(address).port;

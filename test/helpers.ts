@@ -84,8 +84,10 @@ export interface TestApp {
 }
 
 /** A real SQLite file, migrated, with the demo tenant, behind a full app (app.inject, or listen for real HTTP). */
-export async function startTestApp(options: { demo?: boolean; env?: NodeJS.ProcessEnv } = { demo: true }): Promise<TestApp> {
-  const { location, remove } = await testDatabase();
+export async function startTestApp(
+  options: { demo?: boolean; env?: NodeJS.ProcessEnv; /** A SQLite file of the test's own (kept on close). */ sqliteFile?: string } = { demo: true },
+): Promise<TestApp> {
+  const { location, remove } = options.sqliteFile === undefined ? await testDatabase() : { location: options.sqliteFile, remove: async () => {} };
   // Tests move the clock by hours and days; tokens outlive that unless a test sets its own lifetime.
   // Tests also fail token calls on purpose, more than the per-client_id lockout allows in a minute.
   const config = loadConfig({ db: location, port: '0' }, { OPENCASE_LOG_LEVEL: 'info', OPENCASE_TOKEN_TTL: '2592000', OPENCASE_TOKEN_FAILURES: '1000', ...options.env });

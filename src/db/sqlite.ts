@@ -10,8 +10,23 @@ import { CompiledQuery, SqliteAdapter, SqliteDialect, SqliteDriver, type Databas
  * IMMEDIATE takes the lock up front, so concurrent writers queue on busy_timeout instead.
  */
 class ImmediateTransactionDriver extends SqliteDriver {
+  constructor(private readonly connection: SQLite.Database, config: ConstructorParameters<typeof SqliteDriver>[0]) {
+    super(config);
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  /**
+   * On a full disk, an I/O error or a database that became read-only SQLite may already have rolled the whole
+   * transaction back itself; a ROLLBACK then fails with "cannot rollback - no transaction is active", and Kysely would
+   * throw that instead of the error that ended the transaction (measured: 50 creates on a full disk logged that line
+   * 50 times and the real cause never). Nothing is left to undo, so the cause is what reaches the caller.
+   */
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (!this.connection.inTransaction) return;
+    await super.rollbackTransaction(connection);
   }
 }
 
@@ -56,13 +71,13 @@ function withStatementCache(database: SQLite.Database): SqliteDatabase {
 class ImmediateTransactionDialect extends SqliteDialect {
   readonly #database: SqliteDatabase;
 
-  constructor(database: SqliteDatabase) {
+  constructor(database: SqliteDatabase, private readonly connection: SQLite.Database) {
     super({ database });
     this.#database = database;
   }
 
   override createDriver() {
-    return new ImmediateTransactionDriver({ database: this.#database });
+    return new ImmediateTransactionDriver(this.connection, { database: this.#database });
   }
 
   override createAdapter() {
@@ -109,5 +124,5 @@ export function openSqlite(path: string): { dialect: SqliteDialect; database: SQ
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
-  return { dialect: new ImmediateTransactionDialect(withStatementCache(database)), database, reader: openReader(file) };
+  return { dialect: new ImmediateTransactionDialect(withStatementCache(database), database), database, reader: openReader(file) };
 }

@@ -59,8 +59,14 @@ class GroupCommit {
             await trx.executeQuery(RELEASE);
             outcomes.push({ ok: true, value });
           } catch (error) {
-            await trx.executeQuery(ROLLBACK);
-            await trx.executeQuery(RELEASE);
+            try {
+              await trx.executeQuery(ROLLBACK);
+              await trx.executeQuery(RELEASE);
+            } catch {
+              // SQLite ended the whole transaction itself (a full disk, an I/O error, a read-only file): the savepoint is
+              // gone with every change of the batch, and this change's error is the cause each of them fails with.
+              throw error;
+            }
             outcomes.push({ ok: false, error });
           }
         }

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import secureJson from 'secure-json-parse';
 import { ErrorEnvelope, WIRE_CONTENT_TYPE } from './envelope.js';
 import { ApiError, errorCodes, type ErrorKind } from './errors.js';
+import { storageFault } from '../db/faults.js';
 import type { SchemaErrorDataVar } from 'fastify/types/schema.js';
 import { AICC_PREFIX } from './paths.js';
 import { nearOwnPath, replyToMissingRoute, type RouteHints } from './route-hints.js';
@@ -29,7 +30,7 @@ function isDatabaseUnavailable(error: Error): boolean {
 /** Maps anything thrown in a request to an error kind and a message safe to show the client. */
 export function classifyError(
   error: FastifyError | ApiError | Error, subject?: (context: SchemaErrorDataVar) => ValidationSubject | undefined,
-): { kind: ErrorKind; message: string } {
+): { kind: ErrorKind; message: string; retryAfterSeconds?: number } {
   if (error instanceof ApiError) return { kind: error.kind, message: error.message };
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
@@ -43,6 +44,8 @@ export function classifyError(
     case 'FST_ERR_CTP_INVALID_TYPE':
       return { kind: 'unsupportedMediaType', message: 'Content-Type must be application/json' };
   }
+  const fault = storageFault(error);
+  if (fault) return { kind: 'unavailable', message: `${fault.cause}; nothing was done, retry once it is fixed`, retryAfterSeconds: fault.retryAfterSeconds };
   if (isDatabaseUnavailable(error)) return { kind: 'unavailable', message: 'the database is unavailable; retry in a moment' };
   const status = fastifyError.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
@@ -171,7 +174,7 @@ export function installWireFormat(
     const { httpStatus } = errorCodes[kind];
     request.resCode = errorCodes[kind].resCode;
     if (httpStatus >= 500) request.log.error({ err: error }, 'request failed');
-    if (kind === 'unavailable') reply.header('retry-after', '1');
+    if (kind === 'unavailable') reply.header('retry-after', String(classified.retryAfterSeconds ?? 1));
     reply.code(httpStatus).type(WIRE_CONTENT_TYPE).send(errorBody(kind, message));
   });
 
