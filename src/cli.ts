@@ -39,7 +39,7 @@ async function withMigratedDatabase<T>(flag: string | undefined, work: (database
   const config = loadConfig({ db: databaseLocation(flag) });
   const database = openDatabase(config.database, { poolSize: 2 });
   try {
-    await waitForDatabase(database.db, config.databaseWaitSeconds * 1000, (message) => process.stderr.write(`opencase: ${message}\n`));
+    await waitForDatabase(database.db, config.databaseWaitSeconds * 1000, (message) => process.stderr.write(`opencase: ${message}\n`), config.database);
     await migrateToLatest(database.db);
     return await work(database);
   } finally {

@@ -25,7 +25,7 @@ export function reportListening(url: string): void {
 export async function runWorkers(config: Config, count: number): Promise<string> {
   const database = openDatabase(config.database, { poolSize: 1 });
   try {
-    await waitForDatabase(database.db, config.databaseWaitSeconds * 1000, (message) => process.stderr.write(`opencase: ${message}\n`));
+    await waitForDatabase(database.db, config.databaseWaitSeconds * 1000, (message) => process.stderr.write(`opencase: ${message}\n`), config.database);
     await migrateToLatest(database.db);
     if (config.demo) await ensureDemoTenant(database.db, Date.now());
   } finally {

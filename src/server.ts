@@ -52,7 +52,7 @@ export async function startServer(
     const listening = app;
     const listen = () => listening.listen({ host: config.host, port: config.port });
     const early = listenWhileStarting ? await listen() : undefined;
-    await waitForDatabase(database.db, config.databaseWaitSeconds * 1000, (message) => process.stderr.write(`opencase: ${message}\n`));
+    await waitForDatabase(database.db, config.databaseWaitSeconds * 1000, (message) => process.stderr.write(`opencase: ${message}\n`), config.database);
     readiness.reason = 'migrating the database';
     await migrateToLatest(database.db);
     if (config.demo) {

@@ -57,7 +57,7 @@ export function openDatabase(location: string, options: { poolSize?: number } = 
  * Waits until the database answers, retrying with exponential backoff (0.25 s doubling to 5 s) for up to
  * `maxWaitMs`, and says why each attempt failed: a PostgreSQL server that is still starting is not an error.
  */
-export async function waitForDatabase(db: Db, maxWaitMs: number, log: (message: string) => void): Promise<void> {
+export async function waitForDatabase(db: Db, maxWaitMs: number, log: (message: string) => void, location = ''): Promise<void> {
   const started = Date.now();
   let delay = 250;
   for (;;) {
@@ -65,6 +65,9 @@ export async function waitForDatabase(db: Db, maxWaitMs: number, log: (message: 
       await sql`select 1`.execute(db);
       return;
     } catch (error) {
+      // Waiting cannot cure these: say what to do at once rather than after the whole wait (30 s by default).
+      const permanent = permanentFailure(error, location);
+      if (permanent) throw new Error(permanent);
       const reason = error instanceof Error ? error.message || (error as NodeJS.ErrnoException).code || error.name : String(error);
       if (Date.now() - started + delay > maxWaitMs) throw new Error(`database did not answer within ${Math.round(maxWaitMs / 1000)} s: ${reason}`);
       log(`database not ready (${reason}); retrying in ${delay} ms`);
@@ -72,6 +75,23 @@ export async function waitForDatabase(db: Db, maxWaitMs: number, log: (message: 
       delay = Math.min(delay * 2, 5000);
     }
   }
+}
+
+/**
+ * A PostgreSQL refusal that no retry will change, in words that say how to fix it: the database does not exist
+ * (`3D000`), the password or the user is refused (`28P01`, `28000`).
+ */
+function permanentFailure(error: unknown, location: string): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== '3D000' && code !== '28P01' && code !== '28000') return undefined;
+  const reason = error instanceof Error ? error.message : String(code);
+  if (code !== '3D000' || !isPostgresUrl(location)) return `${reason} (${redactUrl(location)})`;
+  const url = new URL(location);
+  const name = decodeURIComponent(url.pathname.slice(1)) || 'postgres';
+  const user = decodeURIComponent(url.username) || 'postgres';
+  return `${reason} on ${url.hostname}:${url.port || '5432'}: create it first, for example with `
+    + `createdb -h ${url.hostname} -p ${url.port || '5432'} -U ${user} ${name} `
+    + `(or in psql: CREATE DATABASE "${name.replaceAll('"', '""')}";), then start again`;
 }
 
 /**

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { DEMO_CLIENT, DEMO_TASK_ID } from '../../src/demo/records.js';
-import { fetchTokenOverHttp, freePort, startCliServer } from '../cli-helpers.js';
+import { createServer, connect } from 'node:net';
+import { fetchTokenOverHttp, freePort, runCli, startCliServer } from '../cli-helpers.js';
 import { assertErrorEnvelope, fetchToken, ON_POSTGRES, startTestApp, TASK_PATH } from '../helpers.js';
 
 const skip = ON_POSTGRES ? false : 'needs PostgreSQL (scripts/with-postgres.sh npm test)';
@@ -73,29 +74,54 @@ describe('PostgreSQL faults', { skip }, () => {
     }
   });
 
-  it('start-up waits for a database that is not there yet, saying why, then serves', async () => {
+  it('start-up waits for a PostgreSQL server that does not answer yet, saying why, then serves', async () => {
     const name = `opencase_late_${randomBytes(4).toString('hex')}`;
-    const url = new URL(process.env.OPENCASE_TEST_PG_URL ?? '');
-    url.pathname = `/${name}`;
-    const port = await freePort();
-    const starting = startCliServer(['--demo', '--db', url.toString(), '--port', String(port)]);
-    let output = '';
-    starting.catch(() => {});
-    // The process listens before it reaches the database (answering 503 meanwhile): once it answers, it is waiting.
-    // A fixed sleep here raced the CLI's start-up, which takes longer than a second on a busy machine.
-    await waitUntilWaiting(`http://127.0.0.1:${port}/readyz`);
     await admin((client) => client.query(`create database ${name}`));
-    const server = await starting;
+    const target = new URL(process.env.OPENCASE_TEST_PG_URL ?? '');
+    // The server comes up late: a port where nothing listens until a forwarder to the real server opens on it.
+    const port = await freePort();
+    const url = new URL(target);
+    url.port = String(port);
+    url.pathname = `/${name}`;
+    const httpPort = await freePort();
+    const starting = startCliServer(['--demo', '--db', url.toString(), '--port', String(httpPort)]);
+    starting.catch(() => {});
+    const forwarder = createServer((incoming) => {
+      const outgoing = connect(Number(target.port), target.hostname);
+      incoming.pipe(outgoing).pipe(incoming);
+      incoming.on('error', () => outgoing.destroy());
+      outgoing.on('error', () => incoming.destroy());
+    });
     try {
-      output = server.output();
-      assert.match(output, /database not ready \(.*does not exist.*\); retrying in \d+ ms/);
-      const token = await fetchTokenOverHttp(server.url, DEMO_CLIENT.clientId, DEMO_CLIENT.clientSecret);
-      const response = await fetch(`${server.url}${TASK_PATH}/${DEMO_TASK_ID}`, { headers: { 'access-token': token } });
-      assert.equal(response.status, 200);
-      assert.ok(!output.includes(url.password || '\u0000'), 'no password in the output');
+      // The process listens before it reaches the database (answering 503 meanwhile): once it answers, it is waiting.
+      // A fixed sleep here raced the CLI's start-up, which takes longer than a second on a busy machine.
+      await waitUntilWaiting(`http://127.0.0.1:${httpPort}/readyz`);
+      await new Promise<void>((resolve) => forwarder.listen(port, '127.0.0.1', resolve));
+      const server = await starting;
+      try {
+        const output = server.output();
+        assert.match(output, /database not ready \(.*ECONNREFUSED.*\); retrying in \d+ ms/);
+        const token = await fetchTokenOverHttp(server.url, DEMO_CLIENT.clientId, DEMO_CLIENT.clientSecret);
+        const response = await fetch(`${server.url}${TASK_PATH}/${DEMO_TASK_ID}`, { headers: { 'access-token': token } });
+        assert.equal(response.status, 200);
+        assert.ok(!output.includes(url.password || '\u0000'), 'no password in the output');
+      } finally {
+        await server.stop();
+      }
     } finally {
-      await server.stop();
+      forwarder.close();
       await admin((client) => client.query(`drop database if exists ${name} with (force)`));
     }
+  });
+
+  it('a database that does not exist fails the start at once, saying how to create it (no retrying for OPENCASE_DB_WAIT)', { timeout: 60_000 }, async () => {
+    const name = `opencase_missing_${randomBytes(4).toString('hex')}`;
+    const url = new URL(process.env.OPENCASE_TEST_PG_URL ?? '');
+    url.pathname = `/${name}`;
+    // A wait far longer than the test's timeout: a start that retried would time the test out.
+    const result = await runCli(['serve', '--db', url.toString(), '--port', '0'], { OPENCASE_DB_WAIT: '600' });
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, new RegExp(`database "${name}" does not exist on 127\\.0\\.0\\.1:${url.port}: create it first, for example with createdb -h 127\\.0\\.0\\.1 -p ${url.port} -U postgres ${name}`));
+    assert.doesNotMatch(result.stderr, /retrying/);
   });
 });
