@@ -37,5 +37,19 @@ export async function registerApiReference(app: FastifyInstance): Promise<void> 
       tryItOutEnabled: false,
     },
     theme: { title: 'opencase API reference' },
+    // swagger-ui finds its document by appending `./json` to the page's whole address, query string included: at
+    // `/docs?anything` it fetched `/docs?anything/./json` (the page again) and rendered nothing. The page takes no
+    // query, so a query is dropped by a redirect (the #fragment of a deep link survives it).
+    uiHooks: {
+      onRequest: (request, reply, done) => {
+        const query = request.url.indexOf('?');
+        const path = query === -1 ? request.url : request.url.slice(0, query);
+        if (query !== -1 && (path === REFERENCE_PATH || path === `${REFERENCE_PATH}/`)) {
+          reply.redirect(path, 302);
+          return;
+        }
+        done();
+      },
+    },
   });
 }

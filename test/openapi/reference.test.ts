@@ -82,5 +82,14 @@ describe('GET /docs', () => {
       assert.deepEqual(problems, [], 'no script error, no policy violation');
       await page.close();
     });
+
+    it('renders the same page at an address with a query string (swagger-ui resolved its document against the query)', async () => {
+      for (const address of [`${REFERENCE_PATH}?anything`, `${REFERENCE_PATH}/?utm_source=mail&x=1/`, `${REFERENCE_PATH}?a=1#/default`]) {
+        const page = await browser.newPage();
+        await page.goto(`${baseUrl}${address}`);
+        await page.locator(`[data-path="${TASK_PATH}/{id}"]`).first().waitFor({ timeout: 20_000 });
+        await page.close();
+      }
+    });
   });
 });
