@@ -101,9 +101,15 @@ export function formatWireDate(instant: number | null, timeZone: string): string
     + `${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())}:${pad2(local.getUTCSeconds())}`;
 }
 
+const DAY_MS = 86_400_000;
+
 /**
  * A wall-clock `YYYY-MM-DD HH:mm:ss` in the tenant's zone as a UTC instant, or null when the text is not a
- * real date (2023-02-30, 24:00:00). A time skipped by a daylight-saving jump resolves to the instant after it.
+ * real date (2023-02-30, 24:00:00). Where a daylight-saving change makes the wall clock ambiguous it resolves as
+ * Temporal's and java.time's default ("compatible") does, and docs/semantics.md says so:
+ * - a time the clocks skip (02:30 in Paris on the last Sunday of March) is moved forward by the jump: 03:30;
+ * - a time the clocks show twice (02:30 on the last Sunday of October) is the first of the two, still in summer time.
+ * It used to take the second of a repeated time, and to settle a skipped one by the same two passes, without a word.
  */
 export function parseWireDate(text: string, timeZone: string): number | null {
   const match = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(text);
@@ -115,10 +121,17 @@ export function parseWireDate(text: string, timeZone: string): number | null {
     || hour > 23 || minute > 59 || second > 59) {
     return null;
   }
-  // Two passes settle the offset on either side of a daylight-saving change.
-  let instant = asUtc - offsetAt(asUtc, timeZone);
-  instant = asUtc - offsetAt(instant, timeZone);
-  return instant;
+  // The offsets a day either side: no zone changes its offset twice within two days, so these are the only two the
+  // wall clock can have been read with.
+  const offsetBefore = cachedOffsetAt(asUtc - DAY_MS, timeZone);
+  const offsetAfter = cachedOffsetAt(asUtc + DAY_MS, timeZone);
+  const earlier = asUtc - Math.max(offsetBefore, offsetAfter);
+  const later = asUtc - Math.min(offsetBefore, offsetAfter);
+  // A candidate is real when the zone has, at it, the offset it was computed with.
+  if (cachedOffsetAt(earlier, timeZone) === asUtc - earlier) return earlier;
+  if (cachedOffsetAt(later, timeZone) === asUtc - later) return later;
+  // Neither: the time was skipped. Read with the offset in force before the jump, it lands as far past the jump.
+  return asUtc - offsetBefore;
 }
 
 /**
@@ -131,7 +144,6 @@ export const WIRE_DAY_RULE = 'must be a date as YYYY-MM-DD';
 
 export const WireDay = Type.String({ pattern: WIRE_DAY_PATTERN, description: WIRE_DAY_RULE });
 
-const DAY_MS = 86_400_000;
 
 function dayText(utcMidnight: Date): string {
   const year = utcMidnight.getUTCFullYear();
@@ -176,8 +188,8 @@ export function daysBetween(from: string, to: string): number {
 /**
  * The first instant of a day in a zone: its midnight, or, where a daylight-saving jump skips midnight (America/Asuncion
  * in October), the instant of the jump. The day is [startOfDay(D), startOfDay(D + 1)): exactly the instants dayOf
- * gives D. Local midnight is the instant sought nearly always; where it is not (parseWireDate settles a skipped time
- * an hour early), the boundary is searched for between the widest offsets there are (UTC-12 and UTC+14).
+ * gives D. Local midnight (moved past the jump when skipped) is the instant sought nearly always; the boundary is
+ * otherwise searched for between the widest offsets there are (UTC-12 and UTC+14).
  */
 export function startOfDay(day: string, timeZone: string): number {
   const asUtc = requireDay(day);

@@ -51,6 +51,45 @@ describe('wire dates: YYYY-MM-DD HH:mm:ss in the tenant time zone', () => {
     }
   });
 
+  it('a wall clock shown twice (autumn) is the first of the two instants; one skipped (spring) moves forward by the jump', () => {
+    const cases: Array<[zone: string, text: string, utc: number]> = [
+      // Paris, 2024-10-27: 03:00 CEST -> 02:00 CET; 02:30 is 00:30Z (CEST) and 01:30Z (CET): the first.
+      ['Europe/Paris', '2024-10-27 02:30:00', Date.UTC(2024, 9, 27, 0, 30)],
+      ['Europe/Paris', '2024-10-27 02:00:00', Date.UTC(2024, 9, 27, 0, 0)],
+      ['Europe/Paris', '2024-10-27 02:59:59', Date.UTC(2024, 9, 27, 0, 59, 59)],
+      ['Europe/Paris', '2024-10-27 03:00:00', Date.UTC(2024, 9, 27, 2, 0)],
+      ['America/New_York', '2024-11-03 01:30:00', Date.UTC(2024, 10, 3, 5, 30)],
+      // Lord Howe moves by half an hour.
+      ['Australia/Lord_Howe', '2024-04-07 01:45:00', Date.UTC(2024, 3, 6, 14, 45)],
+      // Skipped: Paris 02:30 on 2024-03-31 is 03:30 CEST; New York 02:30 on 2024-03-10 is 03:30 EDT; Lord Howe +30 min.
+      ['Europe/Paris', '2024-03-31 02:30:00', Date.UTC(2024, 2, 31, 1, 30)],
+      ['America/New_York', '2024-03-10 02:30:00', Date.UTC(2024, 2, 10, 7, 30)],
+      ['Australia/Lord_Howe', '2024-10-06 02:15:00', Date.UTC(2024, 9, 5, 15, 45)],
+      // Asuncion skipped midnight (2023-10-01 00:00 -> 01:00): the day starts at 01:00.
+      ['America/Asuncion', '2023-10-01 00:00:00', Date.UTC(2023, 9, 1, 4, 0)],
+    ];
+    for (const [zone, text, utc] of cases) {
+      assert.equal(new Date(parseWireDate(text, zone) ?? 0).toISOString(), new Date(utc).toISOString(), `${zone} ${text}`);
+    }
+  });
+
+  it('parses every formatted instant back to itself, except the second of a repeated wall clock, which gives the first', () => {
+    const transitions: Array<[string, number]> = [
+      ['Europe/Paris', Date.UTC(2024, 2, 31, 1)], ['Europe/Paris', Date.UTC(2024, 9, 27, 1)],
+      ['America/New_York', Date.UTC(2024, 10, 3, 6)], ['Australia/Lord_Howe', Date.UTC(2024, 3, 6, 15)],
+      ['Australia/Lord_Howe', Date.UTC(2024, 9, 5, 15, 30)], ['America/Asuncion', Date.UTC(2023, 9, 1, 4)],
+    ];
+    for (const [zone, around] of transitions) {
+      const firstInstantOf = new Map<string, number>();
+      for (let minute = -150; minute <= 150; minute++) {
+        const instant = around + minute * 60_000;
+        const text = formatWireDate(instant, zone);
+        if (!firstInstantOf.has(text)) firstInstantOf.set(text, instant);
+        assert.equal(parseWireDate(text, zone), firstInstantOf.get(text), `${zone} ${text} (${new Date(instant).toISOString()})`);
+      }
+    }
+  });
+
   it('rejects text that is not a real date', () => {
     for (const text of ['2023-02-30 00:00:00', '2023-13-01 00:00:00', '2023-01-01 24:00:00', '2023-01-01 00:60:00',
       '2023-01-01T00:00:00', '2023-1-1 00:00:00', '', 'yesterday', '2023-01-01 00:00:00 ']) {
