@@ -89,7 +89,7 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const { location, remove } = options.sqliteFile === undefined ? await testDatabase() : { location: options.sqliteFile, remove: async () => {} };
   // Tests move the clock by hours and days; tokens outlive that unless a test sets its own lifetime.
-  // Tests also fail token calls on purpose, more than the per-client_id lockout allows in a minute.
+  // Tests also fail token calls on purpose, more than one address's allowance of failures a minute.
   const config = loadConfig({ db: location, port: '0' }, { OPENCASE_LOG_LEVEL: 'info', OPENCASE_TOKEN_TTL: '2592000', OPENCASE_TOKEN_FAILURES: '1000', ...options.env });
   const database = openDatabase(location);
   await migrateToLatest(database.db);

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { ApiError } from '../wire/errors.js';
 
-const MINUTE_MS = 60_000;
+export const MINUTE_MS = 60_000;
 
 function tooMany(_request: FastifyRequest, context: { max: number; after: string }): ApiError {
   return new ApiError('rateLimited', `too many calls: at most ${context.max} a minute; retry in ${context.after}`);

@@ -5,40 +5,56 @@ import { WIRE_CONTENT_TYPE } from '../wire/envelope.js';
 import { errorCodes } from '../wire/errors.js';
 import { classifyError } from '../wire/fastify.js';
 import { OAuthError, TokenQuery, TokenRequest, TokenResponse, type OAuthErrorCode } from './schemas.js';
-import { issueToken } from './service.js';
-import { tokenRouteLimit } from './rate-limits.js';
-import { LruMap } from 'toad-cache';
+import type { IssuedToken } from './service.js';
+import { TokenAttempts } from './token-attempts.js';
+import { MINUTE_MS, tokenRouteLimit } from './rate-limits.js';
 import { TOKEN_PATH } from '../wire/paths.js';
 
 export { TOKEN_PATH };
 
 class OAuthFailure extends Error {
-  constructor(readonly httpStatus: number, readonly code: OAuthErrorCode, description: string, readonly challenge = false) {
+  constructor(
+    readonly httpStatus: number, readonly code: OAuthErrorCode, description: string,
+    readonly options: { challenge?: boolean; retryAfterSeconds?: number } = {},
+  ) {
     super(description);
   }
 }
 
 function sendOAuthError(reply: FastifyReply, failure: OAuthFailure): void {
-  if (failure.challenge) reply.header('www-authenticate', 'Basic realm="opencase"');
+  if (failure.options.challenge) reply.header('www-authenticate', 'Basic realm="opencase"');
+  if (failure.options.retryAfterSeconds !== undefined) reply.header('retry-after', String(failure.options.retryAfterSeconds));
   reply.code(failure.httpStatus).type(WIRE_CONTENT_TYPE).headers({ 'cache-control': 'no-store', pragma: 'no-cache' })
     .send({ error: failure.code, error_description: failure.message });
+}
+
+/** Why an address is refused, in the words of its 429, given the allowance. */
+const ADDRESS_REFUSALS = {
+  failures: (max: number) => `too many failed token requests from this address: at most ${max} a minute`,
+  inFlight: (max: number) => `too many token requests from this address at once: at most ${max} may be checked at a time or have failed in a minute`,
+  waiting: () => 'too many token requests from this address are waiting for a secret check',
+} as const;
+
+function tokenReply(reply: FastifyReply, token: IssuedToken): TokenResponse {
+  reply.type(WIRE_CONTENT_TYPE).headers({ 'cache-control': 'no-store', pragma: 'no-cache' });
+  return { access_token: token.accessToken, expires_in: token.expiresInSeconds, token_type: 'Bearer' };
 }
 
 /** RFC 6749 §2.3.1: client_id and client_secret may come as HTTP Basic credentials, each form-urlencoded. */
 function basicCredentials(header: string | undefined): { clientId: string; clientSecret: string } | null {
   if (!header) return null;
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-  if (!match?.[1]) throw new OAuthFailure(401, 'invalid_client', 'Authorization header must be HTTP Basic client credentials', true);
+  if (!match?.[1]) throw new OAuthFailure(401, 'invalid_client', 'Authorization header must be HTTP Basic client credentials', { challenge: true });
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0) throw new OAuthFailure(401, 'invalid_client', 'Basic credentials must be client_id:client_secret', true);
+  if (colon < 0) throw new OAuthFailure(401, 'invalid_client', 'Basic credentials must be client_id:client_secret', { challenge: true });
   try {
     return {
       clientId: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')),
       clientSecret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')),
     };
   } catch {
-    throw new OAuthFailure(401, 'invalid_client', 'Basic credentials are not form-urlencoded', true);
+    throw new OAuthFailure(401, 'invalid_client', 'Basic credentials are not form-urlencoded', { challenge: true });
   }
 }
 
@@ -82,18 +98,20 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
 
   app.setErrorHandler((error: FastifyError | OAuthFailure, request, reply) => {
     if (error instanceof OAuthFailure) return sendOAuthError(reply, error);
-    const { kind, message } = classifyError(error);
+    const { kind, message, retryAfterSeconds } = classifyError(error);
     const status = errorCodes[kind].httpStatus;
+    // A full disk or a busy database: the client may retry the very call, later (as the API's own 503 says).
+    if (kind === 'unavailable') reply.header('retry-after', String(retryAfterSeconds ?? 1));
     // Which call failed, for the operator: the URL's secret is redacted by the app's request serializer.
     if (status >= 500) request.log.error({ req: request, err: error }, 'token request failed');
     const description = kind === 'unsupportedMediaType' ? 'Content-Type must be application/x-www-form-urlencoded or application/json' : message;
     return sendOAuthError(reply, new OAuthFailure(status, status >= 500 ? 'server_error' : 'invalid_request', description));
   });
 
-  // Failed calls per client_id, for a minute after the last: past the limit the client_id is refused (429) before
-  // any secret is checked, so guessing from many addresses gains nothing. The rightful client waits out the minute.
-  const failures = new LruMap<number>(10_000, 60_000);
+  // Failed calls per address, those in flight counted with them (token-attempts.ts). 10,000 addresses, as many as
+  // the token cache holds tokens: measured 2.5 MB of heap with a million addresses passing through.
   const maxFailures = app.config.tokenFailuresPerMinute;
+  const attempts = new TokenAttempts(app.db, { maxFailures, windowMs: MINUTE_MS, maxAddresses: 10_000 });
 
   app.withTypeProvider<TypeBoxTypeProvider>().post(TOKEN_PATH, {
     config: { rateLimit: tokenRouteLimit(app) },
@@ -116,20 +134,21 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
     if (!clientId) throw new OAuthFailure(400, 'invalid_request', 'client_id is required');
     if (!clientSecret) throw new OAuthFailure(400, 'invalid_request', 'client_secret is required');
 
-    if ((failures.get(clientId) ?? 0) >= maxFailures) {
-      request.log.warn({ clientId, address: request.ip }, 'token request refused: too many failures for this client_id');
-      reply.header('retry-after', '60');
-      throw new OAuthFailure(429, 'invalid_request', `too many failed token requests for this client_id: at most ${maxFailures} a minute; retry in 60 seconds`);
+    const outcome = await attempts.attempt({ clientId, clientSecret }, request.ip, { clock: app.clock, ttlSeconds: app.config.tokenTtlSeconds });
+    if ('issued' in outcome) return tokenReply(reply, outcome.issued);
+    // Who tried, from where: never what they sent as the secret.
+    const who = { clientId, address: request.ip };
+    if (outcome.refused === 'credentials') {
+      request.log.warn(who, 'token request refused: unknown client_id or wrong client_secret');
+      throw new OAuthFailure(401, 'invalid_client', 'client authentication failed: unknown client_id or wrong client_secret', { challenge: fromHeader });
     }
-    const token = await issueToken(app.db, { clientId, clientSecret }, { now: app.clock(), ttlSeconds: app.config.tokenTtlSeconds });
-    if (!token) {
-      // Who tried, from where: never what they sent as the secret.
-      request.log.warn({ clientId, address: request.ip }, 'token request refused: unknown client_id or wrong client_secret');
-      failures.set(clientId, (failures.get(clientId) ?? 0) + 1);
-      throw new OAuthFailure(401, 'invalid_client', 'client authentication failed: unknown client_id or wrong client_secret', fromHeader);
+    const { retryAfterSeconds } = outcome;
+    const retry = `retry in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}`;
+    if (outcome.refused === 'busy') {
+      request.log.warn(who, 'token request refused: too many token requests from other addresses wait for a secret check');
+      throw new OAuthFailure(503, 'temporarily_unavailable', `too many token requests from other addresses are waiting for a secret check; ${retry}`, { retryAfterSeconds });
     }
-
-    reply.type(WIRE_CONTENT_TYPE).headers({ 'cache-control': 'no-store', pragma: 'no-cache' });
-    return { access_token: token.accessToken, expires_in: token.expiresInSeconds, token_type: 'Bearer' as const };
+    request.log.warn({ ...who, reason: outcome.reason }, 'token request refused: too many token requests from this address');
+    throw new OAuthFailure(429, 'invalid_request', `${ADDRESS_REFUSALS[outcome.reason](maxFailures)}; ${retry}`, { retryAfterSeconds });
   });
 }

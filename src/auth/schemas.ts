@@ -26,12 +26,15 @@ export const TokenResponse = Type.Object({
   expires_in: Type.Integer(),
   token_type: Type.Literal('Bearer'),
 });
+export type TokenResponse = Static<typeof TokenResponse>;
 
 export const OAuthErrorCode = Type.Union([
   Type.Literal('invalid_request'),
   Type.Literal('invalid_client'),
   Type.Literal('unsupported_grant_type'),
   Type.Literal('server_error'),
+  // RFC 6749 §4.1.2.1's word for an overloaded server: the secret checks' queue is full (503 with Retry-After).
+  Type.Literal('temporarily_unavailable'),
 ]);
 export type OAuthErrorCode = Static<typeof OAuthErrorCode>;
 

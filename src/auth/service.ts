@@ -9,7 +9,7 @@ import type { WireProfile } from '../wire/profile.js';
 import { newId, randomBase62 } from '../wire/ids.js';
 import { CheckedTokens } from './checked-tokens.js';
 import { createAuthRepository } from './repository.js';
-import { hashClientSecret, hashToken, newSecret, verifyClientSecret, VerifiedSecrets } from './secrets.js';
+import { hashClientSecret, hashToken, newSecret, verifyClientSecret, VerifiedSecrets, type HashTurn } from './secrets.js';
 
 /** Who a request acts for, as established by its access-token. */
 export interface TenantContext {
@@ -35,21 +35,34 @@ export interface IssuedToken {
 const verifiedSecrets = new VerifiedSecrets();
 
 /**
- * Client credentials in, a fresh token out; null when the client is unknown, revoked or the secret is wrong
- * (the caller answers all three alike). Only the token's hash is stored.
+ * What a token call's credentials came to: a token; refused (unknown client, revoked app or wrong secret, which the
+ * caller answers alike); or not checked, because the caller may not spend a hash and the secret is not one this
+ * process has verified before.
+ */
+export type TokenOutcome = { issued: IssuedToken } | { refused: 'credentials' | 'unchecked' };
+
+/**
+ * Client credentials in, a fresh token out. Only the token's hash is stored. A secret this process verified before is
+ * known by its HMAC, at no hash; any other costs one scrypt, taken in the caller's turn (`hashTurn`: its address and
+ * tier), the same for an unknown client as for a wrong secret, or is not checked at all when `hashTurn` is null.
+ * Throws HashQueueFull when the hash cannot wait its turn.
  */
 export async function issueToken(
   db: Db,
   credentials: { clientId: string; clientSecret: string },
-  options: { now: number; ttlSeconds: number },
-): Promise<IssuedToken | null> {
+  options: { now: number; ttlSeconds: number; hashTurn: HashTurn | null },
+): Promise<TokenOutcome> {
   const repository = createAuthRepository(db);
   // No app has a client_id with U+0000 (PostgreSQL could not even compare it): unknown, and checked as slowly as one.
   const app = credentials.clientId.includes('\u0000') ? undefined : await repository.findActiveAppByClientId(credentials.clientId);
   const storedHash = app?.client_secret_hash ?? null;
   const recentlyVerified = storedHash !== null && verifiedSecrets.has(storedHash, credentials.clientSecret);
-  const valid = recentlyVerified || await verifyClientSecret(credentials.clientSecret, storedHash);
-  if (!app || !storedHash || !valid) return null;
+  let valid = recentlyVerified;
+  if (!valid) {
+    if (options.hashTurn === null) return { refused: 'unchecked' };
+    valid = await verifyClientSecret(credentials.clientSecret, storedHash, options.hashTurn);
+  }
+  if (!app || !storedHash || !valid) return { refused: 'credentials' };
   if (!recentlyVerified) verifiedSecrets.add(storedHash, credentials.clientSecret);
   const accessToken = newSecret();
   await repository.insertToken({
@@ -59,7 +72,7 @@ export async function issueToken(
     created_at: options.now,
     expires_at: options.now + options.ttlSeconds * 1000,
   });
-  return { accessToken, expiresInSeconds: options.ttlSeconds };
+  return { issued: { accessToken, expiresInSeconds: options.ttlSeconds } };
 }
 
 const checkedTokensByDb = new WeakMap<Db, CheckedTokens>();
