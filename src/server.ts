@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { migrateToLatest, openDatabase, waitForDatabase, type OpenDatabase } from './db/database.js';
 import { DEMO_CLIENT, DEMO_TASK_ID } from './demo/records.js';
 import { ensureDemoTenant } from './demo/seed.js';
+import { closeHttp } from './http/shutdown.js';
 import type { Readiness } from './health/routes.js';
 import { probeWrites } from './health/write-probe.js';
 
@@ -70,7 +71,7 @@ export async function startServer(
       app: listening,
       url,
       async close() {
-        await listening.close();
+        await closeHttp(listening, config.shutdownTimeoutSeconds * 1000);
         await database.close();
       },
     };
@@ -81,13 +82,27 @@ export async function startServer(
   }
 }
 
-/** Stops accepting on SIGTERM/SIGINT, lets in-flight requests finish, then closes the database. */
+/**
+ * After the shutdown deadline has cut the connections, this long for the database to close before the process exits
+ * anyway (a PostgreSQL pool waits for queries in flight, and a server that does not answer never lets them end).
+ */
+const EXIT_GRACE_MS = 5000;
+
+/**
+ * Stops accepting on SIGTERM/SIGINT, lets in-flight requests finish (until the shutdown deadline, see
+ * http/shutdown.ts), then closes the database; whatever happens, the process has exited shortly after the deadline.
+ */
 export function closeOnSignals(server: RunningServer): void {
+  const { shutdownTimeoutSeconds } = server.app.config;
   let closing = false;
   const stop = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
     server.app.log.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      server.app.log.error({ waitedSeconds: shutdownTimeoutSeconds + EXIT_GRACE_MS / 1000 }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, shutdownTimeoutSeconds * 1000 + EXIT_GRACE_MS).unref();
     server.close().then(() => process.exit(0), (error: unknown) => {
       server.app.log.error({ err: error }, 'shutdown failed');
       process.exit(1);
