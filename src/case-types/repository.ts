@@ -1,6 +1,6 @@
 import type { Insertable, Updateable } from 'kysely';
 import { containsIgnoringCase } from '../db/like.js';
-import type { Db } from '../db/database.js';
+import { lockedForChange, lockedForReading, type Db } from '../db/database.js';
 import type { CaseTypesTable } from '../db/tables.js';
 
 export interface CaseTypeFilters {
@@ -39,6 +39,19 @@ export function createCaseTypesRepository(db: Db) {
 
     findCaseType(tenantId: string, id: string) {
       return db.selectFrom('case_types').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    },
+
+    /** The case type an update is about to change, locked until it commits: case writes that rely on its flow wait. */
+    findCaseTypeForChange(tenantId: string, id: string) {
+      return lockedForChange(db, db.selectFrom('case_types').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id)).executeTakeFirst();
+    },
+
+    /**
+     * The case type a case write checks its flow (or template) against, share-locked until the write commits, so that
+     * an update of the type waits for the write and the write for the update: neither commits on what the other changed.
+     */
+    findCaseTypeForCaseWrite(tenantId: string, id: string) {
+      return lockedForReading(db, db.selectFrom('case_types').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id)).executeTakeFirst();
     },
 
     findCaseTypeByName(tenantId: string, typeName: string) {

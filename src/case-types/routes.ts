@@ -4,6 +4,7 @@ import { tenantOf } from '../auth/hook.js';
 import { Acknowledgement, acknowledged, success } from '../wire/envelope.js';
 import { ApiError } from '../wire/errors.js';
 import { errorResponses } from '../wire/fastify.js';
+import { fitPage, nextStart } from '../lists/reply-bound.js';
 import {
   CaseTypeCreatedResponse, CaseTypeDetailBody, CaseTypeDetailResponse, CaseTypeIdParams, CreateCaseTypeBody, ListCaseTypesBody,
   ListCaseTypesResponse, UpdateCaseTypeBody,
@@ -15,8 +16,9 @@ export async function caseTypeRoutes(app: FastifyInstance): Promise<void> {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
   const detailResponse = { 200: CaseTypeDetailResponse, ...errorResponses };
 
-  typed.post('/caseType/list', { schema: { body: ListCaseTypesBody, response: { 200: ListCaseTypesResponse, ...errorResponses } } }, async (request) => {
-    return success(await listCaseTypes(app.db, tenantOf(request), request.body));
+  typed.post('/caseType/list', { schema: { body: ListCaseTypesBody, response: { 200: ListCaseTypesResponse, ...errorResponses } } }, async (request, reply) => {
+    const page = await listCaseTypes(app.db, tenantOf(request), request.body);
+    return success(fitPage(reply, page, 'caseTypes', app.config.replyLimitBytes, nextStart(request.body.start)));
   });
 
   typed.get('/caseType/:id', { schema: { params: CaseTypeIdParams, response: detailResponse } }, async (request) => {

@@ -8,6 +8,7 @@ import type { CaseTypesTable } from '../db/tables.js';
 import { requireUser } from '../users/references.js';
 import { formatWireDate } from '../wire/dates.js';
 import { COMPLETED_STATUS } from '../wire/enums.js';
+import { characters } from '../wire/bytes.js';
 import { ApiError } from '../wire/errors.js';
 import { eitherSpelling } from '../wire/spellings.js';
 import { ID_LENGTH, ID_PATTERN, newId } from '../wire/ids.js';
@@ -32,7 +33,7 @@ export function flowOf(caseType: { case_statuses: string }): string[] {
  */
 export function parseFlow(caseStatus: string, field: string): string[] {
   const statuses = caseStatus.split(',').map((s) => s.trim());
-  if (statuses.some((s) => s === '' || s.length > 128)) throw new ApiError('invalidRequest', `${field} must list statuses of 1 to 128 characters, separated by commas`);
+  if (statuses.some((s) => s === '' || characters(s) > 128)) throw new ApiError('invalidRequest', `${field} must list statuses of 1 to 128 characters, separated by commas`);
   if (new Set(statuses).size !== statuses.length) throw new ApiError('invalidRequest', `${field} must not list a status twice`);
   if (statuses.at(-1) !== COMPLETED_STATUS) throw new ApiError('invalidRequest', `${field} must end with ${COMPLETED_STATUS}`);
   return statuses;
@@ -130,9 +131,13 @@ export async function getCaseType(db: Db, tenant: TenantContext, id: string): Pr
   };
 }
 
+/**
+ * A name already taken is a 409, as the unique constraint's own refusal is when two creates race past this check
+ * (db/constraints.ts): the request is well formed, the tenant's records are what refuse it.
+ */
 async function requireUniqueName(db: Db, tenantId: string, typeName: string, exceptId?: string): Promise<void> {
   const existing = await createCaseTypesRepository(db).findCaseTypeByName(tenantId, typeName);
-  if (existing && existing.id !== exceptId) throw new ApiError('invalidRequest', `typeName ${typeName} is already used by case type ${existing.id}`);
+  if (existing && existing.id !== exceptId) throw new ApiError('conflict', `typeName ${typeName} is already used by case type ${existing.id}`);
 }
 
 /** A case type's template must be a template of the tenant (made with POST /opencase/v1/case-templates). */
@@ -183,7 +188,9 @@ export async function createCaseType(db: Db, tenant: TenantContext, input: Creat
 
 /**
  * opencase extension: changes a case type. A status that cases are in cannot leave the flow (they would be
- * stranded on a node the flow no longer has): that is a 409 naming the status.
+ * stranded on a node the flow no longer has): that is a 409 naming the status. The type row is locked first (FOR
+ * UPDATE), and every case write that relies on its flow or template share-locks it, so the check below sees every
+ * case write that committed before it and none commits on the old flow after it (docs/semantics.md, "Lock order").
  */
 export async function updateCaseType(
   db: Db, tenant: TenantContext, id: string, input: UpdateCaseTypeInput, now: number,
@@ -192,7 +199,7 @@ export async function updateCaseType(
   const spelled = spelledFields(input);
   await inTransaction(db, async (trx) => {
     const repository = createCaseTypesRepository(trx);
-    const current = await repository.findCaseType(tenant.tenantId, id);
+    const current = await repository.findCaseTypeForChange(tenant.tenantId, id);
     if (!current) throw notFound(id);
     const modifier = await requireUser(trx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
     if (input.typeName !== undefined) await requireUniqueName(trx, tenant.tenantId, input.typeName, id);

@@ -1,5 +1,6 @@
 import { CompiledQuery, SqliteAdapter } from 'kysely';
 import type { Db } from './database.js';
+import { runRetried } from './retry.js';
 
 /** A change waiting for its turn in the next group commit. */
 interface PendingChange {
@@ -91,10 +92,12 @@ const groupCommits = new WeakMap<Db, GroupCommit>();
 /**
  * Runs one change in a transaction: all of it lands or none of it does, and the returned promise settles only
  * after the commit is durable. On SQLite the transaction is shared with the changes that arrived alongside (group
- * commit, above); on PostgreSQL each change has a transaction of its own, whose server groups commits itself.
+ * commit, above); on PostgreSQL each change has a transaction of its own, whose server groups commits itself, and
+ * one rolled back for a deadlock or a serialization failure is run again (retry.ts): `work` may run more than once
+ * there, so it must do nothing outside its transaction.
  */
 export function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
-  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return db.transaction().execute(work);
+  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return runRetried(db, work);
   let group = groupCommits.get(db);
   if (!group) groupCommits.set(db, (group = new GroupCommit(db)));
   return group.run(work);

@@ -14,7 +14,8 @@ import { createStatisticsRepository } from './repository.js';
  * Lock order: the case row (locked by the change's first read), then the tenant's counter rows (the trace takes
  * trace_seq, which serializes the tenant's writers on PostgreSQL), then the statistics rows, always last. Two
  * writers of one tenant therefore meet at trace_seq before either touches a statistics row, and no deadlock is
- * possible; rebuildTenantStatistics takes trace_seq first for the same reason.
+ * possible; rebuildTenantStatistics takes trace_seq first for the same reason. The whole order, every lock of every
+ * change: docs/semantics.md, "Lock order".
  */
 
 /** Whether a change touches a column the statistics are made of (most changes, a transfer or a note, do not). */

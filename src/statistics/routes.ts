@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../auth/hook.js';
 import { success } from '../wire/envelope.js';
 import { errorResponses } from '../wire/fastify.js';
+import { fitPage, nextStart } from '../lists/reply-bound.js';
 import { CaseOverviewResponse, CaseReportBody, CaseReportResponse } from './schemas.js';
 import { caseReport, currentOverview } from './service.js';
 
@@ -14,7 +15,8 @@ export async function statisticsRoutes(app: FastifyInstance): Promise<void> {
     return success(await currentOverview(app.db, tenantOf(request), app.clock()));
   });
 
-  typed.post('/statistics/case/report', { schema: { body: CaseReportBody, response: { 200: CaseReportResponse, ...errorResponses } } }, async (request) => {
-    return success(await caseReport(app.db, tenantOf(request), request.body, app.clock()));
+  typed.post('/statistics/case/report', { schema: { body: CaseReportBody, response: { 200: CaseReportResponse, ...errorResponses } } }, async (request, reply) => {
+    const report = await caseReport(app.db, tenantOf(request), request.body, app.clock());
+    return success(fitPage(reply, report, 'caseStatisticsList', app.config.replyLimitBytes, nextStart(request.body.start)));
   });
 }

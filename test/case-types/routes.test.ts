@@ -69,12 +69,11 @@ describe('case types: caseType/list, caseType/{id}, and the /opencase/v1/case-ty
     assert.equal((await info()).isStrctOrder, false);
   });
 
-  it('rejects flows without Completed last, repeated statuses and duplicate names', async () => {
+  it('rejects flows without Completed last and repeated statuses (400), and duplicate names (409)', async () => {
     const cases: Array<[Record<string, unknown>, RegExp]> = [
       [{ typeName: 'A', caseStatus: 'New,Done' }, /^caseStatus must end with Completed$/],
       [{ typeName: 'B', caseStatus: 'New,New,Completed' }, /^caseStatus must not list a status twice$/],
       [{ typeName: 'C', caseStatus: 'New,,Completed' }, /^caseStatus must list statuses of 1 to 128 characters/],
-      [{ typeName: DEMO_CASE_TYPE.typeName, caseStatus: 'Completed' }, /^typeName Demo is already used by case type/],
       [{ typeName: 'D', caseStatus: 'Completed', parentId: 'cvmC0000000000000000' }, /^parentId .* is not a case type of this tenant$/],
     ];
     for (const [body, message] of cases) {
@@ -82,6 +81,10 @@ describe('case types: caseType/list, caseType/{id}, and the /opencase/v1/case-ty
       assert.equal(response.statusCode, 400, JSON.stringify(body));
       assert.match(assertErrorEnvelope(response.body).resMsg, message);
     }
+    // A name taken is the tenant's records refusing the call, as the unique key does when two creates race: a 409.
+    const duplicate = await ext('POST', 'case-types', { typeName: DEMO_CASE_TYPE.typeName, caseStatus: 'Completed' });
+    assert.equal(duplicate.statusCode, 409, duplicate.body);
+    assert.match(assertErrorEnvelope(duplicate.body).resMsg, /^typeName Demo is already used by case type cvmC\w{16}$/);
   });
 
   it('updating a flow may not drop a status that cases are in (409); other changes apply', async () => {
