@@ -15,6 +15,7 @@ import { userRoutes } from './users/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 import { badUrlReply, clientErrorReply, installWireFormat } from './wire/fastify.js';
 import { ApiError } from './wire/errors.js';
+import { jsonBounds } from './wire/bytes.js';
 import { refuseUnknownFields } from './wire/unknown-fields.js';
 import { applyWireProfile } from './wire/profile-hooks.js';
 import { AICC_PREFIX, EXTENSIONS_PREFIX } from './wire/paths.js';
@@ -28,6 +29,11 @@ import { DOCUMENT_PATH, registerOpenApi } from './openapi/document.js';
 import { REFERENCE_PATH, registerApiReference } from './openapi/reference.js';
 import { createMetrics, type Metrics } from './metrics/registry.js';
 import { metricsRoute } from './metrics/route.js';
+import { maxConnections } from './http/connection-limit.js';
+import { limitConnections } from './http/connections.js';
+import { drainBeforeErrorReply } from './http/drain.js';
+import { missingHost } from './http/host-header.js';
+import { httpServerOptions } from './http/server-options.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -96,12 +102,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: badUrlReply,
     // Requests refused by Node's HTTP parser (oversized headers…) get the envelope too.
     clientErrorHandler: clientErrorReply,
+    // The request deadline, Node's Host check handed to the app, no Fastify 503 at close (http/server-options.ts).
+    ...httpServerOptions(options.config),
     // No type coercion: `{"id": 123}` is a type error, not the string "123".
     // An unknown field is refused (see wire/unknown-fields.ts), never removed: Fastify's default removeAdditional would
     // drop it silently from every closed object.
     // Type lists (["string", "number", "boolean", "null"], a template field's value) are meant, not a slip.
-    ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false, allowUnionTypes: true } },
+    // jsonBounds: the size and depth keywords of values of any JSON (wire/bytes.ts).
+    ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false, allowUnionTypes: true }, plugins: [jsonBounds] },
   });
+
+  limitConnections(app.server, maxConnections(options.config.maxConnections), (counts) => {
+    app.log.warn(counts, 'connection limit reached (OPENCASE_MAX_CONNECTIONS): closing stalled or idle connections, refusing new ones');
+  });
+  // Before the routes, so that every route inherits it: the rest of a refused body is read before the error reply.
+  drainBeforeErrorReply(app, options.config.bodyLimitBytes, options.config.requestTimeoutSeconds * 1000);
 
   app.decorate('db', options.db);
   app.decorate('config', options.config);
@@ -118,7 +133,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Until the database is ready only the probes answer; the check rides on the wire format's own per-request hook.
   const routeHints = { routes: registeredRoutes, reference: REFERENCE_PATH, document: DOCUMENT_PATH };
-  installWireFormat(app, (request) => (app.readiness.ready || HEALTH_PATHS.has(request.url)
+  installWireFormat(app, (request) => missingHost(request) ?? (app.readiness.ready || HEALTH_PATHS.has(request.url)
     ? undefined
     : new ApiError('unavailable', `starting: ${app.readiness.reason}`)), routeHints);
   const metrics = createMetrics();

@@ -13,20 +13,36 @@ export interface Config {
   tokenTtlSeconds: number;
   /** Largest request body accepted before a 413. */
   bodyLimitBytes: number;
+  /** Largest reply built: a list's page stops before the row that would pass it, a detail keeps the newest history that fits; both say so (lists/reply-bound.ts). */
+  replyLimitBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Calls a minute one API app may make to the API (per process); 0 turns the limit off. */
   rateLimitPerMinute: number;
   /** Token calls a minute from one address (per process); 0 turns the limit off. */
   tokenRateLimitPerMinute: number;
-  /** Failed token calls a minute for one client_id before it is refused for the rest of the minute. */
+  /** Failed token calls (those in flight counted) a minute from one address before it is refused for the rest of the minute. */
   tokenFailuresPerMinute: number;
   /** Origins a browser may call the API from (CORS); empty: CORS off. */
   corsOrigins: string[];
+  /** How long a request (headers and body) may take to arrive, from its first byte or from the connection; then a 408. */
+  requestTimeoutSeconds: number;
+  /** Open connections per process; past it idle or stalled ones are closed, else new ones. Absent: from the open-file limit. */
+  maxConnections: number | undefined;
+  /** How long SIGTERM waits for requests in flight before it closes every connection and exits. */
+  shutdownTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {}
 
 export const DEFAULT_DATABASE = './data/opencase.db';
+
+/**
+ * 1 MiB, as the body limit: far above real pages (100 tasks like AICC's example are 49 KB) and above every list row
+ * the field bounds allow but an exported trace of a case modify at its largest (README, "Bounds"), which comes alone.
+ * Measured with another tenant's task detail polled while 4 callers list 2 MB of contacts (one run each, a loaded 2-core
+ * machine, issue 13): p50 135 ms with 1 MiB, 264 ms with 4 MiB; 40 MB of contacts, before their bound, 0.4 to 1.3 s.
+ */
+export const DEFAULT_REPLY_LIMIT = 1024 * 1024;
 
 const LOG_LEVELS: readonly Config['logLevel'][] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -58,11 +74,15 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     demo: flags.demo ?? false,
     tokenTtlSeconds: integerIn('OPENCASE_TOKEN_TTL', env.OPENCASE_TOKEN_TTL ?? '3600', 60, 30 * 86400),
     bodyLimitBytes: integerIn('OPENCASE_BODY_LIMIT', env.OPENCASE_BODY_LIMIT ?? String(1024 * 1024), 1024, 64 * 1024 * 1024),
+    replyLimitBytes: integerIn('OPENCASE_REPLY_LIMIT', env.OPENCASE_REPLY_LIMIT ?? String(DEFAULT_REPLY_LIMIT), 64 * 1024, 1024 * 1024 * 1024),
     logLevel,
     rateLimitPerMinute: integerIn('OPENCASE_RATE_LIMIT', env.OPENCASE_RATE_LIMIT ?? '12000', 0, 10_000_000),
     tokenRateLimitPerMinute: integerIn('OPENCASE_TOKEN_RATE_LIMIT', env.OPENCASE_TOKEN_RATE_LIMIT ?? '120', 0, 10_000_000),
     tokenFailuresPerMinute: integerIn('OPENCASE_TOKEN_FAILURES', env.OPENCASE_TOKEN_FAILURES ?? '10', 1, 10_000_000),
     corsOrigins: corsOrigins(env.OPENCASE_CORS_ORIGINS ?? ''),
+    requestTimeoutSeconds: integerIn('OPENCASE_REQUEST_TIMEOUT', env.OPENCASE_REQUEST_TIMEOUT ?? '30', 1, 3600),
+    maxConnections: env.OPENCASE_MAX_CONNECTIONS === undefined ? undefined : integerIn('OPENCASE_MAX_CONNECTIONS', env.OPENCASE_MAX_CONNECTIONS, 1, 1_000_000),
+    shutdownTimeoutSeconds: integerIn('OPENCASE_SHUTDOWN_TIMEOUT', env.OPENCASE_SHUTDOWN_TIMEOUT ?? '10', 1, 3600),
   };
 }
 

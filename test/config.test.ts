@@ -7,7 +7,9 @@ describe('configuration', () => {
     const config = loadConfig({}, {});
     assert.deepEqual(config, {
       database: DEFAULT_DATABASE, poolSize: 10, databaseWaitSeconds: 30, host: '127.0.0.1', port: 8080, demo: false, tokenTtlSeconds: 3600,
-      bodyLimitBytes: 1024 * 1024, logLevel: 'info', rateLimitPerMinute: 12000, tokenRateLimitPerMinute: 120, tokenFailuresPerMinute: 10, corsOrigins: [],
+      bodyLimitBytes: 1024 * 1024, replyLimitBytes: 1024 * 1024, logLevel: 'info', rateLimitPerMinute: 12000, tokenRateLimitPerMinute: 120, tokenFailuresPerMinute: 10, corsOrigins: [],
+      // The connection limit is derived from the open-file limit when the server starts (http/connection-limit.ts).
+      requestTimeoutSeconds: 30, maxConnections: undefined, shutdownTimeoutSeconds: 10,
     });
   });
 
@@ -27,8 +29,12 @@ describe('configuration', () => {
       [{}, { PORT: '99999' }, /PORT must be between 0 and 65535/],
       [{}, { OPENCASE_TOKEN_TTL: '10' }, /OPENCASE_TOKEN_TTL must be between 60/],
       [{}, { OPENCASE_BODY_LIMIT: '1e6' }, /OPENCASE_BODY_LIMIT must be a whole number/],
+      [{}, { OPENCASE_REPLY_LIMIT: '1000' }, /OPENCASE_REPLY_LIMIT must be between 65536 and 1073741824/],
       [{}, { OPENCASE_LOG_LEVEL: 'loud' }, /OPENCASE_LOG_LEVEL must be one of/],
       [{ db: ' ' }, {}, /--db must not be empty/],
+      [{}, { OPENCASE_REQUEST_TIMEOUT: '0' }, /OPENCASE_REQUEST_TIMEOUT must be between 1 and 3600/],
+      [{}, { OPENCASE_MAX_CONNECTIONS: 'many' }, /OPENCASE_MAX_CONNECTIONS must be a whole number/],
+      [{}, { OPENCASE_SHUTDOWN_TIMEOUT: '0' }, /OPENCASE_SHUTDOWN_TIMEOUT must be between 1 and 3600/],
     ];
     for (const [flags, env, message] of bad) assert.throws(() => loadConfig(flags, env), (error: Error) => error instanceof ConfigError && message.test(error.message));
   });

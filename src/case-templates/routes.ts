@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../auth/hook.js';
 import { pageOf } from '../lists/paging.js';
+import { fitPage, nextStart } from '../lists/reply-bound.js';
 import { Acknowledgement, acknowledged, success } from '../wire/envelope.js';
 import { errorResponses } from '../wire/fastify.js';
 import {
@@ -17,9 +18,10 @@ export async function caseTemplateRoutes(app: FastifyInstance): Promise<void> {
     return success(await createTemplate(app.db, tenantOf(request), request.body, app.clock()));
   });
 
-  typed.get('/case-templates', { schema: { querystring: TemplatesQuery, response: { 200: ListTemplatesResponse, ...errorResponses } } }, async (request) => {
+  typed.get('/case-templates', { schema: { querystring: TemplatesQuery, response: { 200: ListTemplatesResponse, ...errorResponses } } }, async (request, reply) => {
     const { start, limit } = pageOf(request.query);
-    return success(await listTemplates(app.db, tenantOf(request), start, limit));
+    const page = await listTemplates(app.db, tenantOf(request), start, limit);
+    return success(fitPage(reply, page, 'templates', app.config.replyLimitBytes, nextStart(start)));
   });
 
   typed.get('/case-templates/:id', { schema: { params: TemplateIdParams, response: { 200: TemplateResponse, ...errorResponses } } }, async (request) => {

@@ -32,9 +32,10 @@ function notFound(id: string): ApiError {
   return new ApiError('recordNotFound', `case template ${id} does not exist`);
 }
 
+/** A name already taken is a 409, as the unique constraint's refusal is when two creates race past this check (db/constraints.ts). */
 async function requireUniqueName(db: Db, tenantId: string, name: string, exceptId?: string): Promise<void> {
   const existing = await createCaseTemplatesRepository(db).findTemplateByName(tenantId, name);
-  if (existing && existing.id !== exceptId) throw new ApiError('invalidRequest', `name ${name} is already used by case template ${existing.id}`);
+  if (existing && existing.id !== exceptId) throw new ApiError('conflict', `name ${name} is already used by case template ${existing.id}`);
 }
 
 /** opencase extension: a case template, the custom fields a case type's cases carry. */

@@ -1,3 +1,4 @@
+import { characters } from '../wire/bytes.js';
 import { formatWireDate, parseWireDate } from '../wire/dates.js';
 import { ApiError } from '../wire/errors.js';
 import {
@@ -61,7 +62,7 @@ export function canonicalValue(field: TemplateFieldInfo, value: TemplateValue, t
     case 'text': {
       if (typeof value !== 'string') throw invalid(`${path} must be a string (a text field)`);
       const limit = field.maxLength ?? MAX_TEXT_LENGTH;
-      if (value.length > limit) throw invalid(`${path} must be at most ${limit} characters`);
+      if (characters(value) > limit) throw invalid(`${path} must be at most ${limit} characters`);
       return value;
     }
     case 'number': {

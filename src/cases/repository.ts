@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
 import { containsIgnoringCase } from '../db/like.js';
-import { lockedForChange, type Db } from '../db/database.js';
+import { lockedForChange, lockedForReading, type Db } from '../db/database.js';
 import { preparedQuery } from '../db/prepared.js';
 import type { CasesTable, CaseTracesTable } from '../db/tables.js';
 import { COMPLETED_STATUS } from '../wire/enums.js';
@@ -138,6 +138,14 @@ export function createCasesRepository(db: Db) {
     /** The case a change is about to be based on, locked against concurrent changes until the transaction ends. */
     findCaseForChange(tenantId: string, caseId: string) {
       return lockedForChange(db, db.selectFrom('cases').selectAll().where('tenant_id', '=', tenantId).where('id', '=', caseId)).executeTakeFirst();
+    },
+
+    /**
+     * A case a change relies on without changing it (a task modified to relate to it), share-locked until the
+     * transaction ends, so that it cannot be closed in between.
+     */
+    findCaseForReading(tenantId: string, caseId: string) {
+      return lockedForReading(db, db.selectFrom('cases').selectAll().where('tenant_id', '=', tenantId).where('id', '=', caseId)).executeTakeFirst();
     },
 
     /** Applies a change and counts the trace it will write, in one UPDATE that also locks the row. */

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../auth/hook.js';
 import { Acknowledgement, acknowledged, success } from '../wire/envelope.js';
 import { errorResponses } from '../wire/fastify.js';
+import { fitPage, nextStart, PARTIAL_HEADER } from '../lists/reply-bound.js';
 import { refuseCaseTypeName } from '../case-types/service.js';
 import {
   CancelCaseBody, CaseActionBody, CloseCaseBody, ReopenCaseBody, CaseDetailResponse, CaseIdParams, CreateCaseBody, FollowBody, CreateCaseResponse, ListCasesBody, ListCasesResponse, ModifyCaseBody,
@@ -33,13 +34,15 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
   });
 
   // AICC wraps the page in a one-element array.
-  typed.post('/case/list', { schema: { body: ListCasesBody, response: { 200: ListCasesResponse, ...errorResponses } } }, async (request) => {
-    return success([await listCases(app.db, tenantOf(request), request.body, app.clock())]);
+  typed.post('/case/list', { schema: { body: ListCasesBody, response: { 200: ListCasesResponse, ...errorResponses } } }, async (request, reply) => {
+    const page = await listCases(app.db, tenantOf(request), request.body, app.clock());
+    return success([fitPage(reply, page, 'caseList', app.config.replyLimitBytes, nextStart(request.body.start))]);
   });
 
-  typed.get('/case/:id', { schema: { params: CaseIdParams, response: { 200: CaseDetailResponse, ...errorResponses } } }, async (request) => {
+  typed.get('/case/:id', { schema: { params: CaseIdParams, response: { 200: CaseDetailResponse, ...errorResponses } } }, async (request, reply) => {
     const tenant = tenantOf(request);
-    const detail = await getCaseDetail(app.db, tenant, request.params.id);
+    const { detail, partial } = await getCaseDetail(app.db, tenant, request.params.id, app.config.replyLimitBytes);
+    if (partial !== undefined) reply.header(PARTIAL_HEADER, partial);
     return success(tenant.wire.caseDetailResult === 'array' ? [detail] : detail);
   });
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { templateFieldProperties } from '../case-templates/schemas.js';
+import { templateFieldProperties, withTemplateFields } from '../case-templates/schemas.js';
 import { CustomerInfo } from '../contacts/schemas.js';
 import { TaskInfo } from '../tasks/schemas.js';
 import { TraceItem } from '../traces/schemas.js';
@@ -58,7 +58,7 @@ const Origin = StringEnum([...CASE_ORIGINS, ...Object.keys(CASE_ORIGIN_ALIASES)]
  * gives it.
  */
 export const CreateCaseBody = Type.Object({
-  caseInfo: Type.Object({
+  caseInfo: withTemplateFields({
     title: Title,
     description: Description,
     type: WireId,
@@ -74,7 +74,7 @@ export const CreateCaseBody = Type.Object({
     creatorId: Type.Optional(WireId),
     contactPhone: Type.Optional(Nullable(Phone)),
     beId: Type.Optional(Nullable(Type.String({ maxLength: 20 }))),
-  }, templateFieldProperties),
+  }),
 });
 export type CreateCaseInput = Static<typeof CreateCaseBody>['caseInfo'];
 
@@ -82,7 +82,7 @@ export const CreateCaseResponse = Envelope(Type.Object({ caseId: Type.String() }
 
 /** 修改工单: id, title and description required (AICC's table); other fields changed when sent, null clears. */
 export const ModifyCaseBody = Type.Object({
-  caseInfo: Type.Object({
+  caseInfo: withTemplateFields({
     id: WireId,
     title: Title,
     description: Description,
@@ -93,7 +93,7 @@ export const ModifyCaseBody = Type.Object({
     creatorId: WireId,
     contactPhone: Type.Optional(Nullable(Phone)),
     attachment: Type.Optional(Nullable(Attachment)),
-  }, templateFieldProperties),
+  }),
 });
 export type ModifyCaseInput = Static<typeof ModifyCaseBody>['caseInfo'];
 
@@ -150,7 +150,7 @@ export type UpdateCaseStatusInput = Static<typeof UpdateCaseStatusBody>;
 const ORDINALS = ['0', '1', '2', '3'] as const;
 
 /** 查询工单列表. Only start and limit are required. */
-export const ListCasesBody = Type.Object({
+export const ListCasesBody = withTemplateFields({
   start: ListStart,
   limit: Type.Integer({ minimum: 1, maximum: 100 }),
   title: Type.Optional(Type.String({ maxLength: 128 })),
@@ -171,7 +171,7 @@ export const ListCasesBody = Type.Object({
   isDirectResponse: Type.Optional(Type.Boolean()),
   resumenType: Type.Optional(StringEnum(CASE_RESUMEN_TYPES)),
   isExport: Type.Optional(Type.Boolean()),
-}, templateFieldProperties);
+});
 export type ListCasesInput = Static<typeof ListCasesBody>;
 
 /**

@@ -160,7 +160,7 @@ export class OpencaseClient {
   /** opencase: queues (skill groups) cases can be assigned to. */
   readonly queues = {
     create: (request: CreateQueueRequest) => this.request<CreateQueueResult>('POST', `${EXTENSIONS_PREFIX}/queues`, request),
-    list: () => this.request<QueueList>('GET', `${EXTENSIONS_PREFIX}/queues`),
+    list: (request: PageRequest = {}) => this.request<QueueList>('GET', `${EXTENSIONS_PREFIX}/queues${queryString(request)}`),
   };
 
   /** opencase: contacts (customers). */

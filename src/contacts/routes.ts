@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../auth/hook.js';
 import { pageOf } from '../lists/paging.js';
+import { PARTIAL_HEADER } from '../lists/reply-bound.js';
 import { Acknowledgement, acknowledged, success } from '../wire/envelope.js';
 import { errorResponses } from '../wire/fastify.js';
 import {
@@ -17,9 +18,11 @@ export async function contactRoutes(app: FastifyInstance): Promise<void> {
     return success(await createContact(app.db, tenantOf(request), request.body, app.clock()));
   });
 
-  typed.get('/contacts', { schema: { querystring: ContactsQuery, response: { 200: ListContactsResponse, ...errorResponses } } }, async (request) => {
+  typed.get('/contacts', { schema: { querystring: ContactsQuery, response: { 200: ListContactsResponse, ...errorResponses } } }, async (request, reply) => {
     const { start, limit } = pageOf(request.query);
-    return success(await listContacts(app.db, tenantOf(request), start, limit, request.query.customerName));
+    const { page, partial } = await listContacts(app.db, tenantOf(request), start, limit, request.query.customerName, app.config.replyLimitBytes);
+    if (partial !== undefined) reply.header(PARTIAL_HEADER, partial);
+    return success(page);
   });
 
   typed.get('/contacts/:id', { schema: { params: ContactIdParams, response: { 200: ContactResponse, ...errorResponses } } }, async (request) => {

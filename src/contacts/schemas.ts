@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { BoundedJson } from '../wire/bytes.js';
 import { WireDay } from '../wire/dates.js';
 import { Envelope } from '../wire/envelope.js';
 import { WireId } from '../wire/ids.js';
@@ -118,6 +119,20 @@ export const OrganizationInput = Type.Object({
 });
 export type OrganizationInput = Static<typeof OrganizationInput>;
 
+/**
+ * A contact's bound accounts are AICC's free JSON (its example shows `[]`; clients keep `{channel, account}` objects):
+ * any JSON, bounded by its size and depth. Unbounded, 40 contacts of 1 MB made a contact list of 40 MB and took another
+ * tenant's task detail from 2 ms to 0.4–1.3 s (p50) while 4 callers read it (issue 13, docs/security.md).
+ */
+export const MAX_BIND_ACCOUNTS = 50;
+export const BIND_ACCOUNT_MAX_BYTES = 1024;
+export const BIND_ACCOUNT_MAX_DEPTH = 4;
+const BindAccount = BoundedJson({
+  maxBytes: BIND_ACCOUNT_MAX_BYTES,
+  maxDepth: BIND_ACCOUNT_MAX_DEPTH,
+  description: `an account as the client keeps it, e.g. {"channel": "WEB", "account": "b1"}: any JSON, at most ${BIND_ACCOUNT_MAX_BYTES} bytes serialized, ${BIND_ACCOUNT_MAX_DEPTH} levels deep`,
+});
+
 const contactFields = {
   name: Field(128), firstName: Field(128), middleName: Field(128), lastName: Field(128), nickName: Field(128), title: Field(128),
   gender: Field(32), age: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 200 }))),
@@ -125,7 +140,7 @@ const contactFields = {
   cellPhone1: Field(32), cellPhone2: Field(32), cellPhone3: Field(32), phone: Field(32), phone1: Field(32), phone2: Field(32), phone3: Field(32),
   email: Field(255), email1: Field(255), email2: Field(255), fax: Field(64), website: Field(255), picture: Field(255), channel: Field(64),
   level: Field(64), status: Field(64), remark: Field(2000), description: Field(2000), customFied: Field(4000),
-  bindAccount: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 50 })),
+  bindAccount: Type.Optional(Type.Array(BindAccount, { maxItems: MAX_BIND_ACCOUNTS })),
   organizationId: Type.Optional(Nullable(WireId)),
   organization: Type.Optional(OrganizationInput),
   address: Type.Optional(AddressInput),

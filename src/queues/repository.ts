@@ -12,8 +12,13 @@ export function createQueuesRepository(db: Db) {
       return db.selectFrom('queues').selectAll().where('tenant_id', '=', tenantId).where('id', '=', queueId).executeTakeFirst();
     },
 
-    listQueues(tenantId: string) {
-      return db.selectFrom('queues').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').execute();
+    async countQueues(tenantId: string): Promise<number> {
+      const row = await db.selectFrom('queues').select((eb) => eb.fn.countAll<number | string>().as('count')).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
+      return Number(row.count);
+    },
+
+    listQueues(tenantId: string, start: number, limit: number) {
+      return db.selectFrom('queues').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').limit(limit).offset(start).execute();
     },
   };
 }

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../auth/hook.js';
+import { pageOf } from '../lists/paging.js';
+import { fitPage, nextStart } from '../lists/reply-bound.js';
 import { success } from '../wire/envelope.js';
 import { errorResponses } from '../wire/fastify.js';
-import { CreateQueueBody, CreateQueueResponse, ListQueuesResponse } from './schemas.js';
+import { CreateQueueBody, CreateQueueResponse, ListQueuesResponse, QueuesQuery } from './schemas.js';
 import { createQueue, listQueues } from './service.js';
 
 /** opencase extension routes for queues, under `/opencase/v1`. */
@@ -14,7 +16,9 @@ export async function queueRoutes(app: FastifyInstance): Promise<void> {
     return success(await createQueue(app.db, tenantOf(request), request.body.name, app.clock()));
   });
 
-  typed.get('/queues', { schema: { response: { 200: ListQueuesResponse, ...errorResponses } } }, async (request) => {
-    return success(await listQueues(app.db, tenantOf(request)));
+  // 100 by default (the most a page holds), so that a tenant's first hundred queues still come in one call.
+  typed.get('/queues', { schema: { querystring: QueuesQuery, response: { 200: ListQueuesResponse, ...errorResponses } } }, async (request, reply) => {
+    const { start, limit } = pageOf(request.query, 100);
+    return success(fitPage(reply, await listQueues(app.db, tenantOf(request), start, limit), 'queues', app.config.replyLimitBytes, nextStart(start)));
   });
 }

@@ -10,7 +10,9 @@ export async function createQueue(db: Db, tenant: TenantContext, name: string, n
   return { queueId };
 }
 
-export async function listQueues(db: Db, tenant: TenantContext) {
-  const rows = await createQueuesRepository(db).listQueues(tenant.tenantId);
-  return { queues: rows.map((row) => ({ createdDate: formatWireDate(row.created_at, tenant.timeZone), id: row.id, name: row.name })) };
+/** A page of the tenant's queues, oldest first, with the total. */
+export async function listQueues(db: Db, tenant: TenantContext, start: number, limit: number) {
+  const repository = createQueuesRepository(db);
+  const [count, rows] = await Promise.all([repository.countQueues(tenant.tenantId), repository.listQueues(tenant.tenantId, start, limit)]);
+  return { count, queues: rows.map((row) => ({ createdDate: formatWireDate(row.created_at, tenant.timeZone), id: row.id, name: row.name })) };
 }

@@ -10,6 +10,7 @@ import {
 } from './schemas.js';
 import { TaskDetailCache } from './detail-cache.js';
 import { ListResponseCache } from '../lists/response-cache.js';
+import { PARTIAL_HEADER } from '../lists/reply-bound.js';
 import { TaskDetailResponse } from './detail-schema.js';
 import taskDetailExample from '../demo/task-detail-example.json' with { type: 'json' };
 import { createTask, getTaskDetailBody, listTasksBody, modifyTask, processTask, transferTask, updateTaskStatus } from './service.js';
@@ -28,7 +29,9 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
   // Integrations poll the same lists over and over; each is answered from cache until the tenant changes.
   const listCache = new ListResponseCache();
   typed.post('/task/list', { schema: { body: ListTasksBody, response: { 200: ListTasksEitherResponse, ...errorResponses } } }, async (request, reply) => {
-    sendSerialized(reply, await listTasksBody(app.db, tenantOf(request), request.body, listCache));
+    const { body, partial } = await listTasksBody(app.db, tenantOf(request), request.body, listCache, app.config.replyLimitBytes);
+    if (partial !== undefined) reply.header(PARTIAL_HEADER, partial);
+    sendSerialized(reply, body);
   });
 
   typed.post('/task/modify', {
@@ -66,7 +69,8 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
   const detailCache = new TaskDetailCache();
 
   typed.get('/task/:id', { schema: { params: TaskIdParams, response: detailResponse } }, async (request, reply) => {
-    const body = await getTaskDetailBody(app.db, tenantOf(request), request.params.id, detailCache);
+    const { body, partial } = await getTaskDetailBody(app.db, tenantOf(request), request.params.id, detailCache, app.config.replyLimitBytes);
+    if (partial !== undefined) reply.header(PARTIAL_HEADER, partial);
     sendSerialized(reply, body);
   });
 
@@ -81,7 +85,8 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     if (bodyId !== undefined && bodyId !== request.params.id) {
       throw new ApiError('invalidRequest', `id in the body (${bodyId}) differs from the id in the path (${request.params.id})`);
     }
-    const body = await getTaskDetailBody(app.db, tenantOf(request), request.params.id, detailCache);
+    const { body, partial } = await getTaskDetailBody(app.db, tenantOf(request), request.params.id, detailCache, app.config.replyLimitBytes);
+    if (partial !== undefined) reply.header(PARTIAL_HEADER, partial);
     sendSerialized(reply, body);
   });
 }

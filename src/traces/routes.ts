@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../auth/hook.js';
 import { pageOf } from '../lists/paging.js';
+import { PARTIAL_HEADER } from '../lists/reply-bound.js';
 import { success } from '../wire/envelope.js';
 import { errorResponses } from '../wire/fastify.js';
 import { TracesQuery, TracesResponse } from './schemas.js';
@@ -11,8 +12,10 @@ import { exportTraces } from './service.js';
 export async function traceRoutes(app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().get('/traces', {
     schema: { querystring: TracesQuery, response: { 200: TracesResponse, ...errorResponses } },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { limit } = pageOf({ limit: request.query.limit }, 100);
-    return success(await exportTraces(app.db, tenantOf(request), Number(request.query.after ?? 0), limit));
+    const { page, partial } = await exportTraces(app.db, tenantOf(request), Number(request.query.after ?? 0), limit, app.config.replyLimitBytes);
+    if (partial !== undefined) reply.header(PARTIAL_HEADER, partial);
+    return success(page);
   });
 }

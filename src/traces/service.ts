@@ -1,5 +1,6 @@
 import type { TenantContext } from '../auth/service.js';
 import type { Db } from '../db/database.js';
+import { fitRows } from '../lists/reply-bound.js';
 import { formatWireDate } from '../wire/dates.js';
 import type { FieldChange } from './record.js';
 import { createTracesRepository } from './repository.js';
@@ -7,11 +8,14 @@ import type { ExportedTrace } from './schemas.js';
 
 /**
  * opencase extension: every trace of the tenant, task and case alike, after a cursor, in the order they were
- * committed. `nextCursor` is where the next call starts; polling with it never skips a trace.
+ * committed. `nextCursor` is where the next call starts; polling with it never skips a trace, also when a page holds
+ * fewer traces than asked for because the next would take the reply past `replyLimitBytes` (then `partial` says so).
  */
-export async function exportTraces(db: Db, tenant: TenantContext, after: number, limit: number): Promise<{ nextCursor: string; traces: ExportedTrace[] }> {
+export async function exportTraces(
+  db: Db, tenant: TenantContext, after: number, limit: number, replyLimitBytes: number,
+): Promise<{ page: { nextCursor: string; traces: ExportedTrace[] }; partial: string | undefined }> {
   const rows = await createTracesRepository(db).tracesAfter(tenant.tenantId, after, limit);
-  const traces = rows.map((row): ExportedTrace => ({
+  const all = rows.map((row): ExportedTrace => ({
     attachment: row.attachment,
     changes: row.changes_json ? (JSON.parse(row.changes_json) as FieldChange[]) : [],
     createdAt: new Date(row.created_at).toISOString(),
@@ -27,5 +31,6 @@ export async function exportTraces(db: Db, tenant: TenantContext, after: number,
     title: row.title,
     type: row.type,
   }));
-  return { nextCursor: String(traces.at(-1)?.seq ?? after), traces };
+  const { rows: traces, partial } = fitRows(all, replyLimitBytes, (shown) => `after=${all[shown - 1]?.seq ?? after}`);
+  return { page: { nextCursor: String(traces.at(-1)?.seq ?? after), traces }, partial };
 }

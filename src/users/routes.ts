@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../auth/hook.js';
 import { pageOf } from '../lists/paging.js';
+import { fitPage, nextStart } from '../lists/reply-bound.js';
 import { success } from '../wire/envelope.js';
 import { errorResponses } from '../wire/fastify.js';
 import { CreateUserBody, CreateUserResponse, ListUsersResponse, PageQuery } from './schemas.js';
@@ -16,8 +17,8 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     return success({ userId: created.userId });
   });
 
-  typed.get('/users', { schema: { querystring: PageQuery, response: { 200: ListUsersResponse, ...errorResponses } } }, async (request) => {
+  typed.get('/users', { schema: { querystring: PageQuery, response: { 200: ListUsersResponse, ...errorResponses } } }, async (request, reply) => {
     const { start, limit } = pageOf(request.query);
-    return success(await listUsers(app.db, tenantOf(request), start, limit));
+    return success(fitPage(reply, await listUsers(app.db, tenantOf(request), start, limit), 'users', app.config.replyLimitBytes, nextStart(start)));
   });
 }

@@ -5,6 +5,8 @@ import secureJson from 'secure-json-parse';
 import { ErrorEnvelope, WIRE_CONTENT_TYPE } from './envelope.js';
 import { ApiError, errorCodes, type ErrorKind } from './errors.js';
 import { storageFault } from '../db/faults.js';
+import { constraintViolation } from '../db/constraints.js';
+import { isClientAbort } from '../http/client-gone.js';
 import type { SchemaErrorDataVar } from 'fastify/types/schema.js';
 import { AICC_PREFIX } from './paths.js';
 import { nearOwnPath, replyToMissingRoute, type RouteHints } from './route-hints.js';
@@ -15,10 +17,14 @@ export function errorBody(kind: ErrorKind, message: string) {
   return { resCode: errorCodes[kind].resCode, resMsg: message };
 }
 
-/** Connection-level failures of PostgreSQL (and SQLite's busy timeout): the request may succeed if retried. */
+/**
+ * Connection-level failures of PostgreSQL (and SQLite's busy timeout): the request may succeed if retried. So may one
+ * that lost a race (40001 serialization failure, 40P01 deadlock): inTransaction retries those and then answers its own
+ * 503; these codes catch one raised outside it.
+ */
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'SQLITE_BUSY',
-  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300',
+  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300', '40001', '40P01',
 ]);
 
 function isDatabaseUnavailable(error: Error): boolean {
@@ -44,9 +50,14 @@ export function classifyError(
     case 'FST_ERR_CTP_INVALID_TYPE':
       return { kind: 'unsupportedMediaType', message: 'Content-Type must be application/json' };
   }
+  // Before the database's codes: a client that hung up mid-body is no 503 and no error line (http/client-gone.ts).
+  if (isClientAbort(error)) return { kind: 'invalidRequest', message: 'the client closed the connection before the whole request arrived' };
   const fault = storageFault(error);
   if (fault) return { kind: 'unavailable', message: `${fault.cause}; nothing was done, retry once it is fixed`, retryAfterSeconds: fault.retryAfterSeconds };
   if (isDatabaseUnavailable(error)) return { kind: 'unavailable', message: 'the database is unavailable; retry in a moment' };
+  // A unique, foreign-key, not-null or check constraint refusing the write: a 409 or 400 naming the field (db/constraints.ts).
+  const violation = constraintViolation(error);
+  if (violation) return violation;
   const status = fastifyError.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     // Fastify's own 4xx messages describe the request (bad Content-Length, aborted body…), never the server.

@@ -1,4 +1,5 @@
 import type { FastifySchemaValidationError, SchemaErrorDataVar } from 'fastify/types/schema.js';
+import { MAX_JSON_BYTES, MAX_JSON_DEPTH } from './bytes.js';
 import { WIRE_DATE_PATTERN, WIRE_DATE_RULE, WIRE_DAY_PATTERN, WIRE_DAY_RULE } from './dates.js';
 import { ID_PATTERN, ID_RULE } from './ids.js';
 import { QUERY_INTEGER_PATTERN, QUERY_INTEGER_RULE, QUERY_TEXT_PATTERN, QUERY_TEXT_RULE } from './schema.js';
@@ -45,9 +46,10 @@ function describeType(type: unknown): string {
   return types.map((t) => typeNames[String(t)] ?? String(t)).join(' or ');
 }
 
-/** "/taskInfo/title" -> "taskInfo.title"; the body itself is "body". */
+/** "/taskInfo/title" -> "taskInfo.title", "/bindAccount/3" -> "bindAccount[3]" (as the services name items); the body itself is "body". */
 function fieldName(instancePath: string, context: SchemaErrorDataVar): string {
-  const path = instancePath.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
+  const path = instancePath.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((joined, segment) => (/^\d+$/.test(segment) ? `${joined}[${segment}]` : joined ? `${joined}.${segment}` : segment), '');
   if (path) return path;
   return context === 'params' ? 'path' : context;
 }
@@ -118,6 +120,16 @@ export function describeValidationError(errors: FastifySchemaValidationError[], 
       return `${field} must be at least ${String(params.limit)}`;
     case 'maximum':
       return `${field} must be at most ${String(params.limit)}`;
+    case 'maxItems':
+      return `${field} must have at most ${String(params.limit)} items`;
+    case 'minItems':
+      return `${field} must have at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}`;
+    case 'maxProperties':
+      return `${field} must have at most ${String(params.limit)} fields`;
+    case MAX_JSON_BYTES:
+      return `${field} is ${String(params.bytes)} bytes as JSON; at most ${String(params.limit)} bytes`;
+    case MAX_JSON_DEPTH:
+      return `${field} nests ${String(params.depth)} levels deep; at most ${String(params.limit)} levels`;
     default:
       return `${field} ${error.message ?? 'is invalid'}`;
   }

@@ -93,4 +93,18 @@ describe('/opencase/v1/contacts, users and queues', () => {
     const listed = ((await call('GET', 'queues')).json() as { result: { queues: Array<Record<string, string>> } }).result;
     assert.deepEqual(listed.queues.map((queue) => queue.name), ['VIP']);
   });
+
+  it('queues: a page at a time (100 by default, as many as a page holds), oldest first, with the total', async () => {
+    for (const name of ['Tier 1', 'Tier 2', 'Tier 3']) {
+      t.now.value += 1000;
+      assert.equal((await call('POST', 'queues', { name })).statusCode, 200);
+    }
+    const page = ((await call('GET', 'queues?start=1&limit=2')).json() as { result: { count: number; queues: Array<{ name: string }> } }).result;
+    assert.deepEqual({ count: page.count, names: page.queues.map((queue) => queue.name) }, { count: 4, names: ['Tier 1', 'Tier 2'] });
+    const all = ((await call('GET', 'queues')).json() as { result: { count: number; queues: unknown[] } }).result;
+    assert.equal(all.queues.length, 4);
+    const tooMany = await call('GET', 'queues?limit=101');
+    assert.equal(tooMany.statusCode, 400);
+    assert.equal(assertErrorEnvelope(tooMany.body).resMsg, 'limit must be at most 100');
+  });
 });

@@ -165,6 +165,7 @@ describe('a SQLite file that cannot be written, at start', { skip: ON_POSTGRES }
         const text = await token.text();
         assert.equal(token.status, 503, text);
         assert.match(text, /read-only/);
+        assert.equal(token.headers.get('retry-after'), '30');
         assert.equal((await fetch(`${url}/healthz`)).status, 200, 'alive, only not ready');
       } finally {
         child.kill('SIGTERM');

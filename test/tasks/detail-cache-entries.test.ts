@@ -34,4 +34,26 @@ describe('TaskDetailCache', () => {
     assert.deepEqual(cache.current('b', 1), b('B'));
     assert.deepEqual(cache.current('c', 1), b('C'));
   });
+
+  it('keeps within its byte budget, dropping the oldest not read since first, and never keeps a body larger than the budget', () => {
+    const cache = new TaskDetailCache(100, 10);
+    cache.set('a', 1, 's', b('aaaa'));
+    cache.set('b', 1, 's', b('bbbb'));
+    // a, the oldest, was read: b goes to make room for c.
+    assert.deepEqual(cache.current('a', 1), b('aaaa'));
+    cache.set('c', 1, 's', b('cccc'));
+    assert.equal(cache.current('b', 1), undefined);
+    assert.deepEqual(cache.unchanged('a', 's', 1), b('aaaa'));
+    cache.set('huge', 1, 's', b('x'.repeat(11)));
+    assert.equal(cache.current('huge', 1), undefined);
+    assert.deepEqual(cache.current('c', 1), b('cccc'));
+    // Replacing an entry gives its bytes back first: 4 + 6 fit the 10.
+    cache.set('a', 2, 's', b('aaaaaa'));
+    assert.deepEqual(cache.current('a', 2), b('aaaaaa'));
+    assert.deepEqual(cache.current('c', 1), b('cccc'));
+    // Both were read since: passed over in order, each loses its flag and moves to the end (c, then a), and c, the
+    // oldest unread then, goes.
+    cache.set('d', 1, 's', b('d'));
+    assert.deepEqual([cache.current('a', 2), cache.current('c', 1), cache.current('d', 1)], [b('aaaaaa'), undefined, b('d')]);
+  });
 });
