@@ -159,3 +159,41 @@ export function assertErrorEnvelope(body: string): { resCode: string; resMsg: st
 export function postAicc(app: FastifyInstance, token: string, path: string, body: unknown) {
   return app.inject({ method: 'POST', url: `${AICC}/${path}`, headers: { 'access-token': token, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
 }
+
+/** The `result` of a 200 envelope; any other status fails the test, with the body. */
+export function resultOf<T>(response: { statusCode: number; body: string; json(): unknown }): T {
+  if (response.statusCode !== 200) throw new Error(`expected 200, got ${response.statusCode}: ${response.body}`);
+  return (response.json() as { result: T }).result;
+}
+
+/** An opencase extension call (`/opencase/v1/PATH`) with a JSON body and the test app's token. */
+export function callExtension(t: { app: FastifyInstance; token: string }, method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown) {
+  return t.app.inject({
+    method, url: `/opencase/v1/${path}`, headers: { 'access-token': t.token, 'content-type': 'application/json' },
+    ...(body !== undefined && { payload: JSON.stringify(body) }),
+  });
+}
+
+/** Calls to any URL with the test app's token: `send` as is, `ok` failing the test (naming the call) unless a 200. */
+export function tokenCalls(t: { app: FastifyInstance; token: string }) {
+  const send = (method: 'GET' | 'POST', url: string, payload?: unknown) => t.app.inject({
+    method, url, headers: { 'access-token': t.token }, ...(payload !== undefined && { payload: payload as object }),
+  });
+  const ok = async (method: 'GET' | 'POST', url: string, payload?: unknown) => {
+    const response = await send(method, url, payload);
+    if (response.statusCode !== 200) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body.slice(0, 300)}`);
+    return response;
+  };
+  return { send, ok };
+}
+
+/** Work on a connection to the test PostgreSQL server as its superuser, closed after. */
+export async function withPgAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: process.env.OPENCASE_TEST_PG_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEMO_CONTACT, DEMO_TENANT, DEMO_USER } from '../../src/demo/records.js';
-import { assertErrorEnvelope, postAicc, TEST_BACKEND, useTestApp } from '../helpers.js';
+import { assertErrorEnvelope, postAicc, TEST_BACKEND, useTestApp, callExtension, resultOf } from '../helpers.js';
 
 const TRIES = 30;
 
 /** A case type's update racing the case writes that rely on its flow, and creates racing for one name. */
 describe(`case types under concurrent changes, on ${TEST_BACKEND}`, () => {
   const t = useTestApp();
-  const ext = (method: 'POST' | 'PATCH', path: string, body: unknown) => t.app.inject({
-    method, url: `/opencase/v1/${path}`, headers: { 'access-token': t.token, 'content-type': 'application/json' }, payload: JSON.stringify(body),
-  });
-  const resultOf = <T>(response: { statusCode: number; body: string; json(): unknown }): T => {
-    assert.equal(response.statusCode, 200, response.body);
-    return (response.json() as { result: T }).result;
-  };
+  const ext = (method: 'POST' | 'PATCH', path: string, body: unknown) => callExtension(t, method, path, body);
   const newType = async (typeName: string, caseStatus: string) => resultOf<{ caseTypeId: string }>(await ext('POST', 'case-types', { typeName, caseStatus })).caseTypeId;
   const createCase = (type: string) => postAicc(t.app, t.token, 'case', {
     caseInfo: { title: 'race', description: 'd', type, ownerId: DEMO_USER.id, isAtuoAssigned: false, contactId: DEMO_CONTACT.id },

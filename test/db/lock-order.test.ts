@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import pg from 'pg';
 import Fastify from 'fastify';
 import type { Db } from '../../src/db/database.js';
 import { runRetried } from '../../src/db/retry.js';
@@ -9,7 +8,7 @@ import { DEMO_CONTACT, DEMO_TENANT, DEMO_USER } from '../../src/demo/records.js'
 import { createUser } from '../../src/users/service.js';
 import { classifyError, installWireFormat } from '../../src/wire/fastify.js';
 import { errorCodes } from '../../src/wire/errors.js';
-import { assertErrorEnvelope, ON_POSTGRES, postAicc, TEST_BACKEND, useTestApp } from '../helpers.js';
+import { assertErrorEnvelope, ON_POSTGRES, postAicc, TEST_BACKEND, useTestApp, callExtension, resultOf, withPgAdmin } from '../helpers.js';
 
 const onPostgresOnly = ON_POSTGRES ? false : 'PostgreSQL only: SQLite serializes writers and has no row locks to deadlock on';
 
@@ -23,15 +22,7 @@ async function withBoundedConcurrency<T>(calls: Array<() => Promise<T>>, inFligh
   return results;
 }
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: process.env.OPENCASE_TEST_PG_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const admin = withPgAdmin;
 
 /**
  * The deadlocks PostgreSQL detected in a test's database. A backend counts a deadlock in its own memory and reports
@@ -91,13 +82,7 @@ async function opposedChanges(db: Db, run: (db: Db, work: (trx: Db) => Promise<s
 
 describe(`locks taken in one order, on ${TEST_BACKEND}`, () => {
   const t = useTestApp();
-  const ext = (method: 'POST' | 'PATCH', path: string, body: unknown) => t.app.inject({
-    method, url: `/opencase/v1/${path}`, headers: { 'access-token': t.token, 'content-type': 'application/json' }, payload: JSON.stringify(body),
-  });
-  const resultOf = <T>(response: { statusCode: number; body: string; json(): unknown }): T => {
-    assert.equal(response.statusCode, 200, response.body);
-    return (response.json() as { result: T }).result;
-  };
+  const ext = (method: 'POST' | 'PATCH', path: string, body: unknown) => callExtension(t, method, path, body);
 
   it('createTask on a case, its status changes and the other changes of its records, all at once: every one a 200, no deadlock', { timeout: 120_000 }, async () => {
     const deadlocksBefore = ON_POSTGRES ? await deadlocksOf(t.dbLocation) : 0;

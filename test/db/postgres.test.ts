@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import pg from 'pg';
 import { DEMO_CLIENT, DEMO_TASK_ID } from '../../src/demo/records.js';
 import { createServer, connect } from 'node:net';
 import { fetchTokenOverHttp, freePort, runCli, startCliServer } from '../cli-helpers.js';
-import { assertErrorEnvelope, fetchToken, ON_POSTGRES, startTestApp, TASK_PATH } from '../helpers.js';
+import { assertErrorEnvelope, fetchToken, ON_POSTGRES, startTestApp, TASK_PATH, withPgAdmin } from '../helpers.js';
 
 const skip = ON_POSTGRES ? false : 'needs PostgreSQL (scripts/with-postgres.sh npm test)';
 
@@ -20,15 +19,7 @@ async function waitUntilWaiting(readyz: string): Promise<void> {
   throw new Error(`${readyz} never said it was waiting for the database`);
 }
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: process.env.OPENCASE_TEST_PG_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const admin = withPgAdmin;
 
 describe('PostgreSQL faults', { skip }, () => {
   it('connections killed while requests run: each answer a 200 or a 503 envelope, never a 500, and service resumes', async () => {

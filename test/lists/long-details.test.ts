@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { DEFAULT_REPLY_LIMIT } from '../../src/config.js';
 import { DEMO_CASE_TYPE, DEMO_CONTACT, DEMO_USER } from '../../src/demo/records.js';
 import { PARTIAL_HEADER } from '../../src/lists/reply-bound.js';
-import { AICC, useTestApp } from '../helpers.js';
+import { AICC, useTestApp, tokenCalls } from '../helpers.js';
 
 /**
  * A record's history has no bound of its own (every change adds a trace, each up to hundreds of KB at the field
@@ -13,14 +13,7 @@ import { AICC, useTestApp } from '../helpers.js';
 describe(`details with more history than a reply of ${DEFAULT_REPLY_LIMIT} bytes holds`, () => {
   const t = useTestApp();
   const U = DEMO_USER.id;
-  const send = (method: 'GET' | 'POST', url: string, payload?: unknown) => t.app.inject({
-    method, url, headers: { 'access-token': t.token }, ...(payload !== undefined && { payload: payload as object }),
-  });
-  const ok = async (method: 'GET' | 'POST', url: string, payload?: unknown) => {
-    const response = await send(method, url, payload);
-    assert.equal(response.statusCode, 200, `${method} ${url}: ${response.body.slice(0, 300)}`);
-    return response;
-  };
+  const { ok } = tokenCalls(t);
   const text = (character: string, length: number) => character.repeat(length);
   type Trace = { type: string; description: string | null };
 
