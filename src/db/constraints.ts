@@ -1,5 +1,6 @@
 import type { ErrorKind } from '../wire/errors.js';
 import type { Database } from './tables.js';
+import { errorCode } from './error-code.js';
 
 /**
  * A constraint of the schema (src/db/migrations) refusing a write is the request's conflict with the records, or a
@@ -117,9 +118,9 @@ function sqliteViolation(code: string, message: string): ConstraintViolation | u
 
 /** The client-facing meaning of a constraint violation of either backend, or undefined for any other error. */
 export function constraintViolation(error: unknown): ConstraintViolation | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  if (typeof code !== 'string') return undefined;
+  const code = errorCode(error);
+  if (code === undefined) return undefined;
+  const { message } = error as { message?: unknown };
   if (code.startsWith('SQLITE_CONSTRAINT')) return sqliteViolation(code, typeof message === 'string' ? message : '');
   if (code.startsWith('23')) return postgresViolation(error as PostgresError);
   return undefined;

@@ -4,6 +4,7 @@ import { attachSyncReader } from './prepared.js';
 import { isPostgresUrl, openPostgres, redactUrl } from './postgres.js';
 import { openSqlite } from './sqlite.js';
 import type { Database } from './tables.js';
+import { errorCode } from './error-code.js';
 
 export type Db = Kysely<Database>;
 
@@ -82,7 +83,7 @@ export async function waitForDatabase(db: Db, maxWaitMs: number, log: (message: 
  * (`3D000`), the password or the user is refused (`28P01`, `28000`).
  */
 function permanentFailure(error: unknown, location: string): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = errorCode(error);
   if (code !== '3D000' && code !== '28P01' && code !== '28000') return undefined;
   const reason = error instanceof Error ? error.message : String(code);
   if (code !== '3D000' || !isPostgresUrl(location)) return `${reason} (${redactUrl(location)})`;

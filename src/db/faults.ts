@@ -1,3 +1,5 @@
+import { errorCode } from './error-code.js';
+
 /**
  * Faults of the database's storage rather than of the request: a full disk, a file or server that only reads, an I/O
  * error. Nothing was written, and the same call succeeds once an operator has fixed the cause, so the client gets a
@@ -33,8 +35,8 @@ const POSTGRES_FAULTS = new Map<string, string>([
 ]);
 
 export function storageFault(error: unknown): StorageFault | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return undefined;
+  const code = errorCode(error);
+  if (code === undefined) return undefined;
   const cause = code.startsWith('SQLITE_')
     ? SQLITE_FAULTS.find(([prefix]) => code === prefix || code.startsWith(`${prefix}_`))?.[1]
     : POSTGRES_FAULTS.get(code);

@@ -1,5 +1,6 @@
 import { ApiError } from '../wire/errors.js';
 import type { Db } from './database.js';
+import { errorCode } from './error-code.js';
 
 /**
  * PostgreSQL's answers to a transaction that lost a race with another, rolled back whole and safe to run again:
@@ -10,8 +11,8 @@ import type { Db } from './database.js';
 const RETRYABLE_CODES = new Set(['40001', '40P01']);
 
 export function isRetryableConflict(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && RETRYABLE_CODES.has(code);
+  const code = errorCode(error);
+  return code !== undefined && RETRYABLE_CODES.has(code);
 }
 
 /** The first run and three more: a deadlock costs deadlock_timeout (1 s by default) to detect, so few are worth waiting for. */

@@ -11,6 +11,7 @@ import type { SchemaErrorDataVar } from 'fastify/types/schema.js';
 import { AICC_PREFIX } from './paths.js';
 import { nearOwnPath, replyToMissingRoute, type RouteHints } from './route-hints.js';
 import { describeValidationError, type ValidationSubject } from './validation.js';
+import { errorCode } from '../db/error-code.js';
 
 /** The body opencase sends for every failure: `{resCode, resMsg}` and nothing else, never a stack. */
 export function errorBody(kind: ErrorKind, message: string) {
@@ -28,8 +29,8 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 function isDatabaseUnavailable(error: Error): boolean {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  const code = errorCode(error);
+  if (code !== undefined && UNAVAILABLE_CODES.has(code)) return true;
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(error.message);
 }
 
