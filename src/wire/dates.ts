@@ -188,8 +188,9 @@ export function daysBetween(from: string, to: string): number {
 /**
  * The first instant of a day in a zone: its midnight, or, where a daylight-saving jump skips midnight (America/Asuncion
  * in October), the instant of the jump. The day is [startOfDay(D), startOfDay(D + 1)): exactly the instants dayOf
- * gives D. Local midnight (moved past the jump when skipped) is the instant sought nearly always; the boundary is
- * otherwise searched for between the widest offsets there are (UTC-12 and UTC+14).
+ * gives D. Local midnight as parseWireDate reads it (moved past the jump when skipped) is that instant on every day
+ * of 2018 to 2026 in every zone Intl knows (1,373,966 days checked); the search between the widest offsets there are
+ * (UTC-12 and UTC+14) stays for older offsets that parseWireDate's "no two changes within two days" might not cover.
  */
 export function startOfDay(day: string, timeZone: string): number {
   const asUtc = requireDay(day);
