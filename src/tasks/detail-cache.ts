@@ -14,6 +14,12 @@ export const serializeTaskDetail = fastJson(TaskDetailResponse);
  * moving the entry to the end of the map, as a strict LRU on a Map does, took 250 ns). The bytes matter as much as the count: a detail is
  * bounded field by field but runs to hundreds of KB at its largest (README, "Bounds"): 10,000 of them could be GBs.
  */
+/** A cached reply: its bytes, and its PARTIAL_HEADER value when its history was cut to the reply limit. */
+export interface CachedDetail {
+  readonly body: Buffer;
+  readonly partial: string | undefined;
+}
+
 export class TaskDetailCache {
   readonly #entries = new Map<string, { changeSeq: number; stamp: string; body: Buffer; partial: string | undefined; read: boolean }>();
   #bytes = 0;
@@ -26,26 +32,24 @@ export class TaskDetailCache {
     return entry;
   }
 
-  /** The response, if it was cached when the tenant's change sequence stood at `changeSeq`. */
-  current(key: string, changeSeq: number): Buffer | undefined {
+  /**
+   * The response, if it was cached when the tenant's change sequence stood at `changeSeq`, with what its
+   * PARTIAL_HEADER says (a history cut to the reply limit): one lookup on the hot path.
+   */
+  current(key: string, changeSeq: number): CachedDetail | undefined {
     const entry = this.#get(key);
-    return entry?.changeSeq === changeSeq ? entry.body : undefined;
+    return entry?.changeSeq === changeSeq ? entry : undefined;
   }
 
   /**
    * The response, if it was built from `stamp`. Stamps only grow, so the response is current as the stamp was read,
    * and so at `changeSeq` (read before the stamp): the next request at that number is served without the stamp query.
    */
-  unchanged(key: string, stamp: string, changeSeq: number): Buffer | undefined {
+  unchanged(key: string, stamp: string, changeSeq: number): CachedDetail | undefined {
     const entry = this.#get(key);
     if (entry?.stamp !== stamp) return undefined;
     entry.changeSeq = Math.max(entry.changeSeq, changeSeq);
-    return entry.body;
-  }
-
-  /** What a cached reply's PARTIAL_HEADER says (a history cut to the reply limit), read right after current or unchanged. */
-  partialOf(key: string): string | undefined {
-    return this.#entries.get(key)?.partial;
+    return entry;
   }
 
   set(key: string, changeSeq: number, stamp: string, body: Buffer, partial?: string): void {

@@ -21,7 +21,7 @@ import { newId } from '../wire/ids.js';
 import { diffFields } from '../traces/record.js';
 import { toTraceItem } from '../traces/schemas.js';
 import { recordTaskChange, writeTaskTrace } from './changes.js';
-import { serializeTaskDetail, type TaskDetailCache } from './detail-cache.js';
+import { serializeTaskDetail, type CachedDetail, type TaskDetailCache } from './detail-cache.js';
 import { toTaskInfo, toTaskListItem } from './mapping.js';
 import { both, createdRange, instantOf } from '../lists/filters.js';
 import { ListResponseCache } from '../lists/response-cache.js';
@@ -85,14 +85,14 @@ export async function getTaskDetail(
  */
 export async function getTaskDetailBody(
   db: Db, tenant: TenantContext, taskId: string, cache: TaskDetailCache, replyLimitBytes: number,
-): Promise<{ body: Buffer; partial: string | undefined }> {
+): Promise<CachedDetail> {
   const key = `${tenant.tenantId}/${tenant.timeZone}/${tenant.wire.successMessage}/${taskId}`;
   const current = cache.current(key, tenant.changeSeq);
-  if (current !== undefined) return { body: current, partial: cache.partialOf(key) };
+  if (current !== undefined) return current;
   const stamp = await createTasksRepository(db).findDetailStamp(tenant.tenantId, taskId);
   if (stamp === undefined) throw notFound(taskId);
   const unchanged = cache.unchanged(key, stamp, tenant.changeSeq);
-  if (unchanged !== undefined) return { body: unchanged, partial: cache.partialOf(key) };
+  if (unchanged !== undefined) return unchanged;
   const { detail, partial } = await getTaskDetail(db, tenant, taskId, replyLimitBytes);
   const body = Buffer.from(serializeTaskDetail(success(detail, tenant.wire.successMessage)));
   cache.set(key, tenant.changeSeq, stamp, body, partial);
