@@ -3,7 +3,7 @@ import { requireAccessToken } from './auth/hook.js';
 import { tokenRoutes } from './auth/routes.js';
 import { redactQuerySecrets } from './auth/secrets.js';
 import type { Config } from './config.js';
-import type { Db } from './db/database.js';
+import type { Store } from './db/store.js';
 import { caseTypeExtensionRoutes, caseTypeRoutes } from './case-types/routes.js';
 import { caseExtensionRoutes, caseRoutes } from './cases/routes.js';
 import { caseTemplateRoutes } from './case-templates/routes.js';
@@ -37,7 +37,8 @@ import { httpServerOptions } from './http/server-options.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    db: Db;
+    /** The database and everything kept per database: statements, caches, the change signal (db/store.ts). */
+    store: Store;
     config: Config;
     /** The current time in epoch milliseconds; replaced in tests that need to move time. */
     clock: () => number;
@@ -54,7 +55,7 @@ export { AICC_PREFIX, EXTENSIONS_PREFIX };
 
 export interface AppOptions {
   config: Config;
-  db: Db;
+  store: Store;
   clock?: () => number;
   /** A pino destination for the logs; the default is stdout. */
   logStream?: NodeJS.WritableStream;
@@ -118,7 +119,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Before the routes, so that every route inherits it: the rest of a refused body is read before the error reply.
   drainBeforeErrorReply(app, options.config.bodyLimitBytes, options.config.requestTimeoutSeconds * 1000);
 
-  app.decorate('db', options.db);
+  app.decorate('store', options.store);
   app.decorate('config', options.config);
   app.decorate('clock', options.clock ?? Date.now);
 
@@ -136,7 +137,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installWireFormat(app, (request) => missingHost(request) ?? (app.readiness.ready || HEALTH_PATHS.has(request.url)
     ? undefined
     : new ApiError('unavailable', `starting: ${app.readiness.reason}`)), routeHints);
-  const metrics = createMetrics();
+  const metrics = createMetrics(options.store);
   app.decorate('metrics', metrics);
   // One hook after the reply, reading Fastify's own timing: nothing added before the reply goes out.
   app.addHook('onResponse', (request, reply, done) => {

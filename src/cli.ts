@@ -9,7 +9,7 @@ import { parseWireSetting, WIRE_PROFILE_SWITCHES, type WireProfile } from './wir
 import { reportListening, runWorkers } from './cluster.js';
 import { generate } from './generate/generator.js';
 import { ConfigError, databaseLocation, loadConfig } from './config.js';
-import { DatabaseOpenError, migrateToLatest, openDatabase, waitForDatabase, type OpenDatabase } from './db/database.js';
+import { DatabaseOpenError, migrateToLatest, openDatabase, waitForDatabase, type Store } from './db/database.js';
 import { closeOnSignals, demoBanner, startServer } from './server.js';
 import { createUser, UnknownTenantError } from './users/service.js';
 import { addClientCommands } from './client/commands.js';
@@ -35,15 +35,15 @@ function fail(error: unknown): never {
   process.exit(1);
 }
 
-async function withMigratedDatabase<T>(flag: string | undefined, work: (database: OpenDatabase) => Promise<T>): Promise<T> {
+async function withMigratedDatabase<T>(flag: string | undefined, work: (store: Store) => Promise<T>): Promise<T> {
   const config = loadConfig({ db: databaseLocation(flag) });
-  const database = openDatabase(config.database, { poolSize: 2 });
+  const store = openDatabase(config.database, { poolSize: 2 });
   try {
-    await waitForDatabase(database.db, config.databaseWaitSeconds * 1000, (message) => process.stderr.write(`opencase: ${message}\n`), config.database);
-    await migrateToLatest(database.db);
-    return await work(database);
+    await waitForDatabase(store.db, config.databaseWaitSeconds * 1000, (message) => process.stderr.write(`opencase: ${message}\n`), config.database);
+    await migrateToLatest(store.db);
+    return await work(store);
   } finally {
-    await database.close();
+    await store.close();
   }
 }
 
@@ -80,8 +80,8 @@ program.command('migrate')
   .description('bring the database schema to the latest version')
   .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
   .action(async (flags: { db?: string }) => {
-    await withMigratedDatabase(flags.db, async (database) => {
-      process.stdout.write(`database ${database.location} is up to date\n`);
+    await withMigratedDatabase(flags.db, async (store) => {
+      process.stdout.write(`database ${store.location} is up to date\n`);
     });
   });
 
@@ -94,8 +94,8 @@ tenant.command('create')
   .option('--user-name <name>', 'name of its first user', nonEmpty, 'admin')
   .option('--json', 'print one JSON object')
   .action(async (flags: { db?: string; name: string; timeZone: string; userName: string; json?: boolean }) => {
-    const created = await withMigratedDatabase(flags.db, (database) =>
-      createTenant(database.db, { name: flags.name, timeZone: flags.timeZone, userName: flags.userName }, Date.now()));
+    const created = await withMigratedDatabase(flags.db, (store) =>
+      createTenant(store, { name: flags.name, timeZone: flags.timeZone, userName: flags.userName }, Date.now()));
     const printed = { tenantId: created.tenantId, userId: created.userId, clientId: created.clientId, clientSecret: created.clientSecret };
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(printed)}\n`);
@@ -129,7 +129,7 @@ tenant.command('show')
   .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
   .option('--json', 'print one JSON object')
   .action(async (flags: { db?: string; tenant: string; json?: boolean }) => {
-    printTenant(await withMigratedDatabase(flags.db, (database) => showTenant(database.db, flags.tenant)), flags.json);
+    printTenant(await withMigratedDatabase(flags.db, (store) => showTenant(store, flags.tenant)), flags.json);
   });
 
 tenant.command('set')
@@ -146,7 +146,7 @@ tenant.command('set')
   })
   .option('--json', 'print one JSON object')
   .action(async (flags: { db?: string; tenant: string; wire: Partial<WireProfile>; json?: boolean }) => {
-    printTenant(await withMigratedDatabase(flags.db, (database) => setWireProfile(database.db, flags.tenant, flags.wire)), flags.json);
+    printTenant(await withMigratedDatabase(flags.db, (store) => setWireProfile(store, flags.tenant, flags.wire)), flags.json);
   });
 
 const user = program.command('user').description('manage users (agents)');
@@ -157,7 +157,7 @@ user.command('create')
   .requiredOption('--name <name>', 'user name', nonEmpty)
   .option('--json', 'print one JSON object')
   .action(async (flags: { db?: string; tenant: string; name: string; json?: boolean }) => {
-    const created = await withMigratedDatabase(flags.db, (database) => createUser(database.db, flags.tenant, flags.name, Date.now()));
+    const created = await withMigratedDatabase(flags.db, (store) => createUser(store, flags.tenant, flags.name, Date.now()));
     process.stdout.write(flags.json ? `${JSON.stringify(created)}\n` : `user ${created.userId} (${created.name}) in tenant ${created.tenantId}\n`);
   });
 
@@ -167,7 +167,7 @@ apiApp.command('revoke')
   .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
   .requiredOption('--client-id <id>', 'the app\'s client_id', nonEmpty)
   .action(async (flags: { db?: string; clientId: string }) => {
-    await withMigratedDatabase(flags.db, (database) => revokeApp(database.db, flags.clientId, Date.now()));
+    await withMigratedDatabase(flags.db, (store) => revokeApp(store, flags.clientId, Date.now()));
     process.stdout.write(`API app ${flags.clientId} revoked\n`);
   });
 apiApp.command('rotate-secret')
@@ -177,8 +177,8 @@ apiApp.command('rotate-secret')
   .option('--revoke-tokens', 'also revoke every token issued under the old secret')
   .option('--json', 'print one JSON object')
   .action(async (flags: { db?: string; clientId: string; revokeTokens?: boolean; json?: boolean }) => {
-    const rotated = await withMigratedDatabase(flags.db, (database) =>
-      rotateSecret(database.db, flags.clientId, { revokeTokens: flags.revokeTokens === true, now: Date.now() }));
+    const rotated = await withMigratedDatabase(flags.db, (store) =>
+      rotateSecret(store, flags.clientId, { revokeTokens: flags.revokeTokens === true, now: Date.now() }));
     const printed = { clientId: flags.clientId, clientSecret: rotated.clientSecret, revokedTokens: rotated.revokedTokens };
     process.stdout.write(flags.json ? `${JSON.stringify(printed)}\n` : [
       `client_id     ${printed.clientId}`,
@@ -194,7 +194,7 @@ token.command('revoke')
   .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
   .action(async (given: string, flags: { db?: string }) => {
     const accessToken = given === '-' ? (await readStdin()).trim() : given;
-    await withMigratedDatabase(flags.db, (database) => revokeToken(database.db, accessToken, Date.now()));
+    await withMigratedDatabase(flags.db, (store) => revokeToken(store, accessToken, Date.now()));
     process.stdout.write('access token revoked\n');
   });
 
@@ -225,7 +225,7 @@ program.command('generate')
   .option('--tenant <id>', 'an existing tenant to fill (default: a new tenant, whose credentials are printed)')
   .option('--seed <n>', 'seed of the pseudo-random spread', positiveInteger, 42)
   .action(async (flags: { db?: string; tasks: number; cases?: number; tenant?: string; seed: number }) => {
-    const result = await withMigratedDatabase(flags.db, (database) => generate(database, {
+    const result = await withMigratedDatabase(flags.db, (store) => generate(store, {
       tasks: flags.tasks, cases: flags.cases, tenantId: flags.tenant, seed: flags.seed, now: Date.now(),
       ...(process.stderr.isTTY && { onProgress: progressBar(performance.now()) }),
     }));

@@ -54,13 +54,13 @@ const WORKER_EXIT_GRACE_MS = 10_000;
  * with the URL once the first worker listens.
  */
 export async function runWorkers(config: Config, count: number): Promise<string> {
-  const database = openDatabase(config.database, { poolSize: 1 });
+  const store = openDatabase(config.database, { poolSize: 1 });
   try {
-    await waitForDatabase(database.db, config.databaseWaitSeconds * 1000, (message) => process.stderr.write(`opencase: ${message}\n`), config.database);
-    await migrateToLatest(database.db);
-    if (config.demo) await ensureDemoTenant(database.db, Date.now());
+    await waitForDatabase(store.db, config.databaseWaitSeconds * 1000, (message) => process.stderr.write(`opencase: ${message}\n`), config.database);
+    await migrateToLatest(store.db);
+    if (config.demo) await ensureDemoTenant(store, Date.now());
   } finally {
-    await database.close();
+    await store.close();
   }
 
   let stopping = false;

@@ -5,7 +5,7 @@ import { DOCUMENT_PATH } from './openapi/document.js';
 import { REFERENCE_PATH } from './openapi/reference.js';
 import { AICC_PREFIX } from './wire/paths.js';
 import type { Config } from './config.js';
-import { migrateToLatest, openDatabase, waitForDatabase, type OpenDatabase } from './db/database.js';
+import { migrateToLatest, openDatabase, waitForDatabase, type Store } from './db/database.js';
 import { DEMO_CLIENT, DEMO_TASK_ID } from './demo/records.js';
 import { ensureDemoTenant } from './demo/seed.js';
 import { closeHttp } from './http/shutdown.js';
@@ -45,23 +45,23 @@ export async function startServer(
   options: { logStream?: NodeJS.WritableStream; listenWhileStarting?: boolean } = {},
 ): Promise<RunningServer> {
   const { listenWhileStarting = true, ...appOptions } = options;
-  const database: OpenDatabase = openDatabase(config.database, { poolSize: config.poolSize });
+  const store: Store = openDatabase(config.database, { poolSize: config.poolSize });
   let app: FastifyInstance | undefined;
   try {
     const readiness: Readiness = { ready: false, reason: 'waiting for the database' };
-    app = await buildApp({ config, db: database.db, readiness, ...appOptions });
+    app = await buildApp({ config, store, readiness, ...appOptions });
     const listening = app;
     const listen = () => listening.listen({ host: config.host, port: config.port });
     const early = listenWhileStarting ? await listen() : undefined;
-    await waitForDatabase(database.db, config.databaseWaitSeconds * 1000, (message) => process.stderr.write(`opencase: ${message}\n`), config.database);
+    await waitForDatabase(store.db, config.databaseWaitSeconds * 1000, (message) => process.stderr.write(`opencase: ${message}\n`), config.database);
     readiness.reason = 'migrating the database';
-    await migrateToLatest(database.db);
+    await migrateToLatest(store.db);
     if (config.demo) {
       readiness.reason = 'seeding the demo tenant';
-      await ensureDemoTenant(database.db, Date.now());
+      await ensureDemoTenant(store, Date.now());
     }
     // A database that reads but takes no write (a read-only file, a full disk) serves what it can, and /readyz says why not.
-    readiness.writeFault = await probeWrites(database.db);
+    readiness.writeFault = await probeWrites(store);
     if (readiness.writeFault) process.stderr.write(`opencase: the database cannot be written: ${readiness.writeFault}; /readyz reports not ready, writes answer 503\n`);
     readiness.ready = true;
     const address = early ?? await listen();
@@ -72,12 +72,12 @@ export async function startServer(
       url,
       async close() {
         await closeHttp(listening, config.shutdownTimeoutSeconds * 1000);
-        await database.close();
+        await store.close();
       },
     };
   } catch (error) {
     await app?.close();
-    await database.close();
+    await store.close();
     throw error;
   }
 }

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { TOKEN_PATH } from '../src/auth/routes.js';
 import { loadConfig, type Config } from '../src/config.js';
-import { migrateToLatest, openDatabase, type OpenDatabase } from '../src/db/database.js';
+import { migrateToLatest, openDatabase, type Store } from '../src/db/database.js';
 import { DEMO_CLIENT } from '../src/demo/records.js';
 import { ensureDemoTenant } from '../src/demo/seed.js';
 import type { TaskDetail } from '../src/tasks/detail-schema.js';
@@ -73,7 +73,8 @@ export class LogCapture extends Writable {
 
 export interface TestApp {
   app: FastifyInstance;
-  database: OpenDatabase;
+  /** The app's store; `database.db` is its Kysely instance, for tests that read or write rows directly. */
+  database: Store;
   config: Config;
   /** The SQLite file or the PostgreSQL URL the app runs on. */
   dbLocation: string;
@@ -93,10 +94,10 @@ export async function startTestApp(
   const config = loadConfig({ db: location, port: '0' }, { OPENCASE_LOG_LEVEL: 'info', OPENCASE_TOKEN_TTL: '2592000', OPENCASE_TOKEN_FAILURES: '1000', ...options.env });
   const database = openDatabase(location);
   await migrateToLatest(database.db);
-  if (options.demo !== false) await ensureDemoTenant(database.db, Date.now());
+  if (options.demo !== false) await ensureDemoTenant(database, Date.now());
   const now = { value: Date.now() };
   const logs = new LogCapture();
-  const app = await buildApp({ config, db: database.db, clock: () => now.value, logStream: logs });
+  const app = await buildApp({ config, store: database, clock: () => now.value, logStream: logs });
   return {
     app, database, config, dbLocation: location, logs, now,
     async close() {

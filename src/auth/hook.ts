@@ -31,7 +31,7 @@ export function requireAccessToken(app: FastifyInstance): void {
     const header = request.headers[ACCESS_TOKEN_HEADER];
     const token = Array.isArray(header) ? header[0] : header;
     if (!token) throw new ApiError('missingToken', missingTokenMessage(request.headers.authorization));
-    const tenant = await authenticate(app.db, token, app.clock(), countCheck);
+    const tenant = await authenticate(app.store, token, app.clock(), countCheck);
     if (!tenant) throw new ApiError('invalidToken', 'access-token is invalid or expired');
     request.tenant = tenant;
   });

@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
-import type { Db } from '../db/database.js';
+import { repository, type Db, type Queryable, type Tx } from '../db/store.js';
 import { CHANGE_SEQUENCE } from '../db/counters.js';
 import { preparedQuery } from '../db/prepared.js';
 import type { AccessTokensTable, ApiAppsTable, TenantsTable } from '../db/tables.js';
@@ -22,7 +22,8 @@ const tenantByTokenHash = preparedQuery('auth.tenantByTokenHash', (db: Db, token
   .where('access_tokens.revoked_at', 'is', null)
   .where('api_apps.revoked_at', 'is', null));
 
-export function createAuthRepository(db: Db) {
+function authQueries(q: Queryable) {
+  const db = q.db;
   return {
     async insertTenant(tenant: Insertable<TenantsTable>): Promise<void> {
       await db.insertInto('tenants').values(tenant).execute();
@@ -58,16 +59,34 @@ export function createAuthRepository(db: Db) {
         .executeTakeFirst();
     },
 
-    /** Revokes an active app; false when no active app has this client_id. Its tokens stop working with it. */
-    async revokeApp(clientId: string, now: number): Promise<boolean> {
-      const rows = await db.updateTable('api_apps').set({ revoked_at: now })
+    /** Replaces an active app's secret hash; false when no active app has this client_id. */
+    async replaceSecretHash(clientId: string, secretHash: string): Promise<boolean> {
+      const rows = await db.updateTable('api_apps').set({ client_secret_hash: secretHash })
         .where('client_id', '=', clientId).where('revoked_at', 'is', null).returning('id').execute();
       return rows.length > 0;
     },
 
-    /** Replaces an active app's secret hash; false when no active app has this client_id. */
-    async replaceSecretHash(clientId: string, secretHash: string): Promise<boolean> {
-      const rows = await db.updateTable('api_apps').set({ client_secret_hash: secretHash })
+    async insertToken(token: Insertable<AccessTokensTable>): Promise<void> {
+      await db.insertInto('access_tokens').values(token).execute();
+    },
+
+    /** The tenant behind a live token: not expired, not revoked, and its app not revoked either. Runs on every request. */
+    async findTenantByTokenHash(tokenHash: string, now: number) {
+      return (await tenantByTokenHash(q, tokenHash, now))[0];
+    },
+  };
+}
+
+/**
+ * Revocations, only inside a change: the service marks the change as revoking (Tx.revokes), so that every process
+ * drops the tokens it has checked once it commits.
+ */
+function authChanges(tx: Tx) {
+  const db = tx.db;
+  return {
+    /** Revokes an active app; false when no active app has this client_id. Its tokens stop working with it. */
+    async revokeApp(clientId: string, now: number): Promise<boolean> {
+      const rows = await db.updateTable('api_apps').set({ revoked_at: now })
         .where('client_id', '=', clientId).where('revoked_at', 'is', null).returning('id').execute();
       return rows.length > 0;
     },
@@ -87,16 +106,9 @@ export function createAuthRepository(db: Db) {
         .where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).returning('token_hash').execute();
       return rows.length > 0;
     },
-
-    async insertToken(token: Insertable<AccessTokensTable>): Promise<void> {
-      await db.insertInto('access_tokens').values(token).execute();
-    },
-
-    /** The tenant behind a live token: not expired, not revoked, and its app not revoked either. Runs on every request. */
-    async findTenantByTokenHash(tokenHash: string, now: number) {
-      return (await tenantByTokenHash(db, tokenHash, now))[0];
-    },
   };
 }
+
+export const createAuthRepository = repository(authQueries, authChanges);
 
 export type AuthRepository = ReturnType<typeof createAuthRepository>;

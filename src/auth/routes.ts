@@ -111,7 +111,7 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
   // Failed calls per address, those in flight counted with them (token-attempts.ts). 10,000 addresses, as many as
   // the token cache holds tokens: measured 2.5 MB of heap with a million addresses passing through.
   const maxFailures = app.config.tokenFailuresPerMinute;
-  const attempts = new TokenAttempts(app.db, { maxFailures, windowMs: MINUTE_MS, maxAddresses: 10_000 });
+  const attempts = new TokenAttempts(app.store, { maxFailures, windowMs: MINUTE_MS, maxAddresses: 10_000 });
 
   app.withTypeProvider<TypeBoxTypeProvider>().post(TOKEN_PATH, {
     config: { rateLimit: tokenRouteLimit(app) },

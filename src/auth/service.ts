@@ -1,15 +1,12 @@
 import { createDefaultCaseType } from '../case-types/service.js';
-import type { Db } from '../db/database.js';
-import { commitVersion } from '../db/prepared.js';
-import { inTransaction } from '../db/transactions.js';
+import type { Store } from '../db/store.js';
 import { createUsersRepository } from '../users/repository.js';
 import { UnknownTenantError } from '../users/service.js';
 import { isValidTimeZone } from '../wire/dates.js';
 import type { WireProfile } from '../wire/profile.js';
 import { newId, randomBase62 } from '../wire/ids.js';
-import { CheckedTokens } from './checked-tokens.js';
 import { createAuthRepository } from './repository.js';
-import { hashClientSecret, hashToken, newSecret, verifyClientSecret, VerifiedSecrets, type HashTurn } from './secrets.js';
+import { hashClientSecret, hashToken, newSecret, verifyClientSecret, type HashTurn } from './secrets.js';
 
 /** Who a request acts for, as established by its access-token. */
 export interface TenantContext {
@@ -32,8 +29,6 @@ export interface IssuedToken {
   expiresInSeconds: number;
 }
 
-const verifiedSecrets = new VerifiedSecrets();
-
 /**
  * What a token call's credentials came to: a token; refused (unknown client, revoked app or wrong secret, which the
  * caller answers alike); or not checked, because the caller may not spend a hash and the secret is not one this
@@ -48,22 +43,22 @@ export type TokenOutcome = { issued: IssuedToken } | { refused: 'credentials' | 
  * Throws HashQueueFull when the hash cannot wait its turn.
  */
 export async function issueToken(
-  db: Db,
+  store: Store,
   credentials: { clientId: string; clientSecret: string },
   options: { now: number; ttlSeconds: number; hashTurn: HashTurn | null },
 ): Promise<TokenOutcome> {
-  const repository = createAuthRepository(db);
+  const repository = createAuthRepository(store);
   // No app has a client_id with U+0000 (PostgreSQL could not even compare it): unknown, and checked as slowly as one.
   const app = credentials.clientId.includes('\u0000') ? undefined : await repository.findActiveAppByClientId(credentials.clientId);
   const storedHash = app?.client_secret_hash ?? null;
-  const recentlyVerified = storedHash !== null && verifiedSecrets.has(storedHash, credentials.clientSecret);
+  const recentlyVerified = storedHash !== null && store.secrets.has(storedHash, credentials.clientSecret);
   let valid = recentlyVerified;
   if (!valid) {
     if (options.hashTurn === null) return { refused: 'unchecked' };
     valid = await verifyClientSecret(credentials.clientSecret, storedHash, options.hashTurn);
   }
   if (!app || !storedHash || !valid) return { refused: 'credentials' };
-  if (!recentlyVerified) verifiedSecrets.add(storedHash, credentials.clientSecret);
+  if (!recentlyVerified) store.secrets.add(storedHash, credentials.clientSecret);
   const accessToken = newSecret();
   await repository.insertToken({
     token_hash: hashToken(accessToken),
@@ -75,36 +70,30 @@ export async function issueToken(
   return { issued: { accessToken, expiresInSeconds: options.ttlSeconds } };
 }
 
-const checkedTokensByDb = new WeakMap<Db, CheckedTokens>();
-
 /**
  * The tenant a live token belongs to, or null for a token that is unknown, expired or revoked. Never writes. On SQLite
  * a token checked before is taken from memory while nothing has been committed since (see checked-tokens.ts).
  */
 export async function authenticate(
-  db: Db, accessToken: string, now: number, onCheck: (fromCache: boolean) => void = () => undefined,
+  store: Store, accessToken: string, now: number, onCheck: (fromCache: boolean) => void = () => undefined,
 ): Promise<TenantContext | null> {
-  const version = commitVersion(db);
-  let checked = checkedTokensByDb.get(db);
+  const version = store.commitVersion();
   if (version !== undefined) {
-    const known = checked?.get(accessToken, version, now);
+    const known = store.tokens.get(accessToken, version, now);
     if (known) {
       onCheck(true);
       return known;
     }
   }
   onCheck(false);
-  const found = await createAuthRepository(db).findTenantByTokenHash(hashToken(accessToken), now);
+  const found = await createAuthRepository(store).findTenantByTokenHash(hashToken(accessToken), now);
   if (!found) return null;
   const {
     expiresAt, wire_case_detail_result: caseDetailResult, wire_task_list_result: taskListResult,
     wire_success_message: successMessage, wire_unknown_fields: unknownFields, ...context
   } = found;
   const tenant: TenantContext = { ...context, wire: { caseDetailResult, taskListResult, successMessage, unknownFields } };
-  if (version !== undefined) {
-    if (!checked) checkedTokensByDb.set(db, (checked = new CheckedTokens()));
-    checked.set(accessToken, version, expiresAt, tenant);
-  }
+  if (version !== undefined) store.tokens.set(accessToken, version, expiresAt, tenant);
   return tenant;
 }
 
@@ -114,28 +103,35 @@ export class InvalidTenantInputError extends Error {}
 export class UnknownCredentialError extends Error {}
 
 /** Revokes an API app: its secret and every token it was given stop working at once, in every process. */
-export async function revokeApp(db: Db, clientId: string, now: number): Promise<void> {
-  if (!(await createAuthRepository(db).revokeApp(clientId, now))) throw new UnknownCredentialError(`no active API app has client_id ${clientId}`);
+export async function revokeApp(store: Store, clientId: string, now: number): Promise<void> {
+  await store.transaction(async (tx) => {
+    if (!(await createAuthRepository(tx).revokeApp(clientId, now))) throw new UnknownCredentialError(`no active API app has client_id ${clientId}`);
+    tx.revokes();
+  });
 }
 
 /** Revokes one access token at once, in every process. */
-export async function revokeToken(db: Db, accessToken: string, now: number): Promise<void> {
-  if (!(await createAuthRepository(db).revokeToken(hashToken(accessToken), now))) {
-    throw new UnknownCredentialError('no live access token matches (unknown, or already revoked)');
-  }
+export async function revokeToken(store: Store, accessToken: string, now: number): Promise<void> {
+  await store.transaction(async (tx) => {
+    if (!(await createAuthRepository(tx).revokeToken(hashToken(accessToken), now))) {
+      throw new UnknownCredentialError('no live access token matches (unknown, or already revoked)');
+    }
+    tx.revokes();
+  });
 }
 
 /**
  * Gives an API app a new secret, returned here once and stored only as a hash; the old secret stops working at once.
  * Tokens already issued stay valid until they expire, unless `revokeTokens` revokes them too.
  */
-export async function rotateSecret(db: Db, clientId: string, options: { revokeTokens: boolean; now: number }): Promise<{ clientSecret: string; revokedTokens: number }> {
+export async function rotateSecret(store: Store, clientId: string, options: { revokeTokens: boolean; now: number }): Promise<{ clientSecret: string; revokedTokens: number }> {
   const clientSecret = newSecret();
   const secretHash = await hashClientSecret(clientSecret);
-  return inTransaction(db, async (trx) => {
-    const repository = createAuthRepository(trx);
+  return store.transaction(async (tx) => {
+    const repository = createAuthRepository(tx);
     if (!(await repository.replaceSecretHash(clientId, secretHash))) throw new UnknownCredentialError(`no active API app has client_id ${clientId}`);
     const revokedTokens = options.revokeTokens ? await repository.revokeTokensOfApp(clientId, options.now) : 0;
+    if (revokedTokens > 0) tx.revokes();
     return { clientSecret, revokedTokens };
   });
 }
@@ -153,7 +149,7 @@ export interface NewTenant {
  * secret is returned here once and stored only as a hash.
  */
 export async function createTenant(
-  db: Db,
+  store: Store,
   input: { name: string; timeZone: string; userName: string },
   now: number,
 ): Promise<NewTenant> {
@@ -161,14 +157,14 @@ export async function createTenant(
   if (!isValidTimeZone(input.timeZone)) throw new InvalidTenantInputError(`time zone ${input.timeZone} is not an IANA time zone such as Asia/Shanghai`);
   const clientSecret = newSecret();
   const clientSecretHash = await hashClientSecret(clientSecret);
-  return inTransaction(db, async (trx) => {
+  return store.transaction(async (tx) => {
     const tenantId = newId('tenant');
     const userId = newId('user');
     const clientId = randomBase62(24);
-    await createAuthRepository(trx).insertTenant({ id: tenantId, name: input.name, time_zone: input.timeZone, created_at: now });
-    await createUsersRepository(trx).insertUser({ tenant_id: tenantId, id: userId, name: input.userName, created_at: now });
-    const caseTypeId = await createDefaultCaseType(trx, tenantId, userId, now);
-    await createAuthRepository(trx).insertApiApp({
+    await createAuthRepository(tx).insertTenant({ id: tenantId, name: input.name, time_zone: input.timeZone, created_at: now });
+    await createUsersRepository(tx).insertUser({ tenant_id: tenantId, id: userId, name: input.userName, created_at: now });
+    const caseTypeId = await createDefaultCaseType(tx, tenantId, userId, now);
+    await createAuthRepository(tx).insertApiApp({
       tenant_id: tenantId,
       id: newId('apiApp'),
       name: `${input.name} API`,
@@ -190,8 +186,8 @@ export interface TenantSettings {
   wire: WireProfile;
 }
 
-async function tenantSettings(db: Db, tenantId: string): Promise<TenantSettings> {
-  const row = await createAuthRepository(db).findTenant(tenantId);
+async function tenantSettings(store: Store, tenantId: string): Promise<TenantSettings> {
+  const row = await createAuthRepository(store).findTenant(tenantId);
   if (!row) throw new UnknownTenantError(tenantId);
   return {
     tenantId: row.id,
@@ -206,8 +202,8 @@ async function tenantSettings(db: Db, tenantId: string): Promise<TenantSettings>
   };
 }
 
-export function showTenant(db: Db, tenantId: string): Promise<TenantSettings> {
-  return tenantSettings(db, tenantId);
+export function showTenant(store: Store, tenantId: string): Promise<TenantSettings> {
+  return tenantSettings(store, tenantId);
 }
 
 /**
@@ -215,12 +211,16 @@ export function showTenant(db: Db, tenantId: string): Promise<TenantSettings> {
  * commit sends checked tokens back to the database, on PostgreSQL every request reads the tenant with its token.
  * Cached replies are keyed by the reply's shape (wire/profile.ts replyShapeKey), so none is served in the old one.
  */
-export async function setWireProfile(db: Db, tenantId: string, settings: Partial<WireProfile>): Promise<TenantSettings> {
-  await createAuthRepository(db).updateTenant(tenantId, {
-    ...(settings.caseDetailResult !== undefined && { wire_case_detail_result: settings.caseDetailResult }),
-    ...(settings.taskListResult !== undefined && { wire_task_list_result: settings.taskListResult }),
-    ...(settings.successMessage !== undefined && { wire_success_message: settings.successMessage }),
-    ...(settings.unknownFields !== undefined && { wire_unknown_fields: settings.unknownFields }),
+export async function setWireProfile(store: Store, tenantId: string, settings: Partial<WireProfile>): Promise<TenantSettings> {
+  await store.transaction(async (tx) => {
+    await createAuthRepository(tx).updateTenant(tenantId, {
+      ...(settings.caseDetailResult !== undefined && { wire_case_detail_result: settings.caseDetailResult }),
+      ...(settings.taskListResult !== undefined && { wire_task_list_result: settings.taskListResult }),
+      ...(settings.successMessage !== undefined && { wire_success_message: settings.successMessage }),
+      ...(settings.unknownFields !== undefined && { wire_unknown_fields: settings.unknownFields }),
+    });
+    // The profile travels with each checked token (TenantContext.wire): every process checks its tokens again.
+    tx.revokes();
   });
-  return tenantSettings(db, tenantId);
+  return tenantSettings(store, tenantId);
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.js';
+import type { Store } from '../db/store.js';
 import { GuessAllowance } from './guess-allowance.js';
 import { HashQueueFull } from './hash-slots.js';
 import { issueToken, type IssuedToken } from './service.js';
@@ -31,11 +31,11 @@ export interface TokenAttemptOptions {
  * client's calls from its own address are never refused for others' failures.
  */
 export class TokenAttempts {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #guesses: GuessAllowance;
 
-  constructor(db: Db, options: TokenAttemptOptions) {
-    this.#db = db;
+  constructor(store: Store, options: TokenAttemptOptions) {
+    this.#store = store;
     this.#guesses = new GuessAllowance(options);
   }
 
@@ -47,12 +47,12 @@ export class TokenAttempts {
     const now = options.clock();
     const reservation = this.#guesses.reserve(address, now);
     if ('retryAfterSeconds' in reservation) {
-      const outcome = await issueToken(this.#db, credentials, { now, ttlSeconds: options.ttlSeconds, hashTurn: null });
+      const outcome = await issueToken(this.#store, credentials, { now, ttlSeconds: options.ttlSeconds, hashTurn: null });
       return 'issued' in outcome ? outcome : { refused: 'address', reason: reservation.reason, retryAfterSeconds: reservation.retryAfterSeconds };
     }
     try {
       const hashTurn = { lane: address, tier: reservation.clean ? 'clean' : 'suspect' } as const;
-      const outcome = await issueToken(this.#db, credentials, { now, ttlSeconds: options.ttlSeconds, hashTurn });
+      const outcome = await issueToken(this.#store, credentials, { now, ttlSeconds: options.ttlSeconds, hashTurn });
       if ('issued' in outcome) {
         reservation.release();
         return outcome;

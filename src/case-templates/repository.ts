@@ -1,8 +1,10 @@
 import type { Insertable, Updateable } from 'kysely';
-import { lockedForChange, lockedForReading, type Db } from '../db/database.js';
+import { lockedForChange, lockedForReading } from '../db/database.js';
+import { repository, type Queryable, type Tx } from '../db/store.js';
 import type { CaseFieldValuesTable, CaseTemplatesTable } from '../db/tables.js';
 
-export function createCaseTemplatesRepository(db: Db) {
+function caseTemplatesQueries(q: Queryable) {
+  const db = q.db;
   return {
     async insertTemplate(template: Insertable<CaseTemplatesTable>): Promise<void> {
       await db.insertInto('case_templates').values(template).execute();
@@ -14,16 +16,6 @@ export function createCaseTemplatesRepository(db: Db) {
 
     findTemplate(tenantId: string, id: string) {
       return db.selectFrom('case_templates').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
-    },
-
-    /** The template a change is about to replace, locked against case writes that rely on it (see lockedForReading). */
-    findTemplateForChange(tenantId: string, id: string) {
-      return lockedForChange(db, db.selectFrom('case_templates').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id)).executeTakeFirst();
-    },
-
-    /** The template a case write validates against, share-locked until it commits. */
-    findTemplateForWrite(tenantId: string, id: string) {
-      return lockedForReading(db, db.selectFrom('case_templates').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id)).executeTakeFirst();
     },
 
     findTemplateByName(tenantId: string, name: string) {
@@ -93,3 +85,21 @@ export function createCaseTemplatesRepository(db: Db) {
     },
   };
 }
+
+/** What only a change may do: locked reads, and the writes a trace goes with. */
+function caseTemplatesChanges(tx: Tx) {
+  const db = tx.db;
+  return {
+    /** The template a change is about to replace, locked against case writes that rely on it (see lockedForReading). */
+    findTemplateForChange(tenantId: string, id: string) {
+      return lockedForChange(tx, db.selectFrom('case_templates').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id)).executeTakeFirst();
+    },
+
+    /** The template a case write validates against, share-locked until it commits. */
+    findTemplateForWrite(tenantId: string, id: string) {
+      return lockedForReading(tx, db.selectFrom('case_templates').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id)).executeTakeFirst();
+    },
+  };
+}
+
+export const createCaseTemplatesRepository = repository(caseTemplatesQueries, caseTemplatesChanges);

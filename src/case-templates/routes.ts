@@ -15,23 +15,23 @@ export async function caseTemplateRoutes(app: FastifyInstance): Promise<void> {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
 
   typed.post('/case-templates', { schema: { body: CreateTemplateBody, response: { 200: TemplateCreatedResponse, ...errorResponses } } }, async (request) => {
-    return success(await createTemplate(app.db, tenantOf(request), request.body, app.clock()));
+    return success(await createTemplate(app.store, tenantOf(request), request.body, app.clock()));
   });
 
   typed.get('/case-templates', { schema: { querystring: TemplatesQuery, response: { 200: ListTemplatesResponse, ...errorResponses } } }, async (request, reply) => {
     const { start, limit } = pageOf(request.query);
-    const page = await listTemplates(app.db, tenantOf(request), start, limit);
+    const page = await listTemplates(app.store, tenantOf(request), start, limit);
     return success(fitPage(reply, page, 'templates', app.config.replyLimitBytes, nextStart(start)));
   });
 
   typed.get('/case-templates/:id', { schema: { params: TemplateIdParams, response: { 200: TemplateResponse, ...errorResponses } } }, async (request) => {
-    return success(await getTemplate(app.db, tenantOf(request), request.params.id));
+    return success(await getTemplate(app.store, tenantOf(request), request.params.id));
   });
 
   typed.patch('/case-templates/:id', {
     schema: { params: TemplateIdParams, body: UpdateTemplateBody, response: { 200: Acknowledgement, ...errorResponses } },
   }, async (request) => {
-    await updateTemplate(app.db, tenantOf(request), request.params.id, request.body, app.clock());
+    await updateTemplate(app.store, tenantOf(request), request.params.id, request.body, app.clock());
     return acknowledged();
   });
 }

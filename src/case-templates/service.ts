@@ -1,8 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { TenantContext } from '../auth/service.js';
-import type { Db } from '../db/database.js';
+import type { Store, Queryable } from '../db/store.js';
 import type { CaseTemplatesTable } from '../db/tables.js';
-import { inTransaction } from '../db/transactions.js';
 import { formatWireDate } from '../wire/dates.js';
 import { ApiError } from '../wire/errors.js';
 import { newId } from '../wire/ids.js';
@@ -33,18 +32,18 @@ function notFound(id: string): ApiError {
 }
 
 /** A name already taken is a 409, as the unique constraint's refusal is when two creates race past this check (db/constraints.ts). */
-async function requireUniqueName(db: Db, tenantId: string, name: string, exceptId?: string): Promise<void> {
-  const existing = await createCaseTemplatesRepository(db).findTemplateByName(tenantId, name);
+async function requireUniqueName(q: Queryable, tenantId: string, name: string, exceptId?: string): Promise<void> {
+  const existing = await createCaseTemplatesRepository(q).findTemplateByName(tenantId, name);
   if (existing && existing.id !== exceptId) throw new ApiError('conflict', `name ${name} is already used by case template ${existing.id}`);
 }
 
 /** opencase extension: a case template, the custom fields a case type's cases carry. */
-export async function createTemplate(db: Db, tenant: TenantContext, input: CreateTemplateInput, now: number): Promise<{ templateId: string }> {
+export async function createTemplate(store: Store, tenant: TenantContext, input: CreateTemplateInput, now: number): Promise<{ templateId: string }> {
   const fields = normalizeFields(input.fields);
-  return inTransaction(db, async (trx) => {
-    await requireUniqueName(trx, tenant.tenantId, input.name);
+  return store.transaction(async (tx) => {
+    await requireUniqueName(tx, tenant.tenantId, input.name);
     const templateId = newId('template');
-    await createCaseTemplatesRepository(trx).insertTemplate({
+    await createCaseTemplatesRepository(tx).insertTemplate({
       tenant_id: tenant.tenantId, id: templateId, name: input.name, description: input.description ?? null,
       fields_json: JSON.stringify(fields), created_at: now, last_modified_at: now,
     });
@@ -52,14 +51,14 @@ export async function createTemplate(db: Db, tenant: TenantContext, input: Creat
   });
 }
 
-export async function getTemplate(db: Db, tenant: TenantContext, id: string): Promise<TemplateInfo> {
-  const row = await createCaseTemplatesRepository(db).findTemplate(tenant.tenantId, id);
+export async function getTemplate(store: Store, tenant: TenantContext, id: string): Promise<TemplateInfo> {
+  const row = await createCaseTemplatesRepository(store).findTemplate(tenant.tenantId, id);
   if (!row) throw notFound(id);
   return toTemplateInfo(row, tenant.timeZone);
 }
 
-export async function listTemplates(db: Db, tenant: TenantContext, start: number, limit: number): Promise<{ count: number; templates: TemplateInfo[] }> {
-  const repository = createCaseTemplatesRepository(db);
+export async function listTemplates(store: Store, tenant: TenantContext, start: number, limit: number): Promise<{ count: number; templates: TemplateInfo[] }> {
+  const repository = createCaseTemplatesRepository(store);
   const [count, rows] = await Promise.all([repository.countTemplates(tenant.tenantId), repository.listTemplates(tenant.tenantId, start, limit)]);
   return { count, templates: rows.map((row) => toTemplateInfo(row, tenant.timeZone)) };
 }
@@ -70,13 +69,13 @@ export async function listTemplates(db: Db, tenant: TenantContext, start: number
  * holds a value for it, since that value would no longer be valid. Lock order: the template row (FOR UPDATE), which
  * case writes share-lock after their case row, so each waits for the other and neither deadlocks.
  */
-export async function updateTemplate(db: Db, tenant: TenantContext, id: string, input: UpdateTemplateInput, now: number): Promise<void> {
+export async function updateTemplate(store: Store, tenant: TenantContext, id: string, input: UpdateTemplateInput, now: number): Promise<void> {
   const fields = input.fields !== undefined ? normalizeFields(input.fields) : undefined;
-  await inTransaction(db, async (trx) => {
-    const repository = createCaseTemplatesRepository(trx);
+  await store.transaction(async (tx) => {
+    const repository = createCaseTemplatesRepository(tx);
     const current = await repository.findTemplateForChange(tenant.tenantId, id);
     if (!current) throw notFound(id);
-    if (input.name !== undefined) await requireUniqueName(trx, tenant.tenantId, input.name, id);
+    if (input.name !== undefined) await requireUniqueName(tx, tenant.tenantId, input.name, id);
     if (fields) {
       const next = new Map(fields.map((field) => [field.name, field]));
       for (const before of fieldsOf(current)) {

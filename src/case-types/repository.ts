@@ -1,6 +1,7 @@
 import type { Insertable, Updateable } from 'kysely';
 import { containsIgnoringCase } from '../db/like.js';
-import { lockedForChange, lockedForReading, type Db } from '../db/database.js';
+import { lockedForChange, lockedForReading } from '../db/database.js';
+import { repository, type Queryable, type Tx } from '../db/store.js';
 import type { CaseTypesTable } from '../db/tables.js';
 
 export interface CaseTypeFilters {
@@ -9,7 +10,8 @@ export interface CaseTypeFilters {
   status?: string;
 }
 
-export function createCaseTypesRepository(db: Db) {
+function caseTypesQueries(q: Queryable) {
+  const db = q.db;
   function withNames() {
     return db.selectFrom('case_types')
       .leftJoin('users as creator', (join) => join.onRef('creator.tenant_id', '=', 'case_types.tenant_id').onRef('creator.id', '=', 'case_types.creator_id'))
@@ -41,19 +43,6 @@ export function createCaseTypesRepository(db: Db) {
       return db.selectFrom('case_types').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
     },
 
-    /** The case type an update is about to change, locked until it commits: case writes that rely on its flow wait. */
-    findCaseTypeForChange(tenantId: string, id: string) {
-      return lockedForChange(db, db.selectFrom('case_types').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id)).executeTakeFirst();
-    },
-
-    /**
-     * The case type a case write checks its flow (or template) against, share-locked until the write commits, so that
-     * an update of the type waits for the write and the write for the update: neither commits on what the other changed.
-     */
-    findCaseTypeForCaseWrite(tenantId: string, id: string) {
-      return lockedForReading(db, db.selectFrom('case_types').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id)).executeTakeFirst();
-    },
-
     findCaseTypeByName(tenantId: string, typeName: string) {
       return db.selectFrom('case_types').select('id').where('tenant_id', '=', tenantId).where('type_name', '=', typeName).executeTakeFirst();
     },
@@ -80,3 +69,24 @@ export function createCaseTypesRepository(db: Db) {
     },
   };
 }
+
+/** What only a change may do: locked reads, and the writes a trace goes with. */
+function caseTypesChanges(tx: Tx) {
+  const db = tx.db;
+  return {
+    /** The case type an update is about to change, locked until it commits: case writes that rely on its flow wait. */
+    findCaseTypeForChange(tenantId: string, id: string) {
+      return lockedForChange(tx, db.selectFrom('case_types').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id)).executeTakeFirst();
+    },
+
+    /**
+     * The case type a case write checks its flow (or template) against, share-locked until the write commits, so that
+     * an update of the type waits for the write and the write for the update: neither commits on what the other changed.
+     */
+    findCaseTypeForCaseWrite(tenantId: string, id: string) {
+      return lockedForReading(tx, db.selectFrom('case_types').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id)).executeTakeFirst();
+    },
+  };
+}
+
+export const createCaseTypesRepository = repository(caseTypesQueries, caseTypesChanges);

@@ -17,12 +17,12 @@ export async function caseTypeRoutes(app: FastifyInstance): Promise<void> {
   const detailResponse = { 200: CaseTypeDetailResponse, ...errorResponses };
 
   typed.post('/caseType/list', { schema: { body: ListCaseTypesBody, response: { 200: ListCaseTypesResponse, ...errorResponses } } }, async (request, reply) => {
-    const page = await listCaseTypes(app.db, tenantOf(request), request.body);
+    const page = await listCaseTypes(app.store, tenantOf(request), request.body);
     return success(fitPage(reply, page, 'caseTypes', app.config.replyLimitBytes, nextStart(request.body.start)));
   });
 
   typed.get('/caseType/:id', { schema: { params: CaseTypeIdParams, response: detailResponse } }, async (request) => {
-    return success(await getCaseType(app.db, tenantOf(request), request.params.id));
+    return success(await getCaseType(app.store, tenantOf(request), request.params.id));
   });
 
   // AICC's detail page shows a body {"id"} beside the path id, as task detail does: POST is served too.
@@ -35,7 +35,7 @@ export async function caseTypeRoutes(app: FastifyInstance): Promise<void> {
     if (request.body.id !== undefined && request.body.id !== request.params.id) {
       throw new ApiError('invalidRequest', `id in the body (${request.body.id}) differs from the id in the path (${request.params.id})`);
     }
-    return success(await getCaseType(app.db, tenantOf(request), request.params.id));
+    return success(await getCaseType(app.store, tenantOf(request), request.params.id));
   });
 }
 
@@ -44,13 +44,13 @@ export async function caseTypeExtensionRoutes(app: FastifyInstance): Promise<voi
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
 
   typed.post('/case-types', { schema: { body: CreateCaseTypeBody, response: { 200: CaseTypeCreatedResponse, ...errorResponses } } }, async (request) => {
-    return success(await createCaseType(app.db, tenantOf(request), request.body, app.clock()));
+    return success(await createCaseType(app.store, tenantOf(request), request.body, app.clock()));
   });
 
   typed.patch('/case-types/:id', {
     schema: { params: CaseTypeIdParams, body: UpdateCaseTypeBody, response: { 200: Acknowledgement, ...errorResponses } },
   }, async (request) => {
-    await updateCaseType(app.db, tenantOf(request), request.params.id, request.body, app.clock());
+    await updateCaseType(app.store, tenantOf(request), request.params.id, request.body, app.clock());
     return acknowledged();
   });
 }

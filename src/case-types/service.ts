@@ -2,8 +2,7 @@ import type { Selectable } from 'kysely';
 import type { TenantContext } from '../auth/service.js';
 import { createCaseTemplatesRepository } from '../case-templates/repository.js';
 import { createCasesRepository } from '../cases/repository.js';
-import type { Db } from '../db/database.js';
-import { inTransaction } from '../db/transactions.js';
+import type { Store, Queryable } from '../db/store.js';
 import type { CaseTypesTable } from '../db/tables.js';
 import { requireUser } from '../users/references.js';
 import { formatWireDate } from '../wire/dates.js';
@@ -39,9 +38,9 @@ export function parseFlow(caseStatus: string, field: string): string[] {
   return statuses;
 }
 
-export async function createDefaultCaseType(db: Db, tenantId: string, creatorId: string, now: number): Promise<string> {
+export async function createDefaultCaseType(q: Queryable, tenantId: string, creatorId: string, now: number): Promise<string> {
   const id = newId('caseType');
-  await createCaseTypesRepository(db).insertCaseType({
+  await createCaseTypesRepository(q).insertCaseType({
     tenant_id: tenantId,
     id,
     type_name: DEFAULT_CASE_TYPE.typeName,
@@ -96,12 +95,12 @@ function notFound(id: string): ApiError {
 }
 
 /** 查询工单类型列表: newest first; typeName is a case-insensitive contains. */
-export async function listCaseTypes(db: Db, tenant: TenantContext, input: ListCaseTypesInput) {
+export async function listCaseTypes(store: Store, tenant: TenantContext, input: ListCaseTypesInput) {
   const filters = {
     ...(input.typeName !== undefined && { typeNameContains: input.typeName }),
     ...(input.status !== undefined && { status: input.status }),
   };
-  const repository = createCaseTypesRepository(db);
+  const repository = createCaseTypesRepository(store);
   const [count, rows] = await Promise.all([
     repository.countCaseTypes(tenant.tenantId, filters),
     repository.listCaseTypes(tenant.tenantId, filters, input.start, input.limit),
@@ -110,8 +109,8 @@ export async function listCaseTypes(db: Db, tenant: TenantContext, input: ListCa
 }
 
 /** 查询工单类型详情. */
-export async function getCaseType(db: Db, tenant: TenantContext, id: string): Promise<{ caseTypeInfo: CaseTypeInfo }> {
-  const row = await createCaseTypesRepository(db).findCaseTypeWithNames(tenant.tenantId, id);
+export async function getCaseType(store: Store, tenant: TenantContext, id: string): Promise<{ caseTypeInfo: CaseTypeInfo }> {
+  const row = await createCaseTypesRepository(store).findCaseTypeWithNames(tenant.tenantId, id);
   if (!row) throw notFound(id);
   return {
     caseTypeInfo: {
@@ -135,38 +134,38 @@ export async function getCaseType(db: Db, tenant: TenantContext, id: string): Pr
  * A name already taken is a 409, as the unique constraint's own refusal is when two creates race past this check
  * (db/constraints.ts): the request is well formed, the tenant's records are what refuse it.
  */
-async function requireUniqueName(db: Db, tenantId: string, typeName: string, exceptId?: string): Promise<void> {
-  const existing = await createCaseTypesRepository(db).findCaseTypeByName(tenantId, typeName);
+async function requireUniqueName(q: Queryable, tenantId: string, typeName: string, exceptId?: string): Promise<void> {
+  const existing = await createCaseTypesRepository(q).findCaseTypeByName(tenantId, typeName);
   if (existing && existing.id !== exceptId) throw new ApiError('conflict', `typeName ${typeName} is already used by case type ${existing.id}`);
 }
 
 /** A case type's template must be a template of the tenant (made with POST /opencase/v1/case-templates). */
-async function requireTemplate(db: Db, tenantId: string, templateId: string | null | undefined): Promise<void> {
+async function requireTemplate(q: Queryable, tenantId: string, templateId: string | null | undefined): Promise<void> {
   if (!templateId) return;
-  if (!(await createCaseTemplatesRepository(db).findTemplate(tenantId, templateId))) {
+  if (!(await createCaseTemplatesRepository(q).findTemplate(tenantId, templateId))) {
     throw new ApiError('invalidRequest', `templateId ${templateId} is not a case template of this tenant (POST /opencase/v1/case-templates makes one)`);
   }
 }
 
-async function requireParent(db: Db, tenantId: string, parentId: string | null | undefined, selfId?: string): Promise<void> {
+async function requireParent(q: Queryable, tenantId: string, parentId: string | null | undefined, selfId?: string): Promise<void> {
   if (!parentId) return;
   if (parentId === selfId) throw new ApiError('invalidRequest', 'parentId must not be the case type itself');
-  if (!(await createCaseTypesRepository(db).findCaseType(tenantId, parentId))) {
+  if (!(await createCaseTypesRepository(q).findCaseType(tenantId, parentId))) {
     throw new ApiError('invalidRequest', `parentId ${parentId} is not a case type of this tenant`);
   }
 }
 
 /** opencase extension: a new case type with its flow. */
-export async function createCaseType(db: Db, tenant: TenantContext, input: CreateCaseTypeInput, now: number): Promise<{ caseTypeId: string }> {
+export async function createCaseType(store: Store, tenant: TenantContext, input: CreateCaseTypeInput, now: number): Promise<{ caseTypeId: string }> {
   const flow = parseFlow(input.caseStatus, 'caseStatus');
   const spelled = spelledFields(input);
-  return inTransaction(db, async (trx) => {
-    const creator = await requireUser(trx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
-    await requireUniqueName(trx, tenant.tenantId, input.typeName);
-    await requireParent(trx, tenant.tenantId, input.parentId);
-    await requireTemplate(trx, tenant.tenantId, spelled.templateId);
+  return store.transaction(async (tx) => {
+    const creator = await requireUser(tx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
+    await requireUniqueName(tx, tenant.tenantId, input.typeName);
+    await requireParent(tx, tenant.tenantId, input.parentId);
+    await requireTemplate(tx, tenant.tenantId, spelled.templateId);
     const caseTypeId = newId('caseType');
-    await createCaseTypesRepository(trx).insertCaseType({
+    await createCaseTypesRepository(tx).insertCaseType({
       tenant_id: tenant.tenantId,
       id: caseTypeId,
       type_name: input.typeName,
@@ -193,25 +192,25 @@ export async function createCaseType(db: Db, tenant: TenantContext, input: Creat
  * case write that committed before it and none commits on the old flow after it (docs/semantics.md, "Lock order").
  */
 export async function updateCaseType(
-  db: Db, tenant: TenantContext, id: string, input: UpdateCaseTypeInput, now: number,
+  store: Store, tenant: TenantContext, id: string, input: UpdateCaseTypeInput, now: number,
 ): Promise<void> {
   const flow = input.caseStatus !== undefined ? parseFlow(input.caseStatus, 'caseStatus') : undefined;
   const spelled = spelledFields(input);
-  await inTransaction(db, async (trx) => {
-    const repository = createCaseTypesRepository(trx);
+  await store.transaction(async (tx) => {
+    const repository = createCaseTypesRepository(tx);
     const current = await repository.findCaseTypeForChange(tenant.tenantId, id);
     if (!current) throw notFound(id);
-    const modifier = await requireUser(trx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
-    if (input.typeName !== undefined) await requireUniqueName(trx, tenant.tenantId, input.typeName, id);
-    await requireParent(trx, tenant.tenantId, input.parentId, id);
+    const modifier = await requireUser(tx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
+    if (input.typeName !== undefined) await requireUniqueName(tx, tenant.tenantId, input.typeName, id);
+    await requireParent(tx, tenant.tenantId, input.parentId, id);
     if (spelled.templateId !== undefined && spelled.templateId !== current.template_id) {
-      await requireTemplate(trx, tenant.tenantId, spelled.templateId);
-      if (await createCaseTemplatesRepository(trx).typeHasValues(tenant.tenantId, id)) {
+      await requireTemplate(tx, tenant.tenantId, spelled.templateId);
+      if (await createCaseTemplatesRepository(tx).typeHasValues(tenant.tenantId, id)) {
         throw new ApiError('conflict', `templateId cannot change: cases of case type ${id} hold values of its template's fields`);
       }
     }
     if (flow) {
-      const stranded = (await createCasesRepository(trx).statusesInUse(tenant.tenantId, id)).filter((status) => !flow.includes(status));
+      const stranded = (await createCasesRepository(tx).statusesInUse(tenant.tenantId, id)).filter((status) => !flow.includes(status));
       if (stranded.length > 0) throw new ApiError('conflict', `caseStatus must keep ${stranded.join(', ')}: cases of this type are in it`);
     }
     await repository.updateCaseType(tenant.tenantId, id, {
@@ -235,10 +234,10 @@ const WIRE_ID = new RegExp(ID_PATTERN);
  * Refuses a case type reference that is not an id, before the schema would say only "must be a 20-character id": a
  * new user sends the type's name (`"General"`), so the refusal names the id to send, found by that name.
  */
-export async function refuseCaseTypeName(db: Db, tenant: TenantContext, field: string, value: unknown): Promise<void> {
+export async function refuseCaseTypeName(store: Store, tenant: TenantContext, field: string, value: unknown): Promise<void> {
   if (typeof value !== 'string' || WIRE_ID.test(value)) return;
   // Names are at most 128 characters: a longer value is named by its start only and looked up not at all.
-  const named = value.length > 0 && value.length <= 128 ? await createCaseTypesRepository(db).findCaseTypeByName(tenant.tenantId, value) : undefined;
+  const named = value.length > 0 && value.length <= 128 ? await createCaseTypesRepository(store).findCaseTypeByName(tenant.tenantId, value) : undefined;
   const shown = JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
   const rule = `${field} must be a case type id from caseType/list`;
   throw new ApiError('invalidRequest', named

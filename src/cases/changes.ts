@@ -1,5 +1,5 @@
 import type { Updateable } from 'kysely';
-import type { Db } from '../db/database.js';
+import type { Tx } from '../db/store.js';
 import type { CasesTable } from '../db/tables.js';
 import { countCaseChange, findCountedCase, movesStatistics } from '../statistics/changes.js';
 import { traceColumns, type TraceInput } from '../traces/record.js';
@@ -11,8 +11,8 @@ export interface CaseTrace extends TraceInput {
 }
 
 /** Writes a case's trace at a given position of its history, in the caller's transaction. */
-export async function writeCaseTrace(trx: Db, tenantId: string, caseId: string, position: number, trace: CaseTrace, now: number): Promise<void> {
-  await createCasesRepository(trx).insertTrace({ ...(await traceColumns(trx, tenantId, position, trace, now)), case_id: caseId });
+export async function writeCaseTrace(tx: Tx, tenantId: string, caseId: string, position: number, trace: CaseTrace, now: number): Promise<void> {
+  await createCasesRepository(tx).insertTrace({ ...(await traceColumns(tx, tenantId, position, trace, now)), case_id: caseId });
 }
 
 /**
@@ -21,10 +21,10 @@ export async function writeCaseTrace(trx: Db, tenantId: string, caseId: string, 
  * counters (the trace's trace_seq), then statistics rows.
  */
 export async function recordCaseChange(
-  trx: Db, tenantId: string, caseId: string, patch: Updateable<CasesTable>, trace: CaseTrace, now: number,
+  tx: Tx, tenantId: string, caseId: string, patch: Updateable<CasesTable>, trace: CaseTrace, now: number,
 ): Promise<void> {
-  const before = movesStatistics(patch) ? await findCountedCase(trx, tenantId, caseId) : undefined;
-  const position = await createCasesRepository(trx).applyChange(tenantId, caseId, { ...patch, last_modified_at: now });
-  await writeCaseTrace(trx, tenantId, caseId, position, trace, now);
-  if (before) await countCaseChange(trx, tenantId, caseId, before);
+  const before = movesStatistics(patch) ? await findCountedCase(tx, tenantId, caseId) : undefined;
+  const position = await createCasesRepository(tx).applyChange(tenantId, caseId, { ...patch, last_modified_at: now });
+  await writeCaseTrace(tx, tenantId, caseId, position, trace, now);
+  if (before) await countCaseChange(tx, tenantId, caseId, before);
 }

@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
 import { containsIgnoringCase } from '../db/like.js';
-import { lockedForChange, lockedForReading, type Db } from '../db/database.js';
+import { lockedForChange, lockedForReading } from '../db/database.js';
+import { repository, type Db, type Queryable, type Tx } from '../db/store.js';
 import { preparedQuery } from '../db/prepared.js';
 import type { CasesTable, CaseTracesTable } from '../db/tables.js';
 import { COMPLETED_STATUS } from '../wire/enums.js';
@@ -46,7 +47,8 @@ export interface CaseFilters {
 const caseById = preparedQuery('cases.byId', (db: Db, tenantId: string, caseId: string) =>
   db.selectFrom('cases').selectAll().where('tenant_id', '=', tenantId).where('id', '=', caseId));
 
-export function createCasesRepository(db: Db) {
+function casesQueries(q: Queryable) {
+  const db = q.db;
   function filtered(tenantId: string, f: CaseFilters) {
     let query = db.selectFrom('cases').where('cases.tenant_id', '=', tenantId);
     if (f.titleContains !== undefined) query = query.where(containsIgnoringCase('cases.title', f.titleContains));
@@ -107,12 +109,8 @@ export function createCasesRepository(db: Db) {
       await db.insertInto('cases').values(record).execute();
     },
 
-    async insertTrace(trace: Insertable<CaseTracesTable>): Promise<void> {
-      await db.insertInto('case_traces').values(trace).execute();
-    },
-
     async findCase(tenantId: string, caseId: string) {
-      return (await caseById(db, tenantId, caseId))[0];
+      return (await caseById(q, tenantId, caseId))[0];
     },
 
     /** A case with the names case detail shows beside its ids: its type's, its creator's, its owner's (a user or a queue). */
@@ -133,30 +131,6 @@ export function createCasesRepository(db: Db) {
         .where('cases.tenant_id', '=', tenantId)
         .where('cases.id', '=', caseId)
         .executeTakeFirst();
-    },
-
-    /** The case a change is about to be based on, locked against concurrent changes until the transaction ends. */
-    findCaseForChange(tenantId: string, caseId: string) {
-      return lockedForChange(db, db.selectFrom('cases').selectAll().where('tenant_id', '=', tenantId).where('id', '=', caseId)).executeTakeFirst();
-    },
-
-    /**
-     * A case a change relies on without changing it (a task modified to relate to it), share-locked until the
-     * transaction ends, so that it cannot be closed in between.
-     */
-    findCaseForReading(tenantId: string, caseId: string) {
-      return lockedForReading(db, db.selectFrom('cases').selectAll().where('tenant_id', '=', tenantId).where('id', '=', caseId)).executeTakeFirst();
-    },
-
-    /** Applies a change and counts the trace it will write, in one UPDATE that also locks the row. */
-    async applyChange(tenantId: string, caseId: string, patch: Updateable<CasesTable>): Promise<number> {
-      const row = await db.updateTable('cases')
-        .set((eb) => ({ ...patch, trace_count: eb('trace_count', '+', 1) }))
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', caseId)
-        .returning('trace_count')
-        .executeTakeFirstOrThrow();
-      return Number(row.trace_count);
     },
 
     /** A case's history, oldest first. */
@@ -254,5 +228,41 @@ export function createCasesRepository(db: Db) {
     },
   };
 }
+
+/** What only a change may do: locked reads, and the writes a trace goes with. */
+function casesChanges(tx: Tx) {
+  const db = tx.db;
+  return {
+    async insertTrace(trace: Insertable<CaseTracesTable>): Promise<void> {
+      await db.insertInto('case_traces').values(trace).execute();
+    },
+
+    /** The case a change is about to be based on, locked against concurrent changes until the transaction ends. */
+    findCaseForChange(tenantId: string, caseId: string) {
+      return lockedForChange(tx, db.selectFrom('cases').selectAll().where('tenant_id', '=', tenantId).where('id', '=', caseId)).executeTakeFirst();
+    },
+
+    /**
+     * A case a change relies on without changing it (a task modified to relate to it), share-locked until the
+     * transaction ends, so that it cannot be closed in between.
+     */
+    findCaseForReading(tenantId: string, caseId: string) {
+      return lockedForReading(tx, db.selectFrom('cases').selectAll().where('tenant_id', '=', tenantId).where('id', '=', caseId)).executeTakeFirst();
+    },
+
+    /** Applies a change and counts the trace it will write, in one UPDATE that also locks the row. */
+    async applyChange(tenantId: string, caseId: string, patch: Updateable<CasesTable>): Promise<number> {
+      const row = await db.updateTable('cases')
+        .set((eb) => ({ ...patch, trace_count: eb('trace_count', '+', 1) }))
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', caseId)
+        .returning('trace_count')
+        .executeTakeFirstOrThrow();
+      return Number(row.trace_count);
+    },
+  };
+}
+
+export const createCasesRepository = repository(casesQueries, casesChanges);
 
 export type CasesRepository = ReturnType<typeof createCasesRepository>;

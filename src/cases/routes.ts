@@ -28,53 +28,53 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
   typed.post('/case', {
     schema: { body: CreateCaseBody, response: { 200: CreateCaseResponse, ...errorResponses } },
     // Before the schema, which could only say that a type's name is no id: the refusal names the id to send.
-    preValidation: async (request) => refuseCaseTypeName(app.db, tenantOf(request), 'caseInfo.type', caseInfoTypeOf(request.body)),
+    preValidation: async (request) => refuseCaseTypeName(app.store, tenantOf(request), 'caseInfo.type', caseInfoTypeOf(request.body)),
   }, async (request) => {
-    return success(await createCase(app.db, tenantOf(request), request.body.caseInfo, app.clock()));
+    return success(await createCase(app.store, tenantOf(request), request.body.caseInfo, app.clock()));
   });
 
   // AICC wraps the page in a one-element array.
   typed.post('/case/list', { schema: { body: ListCasesBody, response: { 200: ListCasesResponse, ...errorResponses } } }, async (request, reply) => {
-    const page = await listCases(app.db, tenantOf(request), request.body, app.clock());
+    const page = await listCases(app.store, tenantOf(request), request.body, app.clock());
     return success([fitPage(reply, page, 'caseList', app.config.replyLimitBytes, nextStart(request.body.start))]);
   });
 
   typed.get('/case/:id', { schema: { params: CaseIdParams, response: { 200: CaseDetailResponse, ...errorResponses } } }, async (request, reply) => {
     const tenant = tenantOf(request);
-    const { detail, partial } = await getCaseDetail(app.db, tenant, request.params.id, app.config.replyLimitBytes);
+    const { detail, partial } = await getCaseDetail(app.store, tenant, request.params.id, app.config.replyLimitBytes);
     if (partial !== undefined) reply.header(PARTIAL_HEADER, partial);
     return success(tenant.wire.caseDetailResult === 'array' ? [detail] : detail);
   });
 
   typed.post('/case/modify', { schema: { body: ModifyCaseBody, response: acknowledgement } }, async (request) => {
-    await modifyCase(app.db, tenantOf(request), request.body.caseInfo, app.clock());
+    await modifyCase(app.store, tenantOf(request), request.body.caseInfo, app.clock());
     return acknowledged();
   });
 
   typed.post('/case/transfer', { schema: { body: TransferCaseBody, response: acknowledgement } }, async (request) => {
-    await transferCase(app.db, tenantOf(request), request.body, app.clock());
+    await transferCase(app.store, tenantOf(request), request.body, app.clock());
     return acknowledged();
   });
 
   typed.post('/case/process', { schema: { body: ProcessCaseBody, response: acknowledgement } }, async (request) => {
-    await processCase(app.db, tenantOf(request), request.body, app.clock());
+    await processCase(app.store, tenantOf(request), request.body, app.clock());
     return acknowledged();
   });
 
   typed.post('/case/cancel', { schema: { body: CancelCaseBody, response: acknowledgement } }, async (request) => {
-    await cancelCase(app.db, tenantOf(request), request.body, app.clock());
+    await cancelCase(app.store, tenantOf(request), request.body, app.clock());
     return acknowledged();
   });
 
   // 关闭工单: the path is close, without case/, as AICC documents it.
   typed.post('/close', { schema: { body: CloseCaseBody, response: acknowledgement } }, async (request) => {
-    await closeCase(app.db, tenantOf(request), request.body, app.clock());
+    await closeCase(app.store, tenantOf(request), request.body, app.clock());
     return acknowledged();
   });
 
   // The path is status/update, without case/, as AICC documents it.
   typed.post('/status/update', { schema: { body: UpdateCaseStatusBody, response: acknowledgement } }, async (request) => {
-    await updateCaseStatus(app.db, tenantOf(request), request.body, app.clock());
+    await updateCaseStatus(app.store, tenantOf(request), request.body, app.clock());
     return acknowledged();
   });
 }
@@ -88,12 +88,12 @@ export async function caseExtensionRoutes(app: FastifyInstance): Promise<void> {
   };
 
   typed.post('/cases/:id/suspend', { schema, preValidation: emptyBodyIsEmptyObject }, async (request) => {
-    await suspendCase(app.db, tenantOf(request), request.params.id, request.body, app.clock());
+    await suspendCase(app.store, tenantOf(request), request.params.id, request.body, app.clock());
     return acknowledged();
   });
 
   typed.post('/cases/:id/resume', { schema, preValidation: emptyBodyIsEmptyObject }, async (request) => {
-    await resumeCase(app.db, tenantOf(request), request.params.id, request.body, app.clock());
+    await resumeCase(app.store, tenantOf(request), request.params.id, request.body, app.clock());
     return acknowledged();
   });
 
@@ -101,18 +101,18 @@ export async function caseExtensionRoutes(app: FastifyInstance): Promise<void> {
     schema: { params: CaseIdParams, body: ReopenCaseBody, response: { 200: Acknowledgement, ...errorResponses } },
     preValidation: emptyBodyIsEmptyObject,
   }, async (request) => {
-    await reopenCase(app.db, tenantOf(request), request.params.id, request.body, app.clock());
+    await reopenCase(app.store, tenantOf(request), request.params.id, request.body, app.clock());
     return acknowledged();
   });
 
   const followSchema = { params: CaseIdParams, body: FollowBody, response: { 200: Acknowledgement, ...errorResponses } };
   typed.post('/cases/:id/follow', { schema: followSchema, preValidation: emptyBodyIsEmptyObject }, async (request) => {
-    await setFollowing(app.db, tenantOf(request), request.params.id, request.body.userId, true, app.clock());
+    await setFollowing(app.store, tenantOf(request), request.params.id, request.body.userId, true, app.clock());
     return acknowledged();
   });
 
   typed.post('/cases/:id/unfollow', { schema: followSchema, preValidation: emptyBodyIsEmptyObject }, async (request) => {
-    await setFollowing(app.db, tenantOf(request), request.params.id, request.body.userId, false, app.clock());
+    await setFollowing(app.store, tenantOf(request), request.params.id, request.body.userId, false, app.clock());
     return acknowledged();
   });
 }

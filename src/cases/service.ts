@@ -5,8 +5,7 @@ import { flowOf } from '../case-types/service.js';
 import { requireContact } from '../contacts/references.js';
 import { loadCustomerInfo } from '../contacts/service.js';
 import { nextSerial } from '../db/counters.js';
-import type { Db } from '../db/database.js';
-import { inTransaction } from '../db/transactions.js';
+import type { Store, Tx } from '../db/store.js';
 import type { CasesTable } from '../db/tables.js';
 import { both, createdRange, instantOf, tighterBound } from '../lists/filters.js';
 import { createQueuesRepository } from '../queues/repository.js';
@@ -25,7 +24,7 @@ import { eitherSpelling } from '../wire/spellings.js';
 import { recordCaseChange, writeCaseTrace } from './changes.js';
 import { toCaseDetailInfo, toCaseListItem } from './mapping.js';
 import {
-  checkTemplateValues, sentTemplateValues, templateFieldsOfCases, templateFilters, templateOfType, templatesOfTenant, writeTemplateValues,
+  checkTemplateValues, sentTemplateValues, templateFieldsOfCases, templateFilters, templateForWrite, templatesOfTenant, writeTemplateValues,
 } from './template-values.js';
 import { fieldsOf } from '../case-templates/service.js';
 import { resumenFilters } from './resumen.js';
@@ -56,8 +55,8 @@ function normalizeOrigin(origin: string | null | undefined): string | null {
   return CASE_ORIGIN_ALIASES[origin] ?? origin;
 }
 
-async function loadCase(trx: Db, tenantId: string, caseId: string): Promise<CaseRow> {
-  const found = await createCasesRepository(trx).findCaseForChange(tenantId, caseId);
+async function loadCase(tx: Tx, tenantId: string, caseId: string): Promise<CaseRow> {
+  const found = await createCasesRepository(tx).findCaseForChange(tenantId, caseId);
   if (!found) throw notFound(caseId);
   return found;
 }
@@ -81,7 +80,7 @@ function endSuspension(row: CaseRow, now: number): Updateable<CasesTable> {
 }
 
 /** 创建工单: the case enters the first status of its type's flow, with the next case number and a CreateCase trace. */
-export async function createCase(db: Db, tenant: TenantContext, input: CreateCaseInput, now: number): Promise<{ caseId: string }> {
+export async function createCase(store: Store, tenant: TenantContext, input: CreateCaseInput, now: number): Promise<{ caseId: string }> {
   const { tenantId, timeZone } = tenant;
   const dueAt = input.dueDate ? instantOf(input.dueDate, timeZone, 'caseInfo.dueDate') : null;
   const autoAssigned = eitherSpelling(input, 'isAtuoAssigned', 'isAutoAssigned', 'caseInfo.');
@@ -89,19 +88,19 @@ export async function createCase(db: Db, tenant: TenantContext, input: CreateCas
   if (!input.ownerId && !autoAssigned) {
     throw new ApiError('invalidRequest', 'caseInfo.ownerId is required when caseInfo.isAtuoAssigned is false');
   }
-  return inTransaction(db, async (trx) => {
+  return store.transaction(async (tx) => {
     // Share-locked first (this case has no row to lock yet): a type update that drops the first status waits for
     // this create, or this create sees the flow without it.
-    const caseType = await createCaseTypesRepository(trx).findCaseTypeForCaseWrite(tenantId, input.type);
+    const caseType = await createCaseTypesRepository(tx).findCaseTypeForCaseWrite(tenantId, input.type);
     if (!caseType) throw new ApiError('invalidRequest', `caseInfo.type ${input.type} is not a case type of this tenant`);
     if (caseType.status !== 'Active') throw new ApiError('invalidRequest', `caseInfo.type ${input.type} is Inactive: cases need an Active case type`);
-    const template = await templateOfType(trx, tenantId, caseType.template_id, true);
+    const template = await templateForWrite(tx, tenantId, caseType.template_id);
     const templateValues = checkTemplateValues(template, sentTemplateValues(input), timeZone, { creating: true, typeId: caseType.id });
-    const creator = await requireUser(trx, tenantId, input.creatorId ?? tenant.appUserId, 'caseInfo.creatorId');
-    await requireContact(trx, tenantId, input.contactId, 'caseInfo.contactId');
-    const cases = createCasesRepository(trx);
+    const creator = await requireUser(tx, tenantId, input.creatorId ?? tenant.appUserId, 'caseInfo.creatorId');
+    await requireContact(tx, tenantId, input.contactId, 'caseInfo.contactId');
+    const cases = createCasesRepository(tx);
     let ownerId = input.ownerId ?? null;
-    if (ownerId) await requireUser(trx, tenantId, ownerId, 'caseInfo.ownerId');
+    if (ownerId) await requireUser(tx, tenantId, ownerId, 'caseInfo.ownerId');
     else ownerId = (await cases.leastLoadedUser(tenantId)) ?? creator.id;
 
     const status = flowOf(caseType)[0] ?? COMPLETED_STATUS;
@@ -112,7 +111,7 @@ export async function createCase(db: Db, tenant: TenantContext, input: CreateCas
     const record: Insertable<CasesTable> = {
       tenant_id: tenantId,
       id: caseId,
-      case_no: await nextSerial(trx, tenantId, 'case_no'),
+      case_no: await nextSerial(tx, tenantId, 'case_no'),
       type_id: caseType.id,
       title: input.title,
       description: input.description,
@@ -134,15 +133,15 @@ export async function createCase(db: Db, tenant: TenantContext, input: CreateCas
       trace_count: 1,
     };
     await cases.insertCase(record);
-    await writeTemplateValues(trx, tenantId, caseId, template, templateValues, timeZone);
-    await writeCaseTrace(trx, tenantId, caseId, 1, {
+    await writeTemplateValues(tx, tenantId, caseId, template, templateValues, timeZone);
+    await writeCaseTrace(tx, tenantId, caseId, 1, {
       type: 'CreateCase',
       operator: creator,
       changes: input.ownerId ? [] : [{ field: 'ownerId', from: null, to: ownerId }],
       description: input.ownerId ? null : `auto-assigned to ${ownerId}`,
     }, now);
     // Last, after the trace's counter: the lock order of statistics/changes.ts.
-    await countNewCase(trx, tenantId, timeZone, record);
+    await countNewCase(tx, tenantId, timeZone, record);
     return { caseId };
   });
 }
@@ -152,9 +151,9 @@ export async function createCase(db: Db, tenant: TenantContext, input: CreateCas
  * Tasks and history too long for a reply of `replyLimitBytes` keep their newest, and `partial` says so (lists/reply-bound.ts).
  */
 export async function getCaseDetail(
-  db: Db, tenant: TenantContext, caseId: string, replyLimitBytes: number,
+  store: Store, tenant: TenantContext, caseId: string, replyLimitBytes: number,
 ): Promise<{ detail: CaseDetail; partial: string | undefined }> {
-  const cases = createCasesRepository(db);
+  const cases = createCasesRepository(store);
   const row = await cases.findCaseWithNames(tenant.tenantId, caseId);
   if (!row) throw notFound(caseId);
   const template = row.template_fields_json === null || row.template_id === null
@@ -162,10 +161,10 @@ export async function getCaseDetail(
     : { id: row.template_id, name: row.template_name ?? '', fields: fieldsOf({ fields_json: row.template_fields_json }) };
   const [traces, customerInfo, tasks, isFollower, templateFields] = await Promise.all([
     cases.findTraces(tenant.tenantId, caseId),
-    loadCustomerInfo(db, tenant.tenantId, row.contact_id, tenant.timeZone),
-    createTasksRepository(db).listTasksOfCase(tenant.tenantId, caseId),
+    loadCustomerInfo(store, tenant.tenantId, row.contact_id, tenant.timeZone),
+    createTasksRepository(store).listTasksOfCase(tenant.tenantId, caseId),
     cases.isFollower(tenant.tenantId, caseId, tenant.appUserId),
-    templateFieldsOfCases(db, tenant.tenantId, [{ id: caseId, template }], tenant.timeZone),
+    templateFieldsOfCases(store, tenant.tenantId, [{ id: caseId, template }], tenant.timeZone),
   ]);
   const detail = {
     caseInfo: { ...toCaseDetailInfo(row, tenant.timeZone), ...templateFields.get(caseId) },
@@ -187,19 +186,19 @@ export async function getCaseDetail(
 type ModifiableColumn = 'title' | 'description' | 'owner_id' | 'priority' | 'due_at' | 'contact_id' | 'contact_phone' | 'attachment';
 
 /** 修改工单: the fields sent are changed; a call that changes nothing writes nothing. */
-export async function modifyCase(db: Db, tenant: TenantContext, input: ModifyCaseInput, now: number): Promise<void> {
+export async function modifyCase(store: Store, tenant: TenantContext, input: ModifyCaseInput, now: number): Promise<void> {
   const { tenantId, timeZone } = tenant;
   const dueAt = input.dueDate === undefined || input.dueDate === null ? input.dueDate : instantOf(input.dueDate, timeZone, 'caseInfo.dueDate');
-  await inTransaction(db, async (trx) => {
-    const row = await loadCase(trx, tenantId, input.id);
+  await store.transaction(async (tx) => {
+    const row = await loadCase(tx, tenantId, input.id);
     requireNotCancelled(row, 'modifying it');
-    const operator = await requireUser(trx, tenantId, input.creatorId, 'caseInfo.creatorId');
-    if (input.ownerId) await requireUser(trx, tenantId, input.ownerId, 'caseInfo.ownerId');
-    if (input.contactId) await requireContact(trx, tenantId, input.contactId, 'caseInfo.contactId');
+    const operator = await requireUser(tx, tenantId, input.creatorId, 'caseInfo.creatorId');
+    if (input.ownerId) await requireUser(tx, tenantId, input.ownerId, 'caseInfo.ownerId');
+    if (input.contactId) await requireContact(tx, tenantId, input.contactId, 'caseInfo.contactId');
     const sent = sentTemplateValues(input);
     // The type share-locked after the case row: a type update may not switch the template these values belong to meanwhile.
-    const caseType = sent.size > 0 ? await createCaseTypesRepository(trx).findCaseTypeForCaseWrite(tenantId, row.type_id) : undefined;
-    const template = caseType ? await templateOfType(trx, tenantId, caseType.template_id, true) : null;
+    const caseType = sent.size > 0 ? await createCaseTypesRepository(tx).findCaseTypeForCaseWrite(tenantId, row.type_id) : undefined;
+    const template = caseType ? await templateForWrite(tx, tenantId, caseType.template_id) : null;
     const templateValues = checkTemplateValues(template, sent, timeZone, { creating: false, typeId: row.type_id });
 
     const wanted: Array<[field: string, column: ModifiableColumn, next: string | number | null | undefined]> = [
@@ -216,10 +215,10 @@ export async function modifyCase(db: Db, tenant: TenantContext, input: ModifyCas
       (column === 'due_at' ? formatWireDate(value as number | null, timeZone) : (value as string | null));
     const { patch, changes } = diffFields(wanted, row, wire);
     // Template fields are traced like any other field (their values live in case_field_values).
-    changes.push(...await writeTemplateValues(trx, tenantId, row.id, template, templateValues, timeZone));
+    changes.push(...await writeTemplateValues(tx, tenantId, row.id, template, templateValues, timeZone));
     if (changes.length === 0) return;
     const ownerMoved = patch.owner_id !== undefined ? { owner_type: 'user', transfer_count: row.transfer_count + 1 } : {};
-    await recordCaseChange(trx, tenantId, row.id, { ...(patch as Updateable<CasesTable>), ...ownerMoved }, { type: 'ModifyCase', operator, changes }, now);
+    await recordCaseChange(tx, tenantId, row.id, { ...(patch as Updateable<CasesTable>), ...ownerMoved }, { type: 'ModifyCase', operator, changes }, now);
   });
 }
 
@@ -228,76 +227,76 @@ export async function modifyCase(db: Db, tenant: TenantContext, input: ModifyCas
  * A user to transfer a case to. A queue's id sent without `ownerType` (which only AICC's Chinese page documents) is
  * the likeliest slip, so that refusal says what to send instead of only "not a user".
  */
-async function requireOwnerUser(trx: Db, tenantId: string, ownerId: string): Promise<void> {
+async function requireOwnerUser(tx: Tx, tenantId: string, ownerId: string): Promise<void> {
   try {
-    await requireUser(trx, tenantId, ownerId, 'ownerId');
+    await requireUser(tx, tenantId, ownerId, 'ownerId');
   } catch (error) {
-    if (!(await createQueuesRepository(trx).findQueue(tenantId, ownerId))) throw error;
+    if (!(await createQueuesRepository(tx).findQueue(tenantId, ownerId))) throw error;
     throw new ApiError('invalidRequest', `ownerId ${ownerId} is a queue of this tenant, not a user: send ownerType "queue" to transfer the case to a queue`);
   }
 }
 
-export async function transferCase(db: Db, tenant: TenantContext, input: TransferCaseInput, now: number): Promise<void> {
+export async function transferCase(store: Store, tenant: TenantContext, input: TransferCaseInput, now: number): Promise<void> {
   const { tenantId } = tenant;
   const ownerType = input.ownerType ?? 'user';
-  await inTransaction(db, async (trx) => {
-    const row = await loadCase(trx, tenantId, input.id);
+  await store.transaction(async (tx) => {
+    const row = await loadCase(tx, tenantId, input.id);
     requireNotCancelled(row, 'transferring it');
-    const operator = await requireUser(trx, tenantId, input.creatorId, 'creatorId');
-    if (ownerType === 'user') await requireOwnerUser(trx, tenantId, input.ownerId);
-    else if (!(await createQueuesRepository(trx).findQueue(tenantId, input.ownerId))) {
+    const operator = await requireUser(tx, tenantId, input.creatorId, 'creatorId');
+    if (ownerType === 'user') await requireOwnerUser(tx, tenantId, input.ownerId);
+    else if (!(await createQueuesRepository(tx).findQueue(tenantId, input.ownerId))) {
       throw new ApiError('invalidRequest', `ownerId ${input.ownerId} is not a queue of this tenant`);
     }
     if (row.owner_id === input.ownerId && row.owner_type === ownerType) return;
     const changes: FieldChange[] = [{ field: 'ownerId', from: row.owner_id, to: input.ownerId }];
     if (row.owner_type !== ownerType) changes.push({ field: 'ownerType', from: row.owner_type, to: ownerType });
-    await recordCaseChange(trx, tenantId, row.id, { owner_id: input.ownerId, owner_type: ownerType, transfer_count: row.transfer_count + 1 }, {
+    await recordCaseChange(tx, tenantId, row.id, { owner_id: input.ownerId, owner_type: ownerType, transfer_count: row.transfer_count + 1 }, {
       type: 'TransferCase', operator, changes, title: input.remark,
     }, now);
   });
 }
 
 /** 处理工单: an internal note, an email or an SMS recorded on the trace; opencase itself sends nothing. */
-export async function processCase(db: Db, tenant: TenantContext, input: ProcessCaseInput, now: number): Promise<void> {
+export async function processCase(store: Store, tenant: TenantContext, input: ProcessCaseInput, now: number): Promise<void> {
   const { tenantId } = tenant;
-  await inTransaction(db, async (trx) => {
-    const row = await loadCase(trx, tenantId, input.caseId);
+  await store.transaction(async (tx) => {
+    const row = await loadCase(tx, tenantId, input.caseId);
     requireNotCancelled(row, 'processing it');
-    const operator = await requireUser(trx, tenantId, input.creatorId, 'creatorId');
+    const operator = await requireUser(tx, tenantId, input.creatorId, 'creatorId');
     const info = input.processInfo;
-    if (info.creatorId) await requireUser(trx, tenantId, info.creatorId, 'processInfo.creatorId');
+    if (info.creatorId) await requireUser(tx, tenantId, info.creatorId, 'processInfo.creatorId');
     const channel: FieldChange[] = [{ field: 'processInfo.type', from: null, to: info.type }];
     for (const [field, value] of [['processInfo.from', info.from], ['processInfo.fromName', info.fromName], ['processInfo.toAddress', info.toAddress]] as const) {
       if (value) channel.push({ field, from: null, to: value });
     }
-    await recordCaseChange(trx, tenantId, row.id, {}, {
+    await recordCaseChange(tx, tenantId, row.id, {}, {
       type: 'ProcessCase', operator, changes: channel, title: info.title, description: info.description,
     }, now);
   });
 }
 
 /** 取消工单: the case keeps its status and becomes read-only; resume returns it to work. A suspension ends here. */
-export async function cancelCase(db: Db, tenant: TenantContext, input: CancelCaseInput, now: number): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    const row = await loadCase(trx, tenant.tenantId, input.id);
+export async function cancelCase(store: Store, tenant: TenantContext, input: CancelCaseInput, now: number): Promise<void> {
+  await store.transaction(async (tx) => {
+    const row = await loadCase(tx, tenant.tenantId, input.id);
     requireNotClosed(row);
     if (row.is_cancelled === 1) throw new ApiError('conflict', `case ${row.id} is already cancelled`);
-    const operator = await requireUser(trx, tenant.tenantId, input.creatorId, 'creatorId');
-    await recordCaseChange(trx, tenant.tenantId, row.id, { is_cancelled: 1, cancelled_at: now, ...endSuspension(row, now) }, {
+    const operator = await requireUser(tx, tenant.tenantId, input.creatorId, 'creatorId');
+    await recordCaseChange(tx, tenant.tenantId, row.id, { is_cancelled: 1, cancelled_at: now, ...endSuspension(row, now) }, {
       type: 'CancelCase', operator, changes: [{ field: 'isCanced', from: 'false', to: 'true' }], title: input.remark,
     }, now);
   });
 }
 
 /** opencase extension: pauses the case's clock (suspendDate set; the time is added to suspendAccumulatedTime on resume). */
-export async function suspendCase(db: Db, tenant: TenantContext, caseId: string, input: CaseActionInput, now: number): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    const row = await loadCase(trx, tenant.tenantId, caseId);
+export async function suspendCase(store: Store, tenant: TenantContext, caseId: string, input: CaseActionInput, now: number): Promise<void> {
+  await store.transaction(async (tx) => {
+    const row = await loadCase(tx, tenant.tenantId, caseId);
     requireNotCancelled(row, 'suspending it');
     if (row.state === 'Completed') throw new ApiError('conflict', `case ${row.id} is Completed: there is no clock to pause`);
     if (row.suspended_at !== null) throw new ApiError('conflict', `case ${row.id} is already suspended`);
-    const operator = await requireUser(trx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
-    await recordCaseChange(trx, tenant.tenantId, row.id, { suspended_at: now }, {
+    const operator = await requireUser(tx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
+    await recordCaseChange(tx, tenant.tenantId, row.id, { suspended_at: now }, {
       type: 'SuspendCase', operator, changes: [{ field: 'isSuspend', from: 'false', to: 'true' }], title: input.remark ?? null,
     }, now);
   });
@@ -307,11 +306,11 @@ export async function suspendCase(db: Db, tenant: TenantContext, caseId: string,
  * opencase extension (AICC offers it in its console): a cancelled case returns to work in the status it had;
  * a suspended one restarts its clock, the pause added to suspendAccumulatedTime.
  */
-export async function resumeCase(db: Db, tenant: TenantContext, caseId: string, input: CaseActionInput, now: number): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    const row = await loadCase(trx, tenant.tenantId, caseId);
+export async function resumeCase(store: Store, tenant: TenantContext, caseId: string, input: CaseActionInput, now: number): Promise<void> {
+  await store.transaction(async (tx) => {
+    const row = await loadCase(tx, tenant.tenantId, caseId);
     requireNotClosed(row);
-    const operator = await requireUser(trx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
+    const operator = await requireUser(tx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
     let patch: Updateable<CasesTable>;
     let changes: FieldChange[];
     if (row.is_cancelled === 1) {
@@ -326,7 +325,7 @@ export async function resumeCase(db: Db, tenant: TenantContext, caseId: string, 
     } else {
       throw new ApiError('conflict', `case ${row.id} is neither cancelled nor suspended`);
     }
-    await recordCaseChange(trx, tenant.tenantId, row.id, patch, { type: 'ResumeCase', operator, changes, title: input.remark ?? null }, now);
+    await recordCaseChange(tx, tenant.tenantId, row.id, patch, { type: 'ResumeCase', operator, changes, title: input.remark ?? null }, now);
   });
 }
 
@@ -334,15 +333,15 @@ export async function resumeCase(db: Db, tenant: TenantContext, caseId: string, 
  * 修改工单状态 / 工单流转: to a status of the case type's flow; when the flow is strict (isStrctOrder), only to the
  * next one. Completed closes the case (ending any suspension); leaving Completed reopens it.
  */
-export async function updateCaseStatus(db: Db, tenant: TenantContext, input: UpdateCaseStatusInput, now: number): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    const row = await loadCase(trx, tenant.tenantId, input.id);
+export async function updateCaseStatus(store: Store, tenant: TenantContext, input: UpdateCaseStatusInput, now: number): Promise<void> {
+  await store.transaction(async (tx) => {
+    const row = await loadCase(tx, tenant.tenantId, input.id);
     requireNotCancelled(row, 'changing its status');
-    const operator = await requireUser(trx, tenant.tenantId, input.creatorId, 'creatorId');
+    const operator = await requireUser(tx, tenant.tenantId, input.creatorId, 'creatorId');
     // Share-locked after the case row: a type update dropping the status waits for this change (and then sees the
     // case in it: a 409), or this change waits for the update and sees the flow without it. Read unlocked, both
     // committed on PostgreSQL (measured: 23 of 30 tries left a case in a status its type no longer had).
-    const caseType = await createCaseTypesRepository(trx).findCaseTypeForCaseWrite(tenant.tenantId, row.type_id);
+    const caseType = await createCaseTypesRepository(tx).findCaseTypeForCaseWrite(tenant.tenantId, row.type_id);
     const flow = caseType ? flowOf(caseType) : [COMPLETED_STATUS];
     if (!flow.includes(input.status)) {
       throw new ApiError('invalidRequest', `status ${input.status} is not in the flow of case type ${row.type_id} (${flow.join(', ')})`);
@@ -367,7 +366,7 @@ export async function updateCaseStatus(db: Db, tenant: TenantContext, input: Upd
     };
     const changes: FieldChange[] = [{ field: 'status', from: row.status, to: input.status }];
     if (state !== row.state) changes.push({ field: 'state', from: row.state, to: state });
-    await recordCaseChange(trx, tenant.tenantId, row.id, patch, { type: 'StatusUpdate', operator, changes }, now);
+    await recordCaseChange(tx, tenant.tenantId, row.id, patch, { type: 'StatusUpdate', operator, changes }, now);
   });
 }
 
@@ -375,20 +374,20 @@ export async function updateCaseStatus(db: Db, tenant: TenantContext, input: Upd
  * 关闭工单: the case must stand at the last status of its type's flow (its work is done); closing makes it final.
  * `closedDate` becomes the moment of the close, and every later change is refused until it is reopened.
  */
-export async function closeCase(db: Db, tenant: TenantContext, input: CloseCaseInput, now: number): Promise<void> {
+export async function closeCase(store: Store, tenant: TenantContext, input: CloseCaseInput, now: number): Promise<void> {
   const { tenantId, timeZone } = tenant;
-  await inTransaction(db, async (trx) => {
-    const row = await loadCase(trx, tenantId, input.caseId);
+  await store.transaction(async (tx) => {
+    const row = await loadCase(tx, tenantId, input.caseId);
     requireNotCancelled(row, 'closing it');
-    const operator = await requireUser(trx, tenantId, input.creatorId, 'creatorId');
-    const flow = await flowOfCase(trx, tenantId, row);
+    const operator = await requireUser(tx, tenantId, input.creatorId, 'creatorId');
+    const flow = await flowOfCase(tx, tenantId, row);
     const last = flow.at(-1) ?? COMPLETED_STATUS;
     if (row.status !== last) {
       throw new ApiError('conflict', `case ${row.id} is at status ${row.status}: only a case at the last status of its flow (${last}) can be closed; move it with status/update first`);
     }
     const changes: FieldChange[] = [{ field: 'closedDate', from: formatWireDate(row.closed_at, timeZone), to: formatWireDate(now, timeZone) }];
     if (row.state !== 'Completed') changes.push({ field: 'state', from: row.state, to: 'Completed' });
-    await recordCaseChange(trx, tenantId, row.id, { is_closed: 1, state: 'Completed', closed_at: now, ...endSuspension(row, now) }, {
+    await recordCaseChange(tx, tenantId, row.id, { is_closed: 1, state: 'Completed', closed_at: now, ...endSuspension(row, now) }, {
       type: 'CloseCase', operator, changes, title: input.remark ?? null,
     }, now);
   });
@@ -398,13 +397,13 @@ export async function closeCase(db: Db, tenant: TenantContext, input: CloseCaseI
  * opencase extension (AICC has no reopen call, but its case list filters on isReopen): a closed case returns to
  * work at a status of its flow before the last (the first by default), counted as a reopening.
  */
-export async function reopenCase(db: Db, tenant: TenantContext, caseId: string, input: ReopenCaseInput, now: number): Promise<void> {
+export async function reopenCase(store: Store, tenant: TenantContext, caseId: string, input: ReopenCaseInput, now: number): Promise<void> {
   const { tenantId, timeZone } = tenant;
-  await inTransaction(db, async (trx) => {
-    const row = await loadCase(trx, tenantId, caseId);
+  await store.transaction(async (tx) => {
+    const row = await loadCase(tx, tenantId, caseId);
     if (row.is_closed !== 1) throw new ApiError('conflict', `case ${row.id} is not closed: change its status with status/update instead`);
-    const operator = await requireUser(trx, tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
-    const flow = await flowOfCase(trx, tenantId, row);
+    const operator = await requireUser(tx, tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
+    const flow = await flowOfCase(tx, tenantId, row);
     const open = flow.slice(0, -1);
     const status = input.status ?? open[0];
     if (status === undefined || !open.includes(status)) {
@@ -417,7 +416,7 @@ export async function reopenCase(db: Db, tenant: TenantContext, caseId: string, 
       { field: 'state', from: row.state, to: 'Processing' },
       { field: 'closedDate', from: formatWireDate(row.closed_at, timeZone), to: null },
     ];
-    await recordCaseChange(trx, tenantId, row.id, {
+    await recordCaseChange(tx, tenantId, row.id, {
       is_closed: 0, status, state: 'Processing', closed_at: null, stay_at: now, reopen_count: row.reopen_count + 1,
     }, { type: 'ReopenCase', operator, changes, title: input.remark ?? null }, now);
   });
@@ -427,8 +426,8 @@ export async function reopenCase(db: Db, tenant: TenantContext, caseId: string, 
  * The statuses of a case's type in order, the type share-locked (after the case row) until the change commits; a case
  * whose type is gone has only AICC's default end.
  */
-async function flowOfCase(trx: Db, tenantId: string, row: CaseRow): Promise<string[]> {
-  const caseType = await createCaseTypesRepository(trx).findCaseTypeForCaseWrite(tenantId, row.type_id);
+async function flowOfCase(tx: Tx, tenantId: string, row: CaseRow): Promise<string[]> {
+  const caseType = await createCaseTypesRepository(tx).findCaseTypeForCaseWrite(tenantId, row.type_id);
   return caseType ? flowOf(caseType) : [COMPLETED_STATUS];
 }
 
@@ -452,11 +451,11 @@ async function listByTemplateValues(cases: CasesRepository, tenantId: string, fi
 }
 
 /** opencase extension: the caller's user (or the user named) follows or stops following a case. */
-export async function setFollowing(db: Db, tenant: TenantContext, caseId: string, userId: string | undefined, follow: boolean, now: number): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    await loadCase(trx, tenant.tenantId, caseId);
-    const user = await requireUser(trx, tenant.tenantId, userId ?? tenant.appUserId, 'userId');
-    const cases = createCasesRepository(trx);
+export async function setFollowing(store: Store, tenant: TenantContext, caseId: string, userId: string | undefined, follow: boolean, now: number): Promise<void> {
+  await store.transaction(async (tx) => {
+    await loadCase(tx, tenant.tenantId, caseId);
+    const user = await requireUser(tx, tenant.tenantId, userId ?? tenant.appUserId, 'userId');
+    const cases = createCasesRepository(tx);
     if (follow) await cases.follow(tenant.tenantId, caseId, user.id, now);
     else await cases.unfollow(tenant.tenantId, caseId, user.id);
   });
@@ -473,7 +472,7 @@ function fromOrdinal(value: string, ordered: readonly string[]): string {
  * 查询工单概览 counts (cases/resumen.ts): newCases = created today, finishedCases = completed today, unfinishedCases =
  * open (neither Completed nor cancelled), overCases = open and past due.
  */
-export async function listCases(db: Db, tenant: TenantContext, input: ListCasesInput, now: number): Promise<{ caseList: CaseListItem[]; count: number }> {
+export async function listCases(store: Store, tenant: TenantContext, input: ListCasesInput, now: number): Promise<{ caseList: CaseListItem[]; count: number }> {
   const { tenantId, timeZone } = tenant;
   const range = createdRange(input, timeZone, CASE_LIST_MAX_DAYS);
   const actor = input.creatorId ?? tenant.appUserId;
@@ -490,7 +489,7 @@ export async function listCases(db: Db, tenant: TenantContext, input: ListCasesI
   const createdFrom = tighterBound(Math.max, range.createdFrom, resumen.createdFrom);
   const createdTo = tighterBound(Math.min, range.createdTo, resumen.createdTo);
 
-  const templateValues = await templateFilters(db, tenant, input);
+  const templateValues = await templateFilters(store, tenant, input);
   const filters: CaseFilters = {
     ...(templateValues.length > 0 && { templateValues }),
     ...resumen,
@@ -513,14 +512,14 @@ export async function listCases(db: Db, tenant: TenantContext, input: ListCasesI
     ...(input.isReopen !== undefined && { reopened: input.isReopen }),
     ...(input.isDirectResponse !== undefined && { directResponse: input.isDirectResponse }),
   };
-  const cases = createCasesRepository(db);
+  const cases = createCasesRepository(store);
   const [count, rows] = filters.templateValues
     ? await listByTemplateValues(cases, tenantId, filters, input.start, input.limit)
     : await Promise.all([cases.countCases(tenantId, filters), cases.listCases(tenantId, filters, input.start, input.limit)]);
   // Templates are read only for a page that holds a case of a templated type: most lists need no extra query.
   const templated = rows.some((row) => row.template_id !== null);
-  const templates = new Map((templated ? await templatesOfTenant(db, tenantId) : []).map((template) => [template.id, template]));
-  const templateFields = await templateFieldsOfCases(db, tenantId, rows.map((row) => ({
+  const templates = new Map((templated ? await templatesOfTenant(store, tenantId) : []).map((template) => [template.id, template]));
+  const templateFields = await templateFieldsOfCases(store, tenantId, rows.map((row) => ({
     id: row.id, template: (row.template_id && templates.get(row.template_id)) || null,
   })), timeZone);
   return { caseList: rows.map((row) => ({ ...toCaseListItem(row, timeZone), ...templateFields.get(row.id) })), count };

@@ -3,7 +3,7 @@ import { createCaseTypesRepository } from '../case-types/repository.js';
 import type { TemplateFieldInfo, TemplateValue } from '../case-templates/schemas.js';
 import { fieldsOf } from '../case-templates/service.js';
 import { canonicalValue, templateKeysOf, wireValue } from '../case-templates/values.js';
-import type { Db } from '../db/database.js';
+import type { Queryable, Tx } from '../db/store.js';
 import type { FieldChange } from '../traces/record.js';
 import { formatWireDate } from '../wire/dates.js';
 import { ApiError } from '../wire/errors.js';
@@ -21,11 +21,17 @@ function toCaseTemplate(row: { id: string; name: string; fields_json: string }):
   return { id: row.id, name: row.name, fields: fieldsOf(row) };
 }
 
-/** The template of a case type (null: the type has none); for a write it is share-locked until the write commits. */
-export async function templateOfType(db: Db, tenantId: string, templateId: string | null, forWrite: boolean): Promise<CaseTemplate | null> {
+/** The template of a case type (null: the type has none). */
+export async function templateOfType(q: Queryable, tenantId: string, templateId: string | null): Promise<CaseTemplate | null> {
   if (!templateId) return null;
-  const repository = createCaseTemplatesRepository(db);
-  const row = forWrite ? await repository.findTemplateForWrite(tenantId, templateId) : await repository.findTemplate(tenantId, templateId);
+  const row = await createCaseTemplatesRepository(q).findTemplate(tenantId, templateId);
+  return row ? toCaseTemplate(row) : null;
+}
+
+/** The template of a case type that a write relies on, share-locked until the write commits (null: the type has none). */
+export async function templateForWrite(tx: Tx, tenantId: string, templateId: string | null): Promise<CaseTemplate | null> {
+  if (!templateId) return null;
+  const row = await createCaseTemplatesRepository(tx).findTemplateForWrite(tenantId, templateId);
   return row ? toCaseTemplate(row) : null;
 }
 
@@ -76,10 +82,10 @@ function traceText(field: TemplateFieldInfo, canonical: string | null, timeZone:
  * set fields upserted, cleared ones deleted, unchanged ones left alone.
  */
 export async function writeTemplateValues(
-  trx: Db, tenantId: string, caseId: string, template: CaseTemplate | null, checked: Map<string, string | null>, timeZone: string,
+  tx: Tx, tenantId: string, caseId: string, template: CaseTemplate | null, checked: Map<string, string | null>, timeZone: string,
 ): Promise<FieldChange[]> {
   if (!template || checked.size === 0) return [];
-  const repository = createCaseTemplatesRepository(trx);
+  const repository = createCaseTemplatesRepository(tx);
   const current = new Map((await repository.valuesOf(tenantId, [caseId])).map((row) => [row.field, row.value]));
   const fields = new Map(template.fields.map((field) => [field.name, field]));
   const changes: FieldChange[] = [];
@@ -103,10 +109,10 @@ export async function writeTemplateValues(
  * the template's order, with its value or null when unset.
  */
 export async function templateFieldsOfCases(
-  db: Db, tenantId: string, cases: ReadonlyArray<{ id: string; template: CaseTemplate | null }>, timeZone: string,
+  q: Queryable, tenantId: string, cases: ReadonlyArray<{ id: string; template: CaseTemplate | null }>, timeZone: string,
 ): Promise<Map<string, Record<string, TemplateValue>>> {
   const withTemplate = cases.filter((item) => item.template !== null);
-  const stored = await createCaseTemplatesRepository(db).valuesOf(tenantId, withTemplate.map((item) => item.id));
+  const stored = await createCaseTemplatesRepository(q).valuesOf(tenantId, withTemplate.map((item) => item.id));
   const byCase = new Map<string, Map<string, string>>();
   for (const row of stored) {
     let values = byCase.get(row.case_id);
@@ -125,8 +131,8 @@ export async function templateFieldsOfCases(
 }
 
 /** Every template of the tenant (a list's page may span types; templates are few, bounded by what admins make). */
-export async function templatesOfTenant(db: Db, tenantId: string): Promise<CaseTemplate[]> {
-  return (await createCaseTemplatesRepository(db).allTemplates(tenantId)).map(toCaseTemplate);
+export async function templatesOfTenant(q: Queryable, tenantId: string): Promise<CaseTemplate[]> {
+  return (await createCaseTemplatesRepository(q).allTemplates(tenantId)).map(toCaseTemplate);
 }
 
 /**
@@ -135,17 +141,17 @@ export async function templatesOfTenant(db: Db, tenantId: string): Promise<CaseT
  * has is a 400 naming the closest one.
  */
 export async function templateFilters(
-  db: Db, tenant: { tenantId: string; timeZone: string }, input: object & { type?: string },
+  q: Queryable, tenant: { tenantId: string; timeZone: string }, input: object & { type?: string },
 ): Promise<Array<{ field: string; value: string }>> {
   const sent = sentTemplateValues(input);
   if (sent.size === 0) return [];
   let candidates: CaseTemplate[];
   if (input.type !== undefined) {
-    const typeRow = await createCaseTypesRepository(db).findCaseType(tenant.tenantId, input.type);
-    const template = await templateOfType(db, tenant.tenantId, typeRow?.template_id ?? null, false);
+    const typeRow = await createCaseTypesRepository(q).findCaseType(tenant.tenantId, input.type);
+    const template = await templateOfType(q, tenant.tenantId, typeRow?.template_id ?? null);
     candidates = template ? [template] : [];
   } else {
-    candidates = await templatesOfTenant(db, tenant.tenantId);
+    candidates = await templatesOfTenant(q, tenant.tenantId);
   }
   const known = candidates.flatMap((template) => template.fields);
   return [...sent].map(([name, value]) => {

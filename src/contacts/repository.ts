@@ -1,6 +1,7 @@
 import type { Insertable, Updateable } from 'kysely';
 import { containsIgnoringCase } from '../db/like.js';
-import { lockedForChange, type Db } from '../db/database.js';
+import { lockedForChange } from '../db/database.js';
+import { repository, type Db, type Queryable, type Tx } from '../db/store.js';
 import { preparedQuery } from '../db/prepared.js';
 import type { AddressesTable, ContactsTable, OrganizationsTable } from '../db/tables.js';
 
@@ -20,7 +21,8 @@ const primaryAddress = preparedQuery('contacts.primaryAddress', (db: Db, tenantI
   .orderBy('id')
   .limit(1));
 
-export function createContactsRepository(db: Db) {
+function contactsQueries(q: Queryable) {
+  const db = q.db;
   return {
     async insertOrganization(organization: Insertable<OrganizationsTable>): Promise<void> {
       await db.insertInto('organizations').values(organization).execute();
@@ -71,23 +73,31 @@ export function createContactsRepository(db: Db) {
     },
 
     async findContact(tenantId: string, contactId: string) {
-      return (await contactById(db, tenantId, contactId))[0];
-    },
-
-    /** The contact a change is about to be based on, locked against concurrent changes of it until the transaction ends. */
-    findContactForChange(tenantId: string, contactId: string) {
-      return lockedForChange(db, db.selectFrom('contacts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', contactId)).executeTakeFirst();
+      return (await contactById(q, tenantId, contactId))[0];
     },
 
     async findOrganization(tenantId: string, organizationId: string) {
-      return (await organizationById(db, tenantId, organizationId))[0];
+      return (await organizationById(q, tenantId, organizationId))[0];
     },
 
     /** A contact's address as AICC shows one: the default shipping one if marked, else the oldest. */
     async findPrimaryAddress(tenantId: string, contactId: string) {
-      return (await primaryAddress(db, tenantId, contactId))[0];
+      return (await primaryAddress(q, tenantId, contactId))[0];
     },
   };
 }
+
+/** What only a change may do: locked reads, and the writes a trace goes with. */
+function contactsChanges(tx: Tx) {
+  const db = tx.db;
+  return {
+    /** The contact a change is about to be based on, locked against concurrent changes of it until the transaction ends. */
+    findContactForChange(tenantId: string, contactId: string) {
+      return lockedForChange(tx, db.selectFrom('contacts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', contactId)).executeTakeFirst();
+    },
+  };
+}
+
+export const createContactsRepository = repository(contactsQueries, contactsChanges);
 
 export type ContactsRepository = ReturnType<typeof createContactsRepository>;

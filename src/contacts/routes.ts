@@ -15,24 +15,24 @@ export async function contactRoutes(app: FastifyInstance): Promise<void> {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
 
   typed.post('/contacts', { schema: { body: CreateContactBody, response: { 200: CreateContactResponse, ...errorResponses } } }, async (request) => {
-    return success(await createContact(app.db, tenantOf(request), request.body, app.clock()));
+    return success(await createContact(app.store, tenantOf(request), request.body, app.clock()));
   });
 
   typed.get('/contacts', { schema: { querystring: ContactsQuery, response: { 200: ListContactsResponse, ...errorResponses } } }, async (request, reply) => {
     const { start, limit } = pageOf(request.query);
-    const { page, partial } = await listContacts(app.db, tenantOf(request), start, limit, request.query.customerName, app.config.replyLimitBytes);
+    const { page, partial } = await listContacts(app.store, tenantOf(request), start, limit, request.query.customerName, app.config.replyLimitBytes);
     if (partial !== undefined) reply.header(PARTIAL_HEADER, partial);
     return success(page);
   });
 
   typed.get('/contacts/:id', { schema: { params: ContactIdParams, response: { 200: ContactResponse, ...errorResponses } } }, async (request) => {
-    return success(await getContact(app.db, tenantOf(request), request.params.id));
+    return success(await getContact(app.store, tenantOf(request), request.params.id));
   });
 
   typed.patch('/contacts/:id', {
     schema: { params: ContactIdParams, body: UpdateContactBody, response: { 200: Acknowledgement, ...errorResponses } },
   }, async (request) => {
-    await updateContact(app.db, tenantOf(request), request.params.id, request.body, app.clock());
+    await updateContact(app.store, tenantOf(request), request.params.id, request.body, app.clock());
     return acknowledged();
   });
 }

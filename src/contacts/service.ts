@@ -1,8 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { TenantContext } from '../auth/service.js';
 import { advanceChangeSequence } from '../db/counters.js';
-import type { Db } from '../db/database.js';
-import { inTransaction } from '../db/transactions.js';
+import type { Store, Tx } from '../db/store.js';
 import type { AddressesTable, ContactsTable, OrganizationsTable } from '../db/tables.js';
 import { fitRows, nextStart, partialPage } from '../lists/reply-bound.js';
 import { formatWireDate } from '../wire/dates.js';
@@ -114,9 +113,9 @@ function toContactInfo(
 }
 
 /** The `customerInfo` object of task and case detail; null when there is no contact (or it has gone). */
-export async function loadCustomerInfo(db: Db, tenantId: string, contactId: string | null, timeZone: string): Promise<CustomerInfo | null> {
+export async function loadCustomerInfo(store: Store, tenantId: string, contactId: string | null, timeZone: string): Promise<CustomerInfo | null> {
   if (!contactId) return null;
-  const repository = createContactsRepository(db);
+  const repository = createContactsRepository(store);
   const contact = await repository.findContact(tenantId, contactId);
   if (!contact) return null;
   const [address, organization] = await Promise.all([
@@ -131,8 +130,8 @@ function notFound(contactId: string): ApiError {
 }
 
 /** opencase extension: a contact of the caller's tenant as `customerInfo` shows it. */
-export async function getContact(db: Db, tenant: TenantContext, contactId: string): Promise<CustomerInfo> {
-  const info = await loadCustomerInfo(db, tenant.tenantId, contactId, tenant.timeZone);
+export async function getContact(store: Store, tenant: TenantContext, contactId: string): Promise<CustomerInfo> {
+  const info = await loadCustomerInfo(store, tenant.tenantId, contactId, tenant.timeZone);
   if (!info) throw notFound(contactId);
   return info;
 }
@@ -144,9 +143,9 @@ export async function getContact(db: Db, tenant: TenantContext, contactId: strin
  * reading 41 of 1 MB for a page of 20 cost another tenant's task detail 2.7 s (p50) under 4 callers (issue 13).
  */
 export async function listContacts(
-  db: Db, tenant: TenantContext, start: number, limit: number, customerName: string | undefined, replyLimitBytes: number,
+  store: Store, tenant: TenantContext, start: number, limit: number, customerName: string | undefined, replyLimitBytes: number,
 ): Promise<{ page: { contacts: ContactInfo[]; count: number }; partial: string | undefined }> {
-  const repository = createContactsRepository(db);
+  const repository = createContactsRepository(store);
   const [count, sizes] = await Promise.all([
     repository.countContacts(tenant.tenantId, customerName),
     repository.listContactSizes(tenant.tenantId, start, limit, customerName),
@@ -175,9 +174,9 @@ export async function listContacts(
 }
 
 /** The organization a write names: an existing one by id, or a new one from its fields (not both). */
-async function organizationFor(trx: Db, tenantId: string, input: { organizationId?: string | null; organization?: OrganizationInput }, now: number) {
+async function organizationFor(tx: Tx, tenantId: string, input: { organizationId?: string | null; organization?: OrganizationInput }, now: number) {
   if (input.organization && input.organizationId) throw new ApiError('invalidRequest', 'send organizationId or organization, not both');
-  const repository = createContactsRepository(trx);
+  const repository = createContactsRepository(tx);
   if (input.organization) {
     const id = newId('organization');
     await repository.insertOrganization({
@@ -192,10 +191,10 @@ async function organizationFor(trx: Db, tenantId: string, input: { organizationI
 }
 
 /** opencase extension: a contact, with its address and organization when given, in one transaction. */
-export async function createContact(db: Db, tenant: TenantContext, input: CreateContactInput, now: number): Promise<{ contactId: string }> {
-  return inTransaction(db, async (trx) => {
-    const repository = createContactsRepository(trx);
-    const organizationId = await organizationFor(trx, tenant.tenantId, input, now);
+export async function createContact(store: Store, tenant: TenantContext, input: CreateContactInput, now: number): Promise<{ contactId: string }> {
+  return store.transaction(async (tx) => {
+    const repository = createContactsRepository(tx);
+    const organizationId = await organizationFor(tx, tenant.tenantId, input, now);
     const contactId = newId('contact');
     await repository.insertContact({
       ...(columnsOf(input, CONTACT_COLUMNS) as Insertable<ContactsTable>),
@@ -217,13 +216,13 @@ export async function createContact(db: Db, tenant: TenantContext, input: Create
 }
 
 /** opencase extension: changes the fields sent (null clears); `address` updates the contact's address or adds one. */
-export async function updateContact(db: Db, tenant: TenantContext, contactId: string, input: UpdateContactInput, now: number): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    const repository = createContactsRepository(trx);
+export async function updateContact(store: Store, tenant: TenantContext, contactId: string, input: UpdateContactInput, now: number): Promise<void> {
+  await store.transaction(async (tx) => {
+    const repository = createContactsRepository(tx);
     // Locked first, then its address, then the change sequence (docs/semantics.md, "Lock order"): two updates of one
     // contact queue here, so the second sees the address the first may add instead of adding another.
     if (!(await repository.findContactForChange(tenant.tenantId, contactId))) throw notFound(contactId);
-    const organizationId = await organizationFor(trx, tenant.tenantId, input, now);
+    const organizationId = await organizationFor(tx, tenant.tenantId, input, now);
     await repository.updateContact(tenant.tenantId, contactId, {
       ...(columnsOf(input, CONTACT_COLUMNS) as Updateable<ContactsTable>),
       ...(organizationId !== undefined && { organization_id: organizationId }),
@@ -238,6 +237,6 @@ export async function updateContact(db: Db, tenant: TenantContext, contactId: st
       if (current) await repository.updateAddress(tenant.tenantId, current.id, columns as Updateable<AddressesTable>);
       else await repository.insertAddress({ ...(columns as Insertable<AddressesTable>), tenant_id: tenant.tenantId, id: newId('address'), subject_id: contactId, created_at: now });
     }
-    await advanceChangeSequence(trx, tenant.tenantId);
+    await advanceChangeSequence(tx, tenant.tenantId);
   });
 }

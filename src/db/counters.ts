@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import type { Db, Tx } from './store.js';
 import { preparedQuery } from './prepared.js';
 
 /**
@@ -15,10 +15,12 @@ export const CHANGE_SEQUENCE = 'trace_seq' satisfies CounterName;
  * holds the write lock (SQLite) or the row lock (PostgreSQL) until commit, so concurrent writers never share
  * a number.
  */
-export async function nextSerial(db: Db, tenantId: string, name: CounterName): Promise<number> {
-  const [row] = await advanceCounter(db, tenantId, name);
+export async function nextSerial(tx: Tx, tenantId: string, name: CounterName): Promise<number> {
+  const [row] = await advanceCounter(tx, tenantId, name);
   if (!row) throw new Error(`counter ${name} of tenant ${tenantId} did not advance`);
-  return Number(row.value);
+  const value = Number(row.value);
+  if (name === CHANGE_SEQUENCE) tx.advanced(tenantId, value);
+  return value;
 }
 
 // Every change takes one or two numbers: prepared once (see prepared.ts).
@@ -28,8 +30,8 @@ const advanceCounter = preparedQuery('counters.advance', (db: Db, tenantId: stri
   .returning('value'));
 
 /** Moves a counter forward to at least `value` (used when records arrive with their own numbers, as the demo's do). */
-export async function advanceSerialTo(db: Db, tenantId: string, name: CounterName, value: number): Promise<void> {
-  await db.insertInto('tenant_counters')
+export async function advanceSerialTo(tx: Tx, tenantId: string, name: CounterName, value: number): Promise<void> {
+  await tx.db.insertInto('tenant_counters')
     .values({ tenant_id: tenantId, name, value })
     .onConflict((oc) => oc.columns(['tenant_id', 'name'])
       .doUpdateSet((eb) => ({ value: eb.ref('excluded.value') }))
@@ -41,12 +43,13 @@ export async function advanceSerialTo(db: Db, tenantId: string, name: CounterNam
  * Reserves `count` consecutive numbers at once (bulk loads): returns the first; the counter ends on the last.
  * Same locking as nextSerial.
  */
-export async function reserveSerials(db: Db, tenantId: string, name: CounterName, count: number): Promise<number> {
-  const row = await db.insertInto('tenant_counters')
+export async function reserveSerials(tx: Tx, tenantId: string, name: CounterName, count: number): Promise<number> {
+  const row = await tx.db.insertInto('tenant_counters')
     .values({ tenant_id: tenantId, name, value: count })
     .onConflict((oc) => oc.columns(['tenant_id', 'name']).doUpdateSet((eb) => ({ value: eb('tenant_counters.value', '+', count) })))
     .returning('value')
     .executeTakeFirstOrThrow();
+  if (name === CHANGE_SEQUENCE) tx.advanced(tenantId, Number(row.value));
   return Number(row.value) - count + 1;
 }
 
@@ -54,6 +57,6 @@ export async function reserveSerials(db: Db, tenantId: string, name: CounterName
  * Takes a number from the tenant's change sequence for a change that writes no trace (a contact's), in the caller's
  * transaction, so that every process checks its cached responses again.
  */
-export async function advanceChangeSequence(db: Db, tenantId: string): Promise<void> {
-  await nextSerial(db, tenantId, CHANGE_SEQUENCE);
+export async function advanceChangeSequence(tx: Tx, tenantId: string): Promise<void> {
+  await nextSerial(tx, tenantId, CHANGE_SEQUENCE);
 }

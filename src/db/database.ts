@@ -1,12 +1,12 @@
-import { Kysely, Migrator, SqliteAdapter, sql, type SelectQueryBuilder } from 'kysely';
+import { Kysely, Migrator, sql, type SelectQueryBuilder } from 'kysely';
 import { migrationProvider } from './migrations/index.js';
-import { attachSyncReader } from './prepared.js';
 import { isPostgresUrl, openPostgres, redactUrl } from './postgres.js';
 import { openSqlite } from './sqlite.js';
 import type { Database } from './tables.js';
 import { errorCode } from './error-code.js';
+import { Store, type Db, type Tx } from './store.js';
 
-export type Db = Kysely<Database>;
+export { Store, Tx, type Db, type DialectName, type Queryable } from './store.js';
 
 /** A failure to open or prepare the database, worded for a one-line CLI message. */
 export class DatabaseOpenError extends Error {
@@ -17,38 +17,32 @@ export class DatabaseOpenError extends Error {
   }
 }
 
-export type DialectName = 'sqlite' | 'postgres';
-
-export interface OpenDatabase {
-  db: Db;
-  dialect: DialectName;
-  /** Where the database is, safe to print (a URL's password is masked). */
-  location: string;
-  close(): Promise<void>;
-}
-
 export const DEFAULT_POOL_SIZE = 10;
 
-/** Opens a SQLite file path, or a PostgreSQL database from a `postgres://` URL (connections are made on first use). */
-export function openDatabase(location: string, options: { poolSize?: number } = {}): OpenDatabase {
+/**
+ * The store of a SQLite file path, or of a PostgreSQL database from a `postgres://` URL (connections are made on first
+ * use). Open it once per database and process, and share it.
+ */
+export function openDatabase(location: string, options: { poolSize?: number } = {}): Store {
   if (isPostgresUrl(location)) {
-    const { dialect } = openPostgres(location, options.poolSize ?? DEFAULT_POOL_SIZE);
+    const statementNames = new Map<string, string>();
+    const { dialect } = openPostgres(location, options.poolSize ?? DEFAULT_POOL_SIZE, statementNames);
     const db = new Kysely<Database>({ dialect });
-    return { db, dialect: 'postgres', location: redactUrl(location), close: () => db.destroy() };
+    return new Store({ dialect: 'postgres', db, location: redactUrl(location), statementNames, close: () => db.destroy() });
   }
   try {
     const { dialect, reader } = openSqlite(location);
     const db = new Kysely<Database>({ dialect });
-    attachSyncReader(db, reader);
-    return {
-      db,
+    return new Store({
       dialect: 'sqlite',
+      db,
       location,
+      reader,
       close: async () => {
         reader.close();
         await db.destroy();
       },
-    };
+    });
   } catch (error) {
     throw new DatabaseOpenError(location, error);
   }
@@ -100,16 +94,16 @@ function permanentFailure(error: unknown, location: string): string | undefined 
  * changes of one record queue instead of both reading the old state; SQLite's write transactions (BEGIN
  * IMMEDIATE) are already serialized and it has no FOR UPDATE.
  */
-export function lockedForChange<O, DB, TB extends keyof DB>(db: Db, query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
-  return db.getExecutor().adapter instanceof SqliteAdapter ? query : query.forUpdate();
+export function lockedForChange<O, DB, TB extends keyof DB>(tx: Tx, query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
+  return tx.store.dialect === 'sqlite' ? query : query.forUpdate();
 }
 
 /**
  * A read that a change relies on without changing it (a case write reads its type's template): on PostgreSQL the rows
  * are share-locked (FOR SHARE) until the transaction ends, so a change of them waits for it, and it for that change.
  */
-export function lockedForReading<O, DB, TB extends keyof DB>(db: Db, query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
-  return db.getExecutor().adapter instanceof SqliteAdapter ? query : query.forShare();
+export function lockedForReading<O, DB, TB extends keyof DB>(tx: Tx, query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
+  return tx.store.dialect === 'sqlite' ? query : query.forShare();
 }
 
 /** Brings the schema to the latest migration; safe when several processes start at once. */

@@ -1,5 +1,6 @@
 import { ApiError } from '../wire/errors.js';
-import type { Db } from './database.js';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './tables.js';
 import { errorCode } from './error-code.js';
 
 /**
@@ -34,7 +35,7 @@ export interface RetryOptions {
  * database work in its transaction (no reply, cache or signal before the commit), which is how every service's work
  * is written. When every attempt lost, the caller gets a 503 saying to retry: nothing was written.
  */
-export async function runRetried<T>(db: Db, work: (trx: Db) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function runRetried<T>(db: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const attempts = options.attempts ?? TRANSACTION_ATTEMPTS;
   for (let attempt = 1; ; attempt++) {
     try {

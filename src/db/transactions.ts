@@ -1,10 +1,9 @@
-import { CompiledQuery, SqliteAdapter } from 'kysely';
-import type { Db } from './database.js';
-import { runRetried } from './retry.js';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './tables.js';
 
 /** A change waiting for its turn in the next group commit. */
 interface PendingChange {
-  work: (trx: Db) => Promise<unknown>;
+  work: (trx: Transaction<Database>) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -23,13 +22,13 @@ const MAX_CHANGES_PER_COMMIT = 64;
  * gets its error; the others are acknowledged once the shared commit (and its fsync) has returned, never before.
  * If the commit itself fails, every change of the batch fails with it and none was acknowledged.
  */
-class GroupCommit {
+export class GroupCommit {
   readonly #queue: PendingChange[] = [];
   #scheduled = false;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Kysely<Database>) {}
 
-  run<T>(work: (trx: Db) => Promise<T>): Promise<T> {
+  run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       this.#schedule();
@@ -85,20 +84,4 @@ class GroupCommit {
       else change.reject(outcome?.error);
     });
   }
-}
-
-const groupCommits = new WeakMap<Db, GroupCommit>();
-
-/**
- * Runs one change in a transaction: all of it lands or none of it does, and the returned promise settles only
- * after the commit is durable. On SQLite the transaction is shared with the changes that arrived alongside (group
- * commit, above); on PostgreSQL each change has a transaction of its own, whose server groups commits itself, and
- * one rolled back for a deadlock or a serialization failure is run again (retry.ts): `work` may run more than once
- * there, so it must do nothing outside its transaction.
- */
-export function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
-  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return runRetried(db, work);
-  let group = groupCommits.get(db);
-  if (!group) groupCommits.set(db, (group = new GroupCommit(db)));
-  return group.run(work);
 }

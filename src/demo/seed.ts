@@ -5,7 +5,7 @@ import { createCaseTypesRepository } from '../case-types/repository.js';
 import { createCasesRepository } from '../cases/repository.js';
 import { createContactsRepository } from '../contacts/repository.js';
 import { advanceSerialTo } from '../db/counters.js';
-import type { Db } from '../db/database.js';
+import type { Store } from '../db/store.js';
 import type { CasesTable } from '../db/tables.js';
 import { countNewCase } from '../statistics/changes.js';
 import { writeTaskTrace } from '../tasks/changes.js';
@@ -28,22 +28,22 @@ function at(wallClock: string): number {
  * processes starting at once on one database (SQLite or PostgreSQL) create it exactly once. Returns whether this
  * call created it.
  */
-export async function ensureDemoTenant(db: Db, now: number): Promise<boolean> {
+export async function ensureDemoTenant(store: Store, now: number): Promise<boolean> {
   // Every `serve --demo` start (and every worker) lands here: skip the scrypt hash when the tenant is there already.
   // The claim below still decides when two processes race past this check.
-  if (await createAuthRepository(db).findTenant(DEMO_TENANT.id)) return false;
+  if (await createAuthRepository(store).findTenant(DEMO_TENANT.id)) return false;
   const secretHash = await hashClientSecret(DEMO_CLIENT.clientSecret);
-  return db.transaction().execute(async (trx) => {
-    const auth = createAuthRepository(trx);
+  return store.transaction(async (tx) => {
+    const auth = createAuthRepository(tx);
     const tenant_id = DEMO_TENANT.id;
     if (!(await auth.insertTenantIfAbsent({ id: tenant_id, name: DEMO_TENANT.name, time_zone: DEMO_TENANT.timeZone, created_at: now }))) return false;
 
-    await createUsersRepository(trx).insertUser({ tenant_id, id: DEMO_USER.id, name: DEMO_USER.name, created_at: at(DEMO_USER.createdDate) });
+    await createUsersRepository(tx).insertUser({ tenant_id, id: DEMO_USER.id, name: DEMO_USER.name, created_at: at(DEMO_USER.createdDate) });
     await auth.insertApiApp({
       tenant_id, id: newId('apiApp'), name: 'demo', client_id: DEMO_CLIENT.clientId, client_secret_hash: secretHash, user_id: DEMO_USER.id, created_at: now,
     });
 
-    const contacts = createContactsRepository(trx);
+    const contacts = createContactsRepository(tx);
     await contacts.insertOrganization({
       tenant_id, id: DEMO_ORGANIZATION.id, organization_name: DEMO_ORGANIZATION.organizationName, created_at: at(DEMO_ORGANIZATION.createdDate),
     });
@@ -60,7 +60,7 @@ export async function ensureDemoTenant(db: Db, now: number): Promise<boolean> {
     });
     await contacts.insertAddress({ tenant_id, id: DEMO_ADDRESS.id, subject_id: DEMO_CONTACT.id, created_at: at(DEMO_ADDRESS.createdDate) });
 
-    await createCaseTypesRepository(trx).insertCaseType({
+    await createCaseTypesRepository(tx).insertCaseType({
       tenant_id,
       id: DEMO_CASE_TYPE.id,
       type_name: DEMO_CASE_TYPE.typeName,
@@ -92,12 +92,12 @@ export async function ensureDemoTenant(db: Db, now: number): Promise<boolean> {
       created_at: at(DEMO_CASE.createdDate),
       last_modified_at: at(DEMO_CASE.createdDate),
     };
-    await createCasesRepository(trx).insertCase(demoCase);
-    await advanceSerialTo(trx, tenant_id, 'case_no', DEMO_CASE.caseNo);
+    await createCasesRepository(tx).insertCase(demoCase);
+    await advanceSerialTo(tx, tenant_id, 'case_no', DEMO_CASE.caseNo);
     // The demo case counts in the statistics as a created one does.
-    await countNewCase(trx, tenant_id, DEMO_TENANT.timeZone, demoCase);
+    await countNewCase(tx, tenant_id, DEMO_TENANT.timeZone, demoCase);
 
-    const tasks = createTasksRepository(trx);
+    const tasks = createTasksRepository(tx);
     const createdAt = at(DEMO_TASK.createdDate);
     await tasks.insertTask({
       tenant_id,
@@ -119,10 +119,10 @@ export async function ensureDemoTenant(db: Db, now: number): Promise<boolean> {
       last_modified_at: createdAt,
       trace_count: 1,
     });
-    await writeTaskTrace(trx, tenant_id, DEMO_TASK.id, 1, {
+    await writeTaskTrace(tx, tenant_id, DEMO_TASK.id, 1, {
       type: 'CreateTask', operator: { id: DEMO_USER.id, name: DEMO_TASK.creatorName }, changes: [],
     }, createdAt);
-    await advanceSerialTo(trx, tenant_id, 'task_no', DEMO_TASK.taskNo);
+    await advanceSerialTo(tx, tenant_id, 'task_no', DEMO_TASK.taskNo);
     return true;
   });
 }

@@ -3,7 +3,7 @@ import { createTenant } from '../auth/service.js';
 import { createCaseTypesRepository } from '../case-types/repository.js';
 import { flowOf } from '../case-types/service.js';
 import { reserveSerials } from '../db/counters.js';
-import type { OpenDatabase } from '../db/database.js';
+import type { Store } from '../db/store.js';
 import { rebuildTenantStatistics } from '../statistics/changes.js';
 import { describeChanges } from '../traces/record.js';
 import { COMPLETED_STATUS, RELATE_TYPE_CASE } from '../wire/enums.js';
@@ -113,8 +113,8 @@ const WORDS = ['printer', 'invoice', 'refund', 'login', 'delivery', 'router', 'b
  * Drops a table's secondary (non-unique, non-key) indexes and returns the statements that recreate them exactly
  * as the migrations made them, read back from the database's own catalog.
  */
-async function dropSecondaryIndexes(database: OpenDatabase, table: string): Promise<string[]> {
-  const { db, dialect } = database;
+async function dropSecondaryIndexes(store: Store, table: string): Promise<string[]> {
+  const { db, dialect } = store;
   const indexes = dialect === 'sqlite'
     ? (await sql<{ name: string; definition: string }>`select name, sql as definition from sqlite_master
         where type = 'index' and tbl_name = ${table} and sql is not null and sql not like 'CREATE UNIQUE%'`.execute(db)).rows
@@ -124,9 +124,9 @@ async function dropSecondaryIndexes(database: OpenDatabase, table: string): Prom
   return indexes.map((index) => index.definition);
 }
 
-export async function generate(database: OpenDatabase, options: GenerateOptions): Promise<GenerateResult> {
+export async function generate(store: Store, options: GenerateOptions): Promise<GenerateResult> {
   const started = performance.now();
-  const { db, dialect } = database;
+  const { db, dialect } = store;
   const random = prng(options.seed ?? 42);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const newId = idFactory();
@@ -135,11 +135,11 @@ export async function generate(database: OpenDatabase, options: GenerateOptions)
   let tenantId = options.tenantId;
   let credentials: { clientId: string; clientSecret: string } | undefined;
   if (!tenantId) {
-    const tenant = await createTenant(db, { name: 'generated', timeZone: 'Asia/Shanghai', userName: 'generated admin' }, now);
+    const tenant = await createTenant(store, { name: 'generated', timeZone: 'Asia/Shanghai', userName: 'generated admin' }, now);
     tenantId = tenant.tenantId;
     credentials = { clientId: tenant.clientId, clientSecret: tenant.clientSecret };
   }
-  const caseType = (await createCaseTypesRepository(db).listCaseTypes(tenantId, { status: 'Active' }, 0, 1))[0];
+  const caseType = (await createCaseTypesRepository(store).listCaseTypes(tenantId, { status: 'Active' }, 0, 1))[0];
   if (!caseType) throw new Error(`tenant ${tenantId} does not exist or has no Active case type`);
   const flow = flowOf(caseType);
 
@@ -162,20 +162,20 @@ export async function generate(database: OpenDatabase, options: GenerateOptions)
     const contacts = Array.from({ length: contactCount }, () => newId('contact'));
     const cases: string[] = [];
     let traces = 0;
-    await db.transaction().execute(async (trx) => {
-      await bulkInsert(trx, dialect, 'users', ['tenant_id', 'id', 'name', 'created_at'], users.map((u) => [tenantId, u.id, u.name, now - 400 * DAY]));
+    await store.transaction(async (tx) => {
+      await bulkInsert(tx.db, dialect, 'users', ['tenant_id', 'id', 'name', 'created_at'], users.map((u) => [tenantId, u.id, u.name, now - 400 * DAY]));
       const organizations = Array.from({ length: organizationCount }, (_, i) => [tenantId, newId('organization'), `Company ${i + 1}`, now - 400 * DAY]);
-      await bulkInsert(trx, dialect, 'organizations', ['tenant_id', 'id', 'organization_name', 'created_at'], organizations);
-      await bulkInsert(trx, dialect, 'contacts',
+      await bulkInsert(tx.db, dialect, 'organizations', ['tenant_id', 'id', 'organization_name', 'created_at'], organizations);
+      await bulkInsert(tx.db, dialect, 'contacts',
         ['tenant_id', 'id', 'customer_name', 'cell_phone1', 'email', 'organization_id', 'bind_accounts_json', 'created_at', 'last_modified_at'],
         contacts.map((id, i) => [tenantId, id, `customer ${i + 1}`, `138${String(i).padStart(8, '0')}`, `customer${i + 1}@example.com`,
           (pick(organizations)[1] as string), '[]', now - 380 * DAY, now - 380 * DAY]));
-      await bulkInsert(trx, dialect, 'addresses', ['tenant_id', 'id', 'subject_id', 'city', 'default_shipping_address', 'created_at'],
+      await bulkInsert(tx.db, dialect, 'addresses', ['tenant_id', 'id', 'subject_id', 'city', 'default_shipping_address', 'created_at'],
         contacts.map((id) => [tenantId, newId('address'), id, pick(['Shenzhen', 'Beijing', 'Shanghai', 'Hangzhou']), 1, now - 380 * DAY]));
     });
 
     // Cases and their traces, chunk by chunk, their secondary indexes set aside as the tasks' are below.
-    const setAsideForCases = await dropSecondaryIndexes(database, 'cases');
+    const setAsideForCases = await dropSecondaryIndexes(store, 'cases');
     const middle = flow.length > 2 ? flow[1] : undefined;
     try {
       for (let done = 0; done < caseCount; done += CHUNK) {
@@ -183,9 +183,9 @@ export async function generate(database: OpenDatabase, options: GenerateOptions)
         const lives = Array.from({ length: size }, () => caseLife(random, now));
         // CreateCase, and a StatusUpdate or a CancelCase for those that ended.
         const traceTotal = lives.reduce((sum, life) => sum + (life.outcome === 'open' ? 1 : 2), 0);
-        await db.transaction().execute(async (trx) => {
-          const firstCaseNo = await reserveSerials(trx, tenantId, 'case_no', size);
-          let seq = await reserveSerials(trx, tenantId, 'trace_seq', traceTotal);
+        await store.transaction(async (tx) => {
+          const firstCaseNo = await reserveSerials(tx, tenantId, 'case_no', size);
+          let seq = await reserveSerials(tx, tenantId, 'trace_seq', traceTotal);
           const caseRows: unknown[][] = [];
           const caseTraceRows: unknown[][] = [];
           lives.forEach((life, i) => {
@@ -213,8 +213,8 @@ export async function generate(database: OpenDatabase, options: GenerateOptions)
                 null, null, JSON.stringify(changes), life.endedAt]);
             }
           });
-          await bulkInsert(trx, dialect, 'cases', CASE_COLUMNS, caseRows);
-          await bulkInsert(trx, dialect, 'case_traces', CASE_TRACE_COLUMNS, caseTraceRows);
+          await bulkInsert(tx.db, dialect, 'cases', CASE_COLUMNS, caseRows);
+          await bulkInsert(tx.db, dialect, 'case_traces', CASE_TRACE_COLUMNS, caseTraceRows);
           traces += caseTraceRows.length;
         });
       }
@@ -224,15 +224,15 @@ export async function generate(database: OpenDatabase, options: GenerateOptions)
 
     // Tasks and their traces, chunk by chunk, with the secondary indexes of `tasks` set aside: building an index
     // once from sorted rows is several times faster than updating it at random for every row.
-    const setAside = await dropSecondaryIndexes(database, 'tasks');
+    const setAside = await dropSecondaryIndexes(store, 'tasks');
     try {
     for (let done = 0; done < options.tasks; done += CHUNK) {
       const size = Math.min(CHUNK, options.tasks - done);
-      await db.transaction().execute(async (trx) => {
+      await store.transaction(async (tx) => {
         const extras = Array.from({ length: size }, () => Math.floor(random() * 5)); // 0..4 more traces: about 3 a task
         const traceTotal = size + extras.reduce((a, b) => a + b, 0);
-        const firstTaskNo = await reserveSerials(trx, tenantId, 'task_no', size);
-        let seq = await reserveSerials(trx, tenantId, 'trace_seq', traceTotal);
+        const firstTaskNo = await reserveSerials(tx, tenantId, 'task_no', size);
+        let seq = await reserveSerials(tx, tenantId, 'trace_seq', traceTotal);
         const taskRows: unknown[][] = [];
         const traceRows: unknown[][] = [];
         for (let i = 0; i < size; i++) {
@@ -260,8 +260,8 @@ export async function generate(database: OpenDatabase, options: GenerateOptions)
             random() < 0.7 ? pick(contacts) : null, pick(PRIORITIES), stayAt === null && status !== 'Pending' ? 'Pending' : status, null, creator.id,
             creator.name, createdAt + 7 * DAY, createdAt, createdAt, stayAt, status === 'Completed' && stayAt !== null ? stayAt : null, 1 + extra]);
         }
-        await bulkInsert(trx, dialect, 'tasks', TASK_COLUMNS, taskRows);
-        await bulkInsert(trx, dialect, 'task_traces', TRACE_COLUMNS, traceRows);
+        await bulkInsert(tx.db, dialect, 'tasks', TASK_COLUMNS, taskRows);
+        await bulkInsert(tx.db, dialect, 'task_traces', TRACE_COLUMNS, traceRows);
         traces += traceRows.length;
       });
       options.onProgress?.(Math.min(done + CHUNK, options.tasks), options.tasks);
@@ -270,7 +270,7 @@ export async function generate(database: OpenDatabase, options: GenerateOptions)
       for (const definition of setAside) await sql.raw(definition).execute(db);
     }
     // The cases went in around the statistics the API keeps on every change: the tenant's are made anew from them.
-    await db.transaction().execute((trx) => rebuildTenantStatistics(trx, tenantId));
+    await store.transaction((tx) => rebuildTenantStatistics(tx, tenantId));
     return {
       tenantId, ...credentials, tasks: options.tasks, cases: caseCount, contacts: contactCount, users: userCount, traces,
       seconds: Math.round((performance.now() - started) / 100) / 10,

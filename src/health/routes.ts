@@ -51,7 +51,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
     });
     try {
       // While a write fault is known, only a write can tell that it is over; otherwise a read is enough (and cheap).
-      const check = app.readiness.writeFault === undefined ? sql`select 1`.execute(app.db) : probeWrites(app.db);
+      const check = app.readiness.writeFault === undefined ? sql`select 1`.execute(app.store.db) : probeWrites(app.store);
       const writeFault = await Promise.race([check, timeout]);
       app.readiness.writeFault = typeof writeFault === 'string' ? writeFault : undefined;
     } catch (error) {

@@ -1,5 +1,5 @@
-import { SqliteAdapter, sql } from 'kysely';
-import type { Db } from '../db/database.js';
+import { sql } from 'kysely';
+import type { Store } from '../db/store.js';
 import { storageFault } from '../db/faults.js';
 import type { Readiness } from './routes.js';
 
@@ -14,17 +14,17 @@ import type { Readiness } from './routes.js';
  * Returns the fault in words, or undefined when the write went through; an error that is not a storage fault (the
  * database is unreachable) is thrown, for the caller's own wording.
  */
-export async function probeWrites(db: Db): Promise<string | undefined> {
+export async function probeWrites(store: Store): Promise<string | undefined> {
   try {
-    if (db.getExecutor().adapter instanceof SqliteAdapter) {
-      await db.transaction().execute(async (trx) => {
+    if (store.dialect === 'sqlite') {
+      await store.db.transaction().execute(async (trx) => {
         const { rows } = await sql<{ user_version: number }>`pragma user_version`.execute(trx);
         const version = Number(rows[0]?.user_version ?? 0);
         // A pragma takes no bound parameter; the value is the integer just read.
         await sql.raw(`pragma user_version = ${Math.trunc(version)}`).execute(trx);
       });
     } else {
-      const { rows } = await sql<{ readOnly: string }>`select current_setting('transaction_read_only') as "readOnly"`.execute(db);
+      const { rows } = await sql<{ readOnly: string }>`select current_setting('transaction_read_only') as "readOnly"`.execute(store.db);
       // The SQLSTATE a write would meet, so that the words are storageFault's own.
       if (rows[0]?.readOnly === 'on') return storageFault({ code: '25006' })?.cause;
     }

@@ -1,23 +1,15 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { Store } from '../db/store.js';
+
 
 /**
- * Prepared queries' run time by name (the hot path's queries: token, detail stamp, lists…). Queries know no app, so
- * this one histogram is shared by every app of the process and shown by each.
+ * The Prometheus metrics of one app: requests and their latency by route and resCode, the prepared-query timings of
+ * its store (shared by every app on that store), and the token cache's hits. One registry per app, so that tests and several apps in a process never mix counts.
  */
-export const queryDuration = new Histogram({
-  name: 'opencase_db_query_duration_seconds', help: 'Run time of prepared database queries, by query',
-  labelNames: ['query'] as const, registers: [],
-  buckets: [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5],
-});
-
-/**
- * The Prometheus metrics of one app: requests and their latency by route and resCode, prepared-query timings, and
- * the token cache's hits. One registry per app, so that tests and several apps in a process never mix counts.
- */
-export function createMetrics() {
+export function createMetrics(store: Store) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'opencase_' });
-  registry.registerMetric(queryDuration);
+  registry.registerMetric(store.queryDuration);
   const requests = new Counter({
     name: 'opencase_http_requests_total', help: 'Requests answered, by method, route, HTTP status and resCode',
     labelNames: ['method', 'route', 'status', 'resCode'] as const, registers: [registry],

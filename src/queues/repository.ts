@@ -1,8 +1,9 @@
 import type { Insertable } from 'kysely';
-import type { Db } from '../db/database.js';
+import type { Queryable } from '../db/store.js';
 import type { QueuesTable } from '../db/tables.js';
 
-export function createQueuesRepository(db: Db) {
+export function createQueuesRepository(q: Queryable) {
+  const db = q.db;
   return {
     async insertQueue(queue: Insertable<QueuesTable>): Promise<void> {
       await db.insertInto('queues').values(queue).execute();

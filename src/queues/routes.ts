@@ -13,12 +13,12 @@ export async function queueRoutes(app: FastifyInstance): Promise<void> {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
 
   typed.post('/queues', { schema: { body: CreateQueueBody, response: { 200: CreateQueueResponse, ...errorResponses } } }, async (request) => {
-    return success(await createQueue(app.db, tenantOf(request), request.body.name, app.clock()));
+    return success(await createQueue(app.store, tenantOf(request), request.body.name, app.clock()));
   });
 
   // 100 by default (the most a page holds), so that a tenant's first hundred queues still come in one call.
   typed.get('/queues', { schema: { querystring: QueuesQuery, response: { 200: ListQueuesResponse, ...errorResponses } } }, async (request, reply) => {
     const { start, limit } = pageOf(request.query, 100);
-    return success(fitPage(reply, await listQueues(app.db, tenantOf(request), start, limit), 'queues', app.config.replyLimitBytes, nextStart(start)));
+    return success(fitPage(reply, await listQueues(app.store, tenantOf(request), start, limit), 'queues', app.config.replyLimitBytes, nextStart(start)));
   });
 }

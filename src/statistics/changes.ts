@@ -1,6 +1,6 @@
 import type { Insertable, Updateable } from 'kysely';
 import { advanceChangeSequence } from '../db/counters.js';
-import type { Db } from '../db/database.js';
+import type { Tx } from '../db/store.js';
 import type { CasesTable } from '../db/tables.js';
 import { Buckets, COUNTED_COLUMNS, type CountedCase } from './buckets.js';
 import { createStatisticsRepository } from './repository.js';
@@ -24,12 +24,12 @@ export function movesStatistics(patch: Updateable<CasesTable>): boolean {
 }
 
 /** The statistics columns of a case before a change, for countCaseChange. */
-export function findCountedCase(trx: Db, tenantId: string, caseId: string): Promise<CountedCase | undefined> {
-  return createStatisticsRepository(trx).findCountedCase(tenantId, caseId);
+export function findCountedCase(tx: Tx, tenantId: string, caseId: string): Promise<CountedCase | undefined> {
+  return createStatisticsRepository(tx).findCountedCase(tenantId, caseId);
 }
 
 /** Counts a case just inserted (its trace already written), in the caller's transaction. */
-export async function countNewCase(trx: Db, tenantId: string, timeZone: string, record: Insertable<CasesTable>): Promise<void> {
+export async function countNewCase(tx: Tx, tenantId: string, timeZone: string, record: Insertable<CasesTable>): Promise<void> {
   const buckets = new Buckets(timeZone);
   buckets.add({
     type_id: record.type_id,
@@ -40,12 +40,12 @@ export async function countNewCase(trx: Db, tenantId: string, timeZone: string, 
     cancelled_at: record.cancelled_at ?? null,
     due_at: record.due_at ?? null,
   }, 1);
-  await createStatisticsRepository(trx).addBuckets(tenantId, buckets.rows());
+  await createStatisticsRepository(tx).addBuckets(tenantId, buckets.rows());
 }
 
 /** Moves a changed case's contribution from its row as it was (`before`) to its row as it is now, in the caller's transaction. */
-export async function countCaseChange(trx: Db, tenantId: string, caseId: string, before: CountedCase): Promise<void> {
-  const statistics = createStatisticsRepository(trx);
+export async function countCaseChange(tx: Tx, tenantId: string, caseId: string, before: CountedCase): Promise<void> {
+  const statistics = createStatisticsRepository(tx);
   const after = await statistics.findCountedCase(tenantId, caseId);
   const timeZone = await statistics.findTimeZone(tenantId);
   if (!after || timeZone === undefined) throw new Error(`case ${caseId} of tenant ${tenantId} vanished during its change`);
@@ -63,9 +63,9 @@ const REBUILD_PAGE = 10_000;
  * adds the table to existing databases). It first takes the tenant's change sequence, so that on PostgreSQL the
  * tenant's writers wait for it (and it for them) instead of interleaving with it.
  */
-export async function rebuildTenantStatistics(trx: Db, tenantId: string): Promise<void> {
-  const statistics = createStatisticsRepository(trx);
-  await advanceChangeSequence(trx, tenantId);
+export async function rebuildTenantStatistics(tx: Tx, tenantId: string): Promise<void> {
+  const statistics = createStatisticsRepository(tx);
+  await advanceChangeSequence(tx, tenantId);
   const timeZone = await statistics.findTimeZone(tenantId);
   if (timeZone === undefined) throw new Error(`tenant ${tenantId} does not exist`);
   await statistics.deleteTenantStatistics(tenantId);

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/database.js';
+import type { Db, Queryable } from '../db/store.js';
 import { preparedQuery } from '../db/prepared.js';
 import { COUNTED_COLUMNS, type Bucket, type CountedCase } from './buckets.js';
 
@@ -38,14 +38,15 @@ const sumsOfType = preparedQuery('statistics.sumsOfType', (db: Db, tenantId: str
 /** A day's sums; the day is '' for the sum of every day before the range asked for. */
 export type DaySums = Omit<Bucket, 'typeId'>;
 
-export function createStatisticsRepository(db: Db) {
+export function createStatisticsRepository(q: Queryable) {
+  const db = q.db;
   return {
     async findCountedCase(tenantId: string, caseId: string): Promise<CountedCase | undefined> {
-      return (await countedCaseById(db, tenantId, caseId))[0];
+      return (await countedCaseById(q, tenantId, caseId))[0];
     },
 
     async findTimeZone(tenantId: string): Promise<string | undefined> {
-      return (await timeZoneById(db, tenantId))[0]?.time_zone;
+      return (await timeZoneById(q, tenantId))[0]?.time_zone;
     },
 
     /** Adds each bucket to its row, creating the rows that do not exist yet. */
@@ -89,8 +90,8 @@ export function createStatisticsRepository(db: Db) {
      */
     async sumsUpTo(tenantId: string, typeId: string | undefined, firstDay: string, lastDay: string): Promise<DaySums[]> {
       const rows = typeId === undefined
-        ? await sumsOfEveryType(db, tenantId, firstDay, lastDay)
-        : await sumsOfType(db, tenantId, typeId, firstDay, lastDay);
+        ? await sumsOfEveryType(q, tenantId, firstDay, lastDay)
+        : await sumsOfType(q, tenantId, typeId, firstDay, lastDay);
       // PostgreSQL's sum of bigint is numeric, which pg hands over as text.
       return rows.map((row) => ({
         day: String(row.bucket),

@@ -12,11 +12,11 @@ export async function statisticsRoutes(app: FastifyInstance): Promise<void> {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
 
   typed.get('/statistics/case/current', { schema: { response: { 200: CaseOverviewResponse, ...errorResponses } } }, async (request) => {
-    return success(await currentOverview(app.db, tenantOf(request), app.clock()));
+    return success(await currentOverview(app.store, tenantOf(request), app.clock()));
   });
 
   typed.post('/statistics/case/report', { schema: { body: CaseReportBody, response: { 200: CaseReportResponse, ...errorResponses } } }, async (request, reply) => {
-    const report = await caseReport(app.db, tenantOf(request), request.body, app.clock());
+    const report = await caseReport(app.store, tenantOf(request), request.body, app.clock());
     return success(fitPage(reply, report, 'caseStatisticsList', app.config.replyLimitBytes, nextStart(request.body.start)));
   });
 }

@@ -2,7 +2,7 @@ import type { TenantContext } from '../auth/service.js';
 import { createCaseTypesRepository } from '../case-types/repository.js';
 import { createCasesRepository, type CaseFilters } from '../cases/repository.js';
 import { resumenFilters, type CaseResumenType } from '../cases/resumen.js';
-import type { Db } from '../db/database.js';
+import type { Store } from '../db/store.js';
 import { addDays, dayOf, daysBetween, isRealDay } from '../wire/dates.js';
 import { CASE_RESUMEN_TYPES } from '../wire/enums.js';
 import { ApiError } from '../wire/errors.js';
@@ -28,9 +28,9 @@ function averageDays(totalMs: number, cases: number): number {
  * 查询工单概览: today's figures at this instant, counted with case/list's own resumenType filters (cases/resumen.ts),
  * in one statement, so that each number is the count of the list that resumenType gives.
  */
-export async function currentOverview(db: Db, tenant: Tenant, now: number): Promise<CaseOverview> {
+export async function currentOverview(store: Store, tenant: Tenant, now: number): Promise<CaseOverview> {
   const filters = Object.fromEntries(CASE_RESUMEN_TYPES.map((type) => [type, resumenFilters(type, now, tenant.timeZone)])) as Record<CaseResumenType, CaseFilters>;
-  const { counts, completionMs } = await createCasesRepository(db).countEach(tenant.tenantId, filters, 'finishedCases');
+  const { counts, completionMs } = await createCasesRepository(store).countEach(tenant.tenantId, filters, 'finishedCases');
   return {
     averageDuration: averageDays(completionMs, counts.finishedCases),
     finishedCases: counts.finishedCases,
@@ -65,17 +65,17 @@ function reportRange(input: CaseReportInput, now: number, timeZone: string): { f
  * completed in D and their mean duration, and at D1 the open cases and, of those, the ones past due. Read from the
  * statistics the case writes keep (statistics/changes.ts): the sums of the days before the range, then each day's.
  */
-export async function caseReport(db: Db, tenant: Tenant, input: CaseReportInput, now: number): Promise<CaseReport> {
+export async function caseReport(store: Store, tenant: Tenant, input: CaseReportInput, now: number): Promise<CaseReport> {
   const { tenantId, timeZone } = tenant;
   const { firstDay, lastDay } = reportRange(input, now, timeZone);
   let caseType: { id: string; name: string } | null = null;
   if (input.caseTypeId !== undefined) {
-    const found = await createCaseTypesRepository(db).findCaseType(tenantId, input.caseTypeId);
+    const found = await createCaseTypesRepository(store).findCaseType(tenantId, input.caseTypeId);
     if (!found) throw new ApiError('recordNotFound', `case type ${input.caseTypeId} does not exist`);
     caseType = { id: found.id, name: found.type_name };
   }
 
-  const sums = await createStatisticsRepository(db).sumsUpTo(tenantId, caseType?.id, firstDay, lastDay);
+  const sums = await createStatisticsRepository(store).sumsUpTo(tenantId, caseType?.id, firstDay, lastDay);
   const byDay = new Map<string, DaySums>(sums.map((row) => [row.day, row]));
   const before = byDay.get('');
   let open = before?.openDelta ?? 0;

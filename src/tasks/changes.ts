@@ -1,5 +1,5 @@
 import type { Updateable } from 'kysely';
-import type { Db } from '../db/database.js';
+import type { Tx } from '../db/store.js';
 import type { TasksTable } from '../db/tables.js';
 import { traceColumns, type TraceInput } from '../traces/record.js';
 import type { TaskTraceType } from '../wire/enums.js';
@@ -10,16 +10,16 @@ export interface TaskTrace extends TraceInput {
 }
 
 /** Writes a task's trace at a given position of its history, in the caller's transaction. */
-export async function writeTaskTrace(trx: Db, tenantId: string, taskId: string, position: number, trace: TaskTrace, now: number): Promise<void> {
-  await createTasksRepository(trx).insertTrace({ ...(await traceColumns(trx, tenantId, position, trace, now)), task_id: taskId });
+export async function writeTaskTrace(tx: Tx, tenantId: string, taskId: string, position: number, trace: TaskTrace, now: number): Promise<void> {
+  await createTasksRepository(tx).insertTrace({ ...(await traceColumns(tx, tenantId, position, trace, now)), task_id: taskId });
 }
 
 /**
  * Applies a change to a task and writes its trace, in the caller's transaction: both land or neither does.
  */
 export async function recordTaskChange(
-  trx: Db, tenantId: string, taskId: string, patch: Updateable<TasksTable>, trace: TaskTrace, now: number,
+  tx: Tx, tenantId: string, taskId: string, patch: Updateable<TasksTable>, trace: TaskTrace, now: number,
 ): Promise<void> {
-  const position = await createTasksRepository(trx).applyChange(tenantId, taskId, { ...patch, last_modified_at: now });
-  await writeTaskTrace(trx, tenantId, taskId, position, trace, now);
+  const position = await createTasksRepository(tx).applyChange(tenantId, taskId, { ...patch, last_modified_at: now });
+  await writeTaskTrace(tx, tenantId, taskId, position, trace, now);
 }

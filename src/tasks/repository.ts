@@ -1,6 +1,7 @@
 import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
 import { containsPattern, likeIgnoringCase } from '../db/like.js';
-import { lockedForChange, type Db } from '../db/database.js';
+import { lockedForChange } from '../db/database.js';
+import { repository, type Db, type Queryable, type Tx } from '../db/store.js';
 import { preparedQuery } from '../db/prepared.js';
 import { RELATE_TYPE_CASE } from '../wire/enums.js';
 import type { Database, TasksTable, TaskTracesTable } from '../db/tables.js';
@@ -106,48 +107,26 @@ function listQueriesFor(filters: TaskFilters) {
   return { queries, values: names.map((name) => boundFilters[name]) };
 }
 
-export function createTasksRepository(db: Db) {
+function tasksQueries(q: Queryable) {
+  const db = q.db;
   return {
     async insertTask(task: Insertable<TasksTable>): Promise<void> {
       await db.insertInto('tasks').values(task).execute();
     },
 
-    async insertTrace(trace: Insertable<TaskTracesTable>): Promise<void> {
-      await db.insertInto('task_traces').values(trace).execute();
-    },
-
-    /** The task a change is about to be based on, locked against concurrent changes until the transaction ends. */
-    findTaskForChange(tenantId: string, taskId: string) {
-      return lockedForChange(db, db.selectFrom('tasks').selectAll().where('tenant_id', '=', tenantId).where('id', '=', taskId)).executeTakeFirst();
-    },
-
-    /**
-     * Applies a change and counts the trace it will write, in one UPDATE: the returned count is the new
-     * trace's position, and the row stays locked until the transaction ends.
-     */
-    async applyChange(tenantId: string, taskId: string, patch: Updateable<TasksTable>): Promise<number> {
-      const row = await db.updateTable('tasks')
-        .set((eb) => ({ ...patch, trace_count: eb('trace_count', '+', 1) }))
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', taskId)
-        .returning('trace_count')
-        .executeTakeFirstOrThrow();
-      return Number(row.trace_count);
-    },
-
     async findTaskWithOwnerName(tenantId: string, taskId: string) {
-      return (await taskWithOwnerName(db, tenantId, taskId))[0];
+      return (await taskWithOwnerName(q, tenantId, taskId))[0];
     },
 
     /** The version stamp of a task's detail response as one string, or undefined when there is no such task. */
     async findDetailStamp(tenantId: string, taskId: string): Promise<string | undefined> {
-      const row = (await detailStamp(db, tenantId, taskId))[0];
+      const row = (await detailStamp(q, tenantId, taskId))[0];
       return row && JSON.stringify(Object.values(row));
     },
 
     /** A task's history, oldest first. */
     findTraces(tenantId: string, taskId: string) {
-      return tracesOfTask(db, tenantId, taskId);
+      return tracesOfTask(q, tenantId, taskId);
     },
 
     /** The tasks related to a case, oldest first, with their owners' names. */
@@ -163,16 +142,47 @@ export function createTasksRepository(db: Db) {
 
     async countTasks(tenantId: string, filters: TaskFilters): Promise<number> {
       const { queries, values } = listQueriesFor(filters);
-      const [row] = await queries.count(db, tenantId, ...values);
+      const [row] = await queries.count(q, tenantId, ...values);
       return Number(row?.count ?? 0);
     },
 
     /** One page, newest first; the id breaks ties so that pages never overlap or skip. */
     listTasks(tenantId: string, filters: TaskFilters, start: number, limit: number) {
       const { queries, values } = listQueriesFor(filters);
-      return queries.page(db, tenantId, start, limit, ...values);
+      return queries.page(q, tenantId, start, limit, ...values);
     },
   };
 }
+
+/** What only a change may do: locked reads, and the writes a trace goes with. */
+function tasksChanges(tx: Tx) {
+  const db = tx.db;
+  return {
+    async insertTrace(trace: Insertable<TaskTracesTable>): Promise<void> {
+      await db.insertInto('task_traces').values(trace).execute();
+    },
+
+    /** The task a change is about to be based on, locked against concurrent changes until the transaction ends. */
+    findTaskForChange(tenantId: string, taskId: string) {
+      return lockedForChange(tx, db.selectFrom('tasks').selectAll().where('tenant_id', '=', tenantId).where('id', '=', taskId)).executeTakeFirst();
+    },
+
+    /**
+     * Applies a change and counts the trace it will write, in one UPDATE: the returned count is the new
+     * trace's position, and the row stays locked until the transaction ends.
+     */
+    async applyChange(tenantId: string, taskId: string, patch: Updateable<TasksTable>): Promise<number> {
+      const row = await db.updateTable('tasks')
+        .set((eb) => ({ ...patch, trace_count: eb('trace_count', '+', 1) }))
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', taskId)
+        .returning('trace_count')
+        .executeTakeFirstOrThrow();
+      return Number(row.trace_count);
+    },
+  };
+}
+
+export const createTasksRepository = repository(tasksQueries, tasksChanges);
 
 export type TasksRepository = ReturnType<typeof createTasksRepository>;

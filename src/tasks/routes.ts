@@ -8,8 +8,6 @@ import {
   CreateTaskBody, CreateTaskResponse, ListTasksBody, ListTasksEitherResponse, ModifyTaskBody, ProcessTaskBody, TaskDetailBody,
   TaskIdParams, TransferTaskBody, UpdateTaskStatusBody,
 } from './schemas.js';
-import { TaskDetailCache } from './detail-cache.js';
-import { ListResponseCache } from '../lists/response-cache.js';
 import { PARTIAL_HEADER } from '../lists/reply-bound.js';
 import { TaskDetailResponse } from './detail-schema.js';
 import taskDetailExample from '../demo/task-detail-example.json' with { type: 'json' };
@@ -23,13 +21,12 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
   const detailResponse = { 200: { ...TaskDetailResponse, examples: [taskDetailExample] }, ...errorResponses };
 
   typed.post('/task', { schema: { body: CreateTaskBody, response: { 200: CreateTaskResponse, ...errorResponses } } }, async (request) => {
-    return success(await createTask(app.db, tenantOf(request), request.body.taskInfo, app.clock()));
+    return success(await createTask(app.store, tenantOf(request), request.body.taskInfo, app.clock()));
   });
 
   // Integrations poll the same lists over and over; each is answered from cache until the tenant changes.
-  const listCache = new ListResponseCache();
   typed.post('/task/list', { schema: { body: ListTasksBody, response: { 200: ListTasksEitherResponse, ...errorResponses } } }, async (request, reply) => {
-    const { body, partial } = await listTasksBody(app.db, tenantOf(request), request.body, listCache, app.config.replyLimitBytes);
+    const { body, partial } = await listTasksBody(app.store, tenantOf(request), request.body, app.config.replyLimitBytes);
     if (partial !== undefined) reply.header(PARTIAL_HEADER, partial);
     sendSerialized(reply, body);
   });
@@ -45,31 +42,29 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
       }
     },
   }, async (request) => {
-    await modifyTask(app.db, tenantOf(request), request.body.taskInfo, app.clock());
+    await modifyTask(app.store, tenantOf(request), request.body.taskInfo, app.clock());
     return acknowledged();
   });
 
   typed.post('/task/transfer', { schema: { body: TransferTaskBody, response: acknowledgement } }, async (request) => {
-    await transferTask(app.db, tenantOf(request), request.body, app.clock());
+    await transferTask(app.store, tenantOf(request), request.body, app.clock());
     return acknowledged();
   });
 
   typed.post('/task/status/update', { schema: { body: UpdateTaskStatusBody, response: acknowledgement } }, async (request) => {
-    await updateTaskStatus(app.db, tenantOf(request), request.body, app.clock());
+    await updateTaskStatus(app.store, tenantOf(request), request.body, app.clock());
     return acknowledged();
   });
 
   typed.post('/task/process', { schema: { body: ProcessTaskBody, response: acknowledgement } }, async (request) => {
-    await processTask(app.db, tenantOf(request), request.body, app.clock());
+    await processTask(app.store, tenantOf(request), request.body, app.clock());
     return acknowledged();
   });
 
   // AICC's newest Chinese page documents GET, every other revision POST: both are served.
   // Task detail is what integrations poll all day: served as cached bytes while the task is unchanged.
-  const detailCache = new TaskDetailCache();
-
   typed.get('/task/:id', { schema: { params: TaskIdParams, response: detailResponse } }, async (request, reply) => {
-    const { body, partial } = await getTaskDetailBody(app.db, tenantOf(request), request.params.id, detailCache, app.config.replyLimitBytes);
+    const { body, partial } = await getTaskDetailBody(app.store, tenantOf(request), request.params.id, app.config.replyLimitBytes);
     if (partial !== undefined) reply.header(PARTIAL_HEADER, partial);
     sendSerialized(reply, body);
   });
@@ -85,7 +80,7 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     if (bodyId !== undefined && bodyId !== request.params.id) {
       throw new ApiError('invalidRequest', `id in the body (${bodyId}) differs from the id in the path (${request.params.id})`);
     }
-    const { body, partial } = await getTaskDetailBody(app.db, tenantOf(request), request.params.id, detailCache, app.config.replyLimitBytes);
+    const { body, partial } = await getTaskDetailBody(app.store, tenantOf(request), request.params.id, app.config.replyLimitBytes);
     if (partial !== undefined) reply.header(PARTIAL_HEADER, partial);
     sendSerialized(reply, body);
   });

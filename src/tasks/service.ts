@@ -9,8 +9,7 @@ import { toCaseInfo } from '../cases/mapping.js';
 import { requireContact } from '../contacts/references.js';
 import { loadCustomerInfo } from '../contacts/service.js';
 import { nextSerial } from '../db/counters.js';
-import type { Db } from '../db/database.js';
-import { inTransaction } from '../db/transactions.js';
+import type { Store, Tx } from '../db/store.js';
 import type { TasksTable } from '../db/tables.js';
 import { requireUser } from '../users/references.js';
 import { formatWireDate } from '../wire/dates.js';
@@ -21,7 +20,7 @@ import { newId } from '../wire/ids.js';
 import { diffFields } from '../traces/record.js';
 import { toTraceItem } from '../traces/schemas.js';
 import { recordTaskChange, writeTaskTrace } from './changes.js';
-import { serializeTaskDetail, type CachedDetail, type TaskDetailCache } from './detail-cache.js';
+import { serializeTaskDetail, type CachedDetail } from './detail-cache.js';
 import { toTaskInfo, toTaskListItem } from './mapping.js';
 import { both, createdRange, instantOf } from '../lists/filters.js';
 import { ListResponseCache } from '../lists/response-cache.js';
@@ -48,8 +47,8 @@ function checkRelation(type: string | null, relateId: string | null, prefix: str
 }
 
 /** The operator a change is recorded under: the user the request names, else the API app's user. */
-function operatorOf(trx: Db, tenant: TenantContext, creatorId: string | undefined, field: string) {
-  return requireUser(trx, tenant.tenantId, creatorId ?? tenant.appUserId, field);
+function operatorOf(tx: Tx, tenant: TenantContext, creatorId: string | undefined, field: string) {
+  return requireUser(tx, tenant.tenantId, creatorId ?? tenant.appUserId, field);
 }
 
 /**
@@ -57,18 +56,18 @@ function operatorOf(trx: Db, tenant: TenantContext, creatorId: string | undefine
  * too long for a reply of `replyLimitBytes` keeps its newest traces, and `partial` says so (lists/reply-bound.ts).
  */
 export async function getTaskDetail(
-  db: Db, tenant: TenantContext, taskId: string, replyLimitBytes: number,
+  store: Store, tenant: TenantContext, taskId: string, replyLimitBytes: number,
 ): Promise<{ detail: TaskDetail; partial: string | undefined }> {
-  const tasks = createTasksRepository(db);
+  const tasks = createTasksRepository(store);
   const task = await tasks.findTaskWithOwnerName(tenant.tenantId, taskId);
   if (!task) throw notFound(taskId);
 
   const [traces, relatedCase, customerInfo] = await Promise.all([
     tasks.findTraces(tenant.tenantId, taskId),
     task.relate_type === RELATE_TYPE_CASE && task.relate_id
-      ? createCasesRepository(db).findCase(tenant.tenantId, task.relate_id)
+      ? createCasesRepository(store).findCase(tenant.tenantId, task.relate_id)
       : undefined,
-    loadCustomerInfo(db, tenant.tenantId, task.contact_id, tenant.timeZone),
+    loadCustomerInfo(store, tenant.tenantId, task.contact_id, tenant.timeZone),
   ]);
 
   const caseInfos: CaseInfo[] = relatedCase ? [toCaseInfo(relatedCase, tenant.timeZone)] : [];
@@ -84,16 +83,17 @@ export async function getTaskDetail(
  * never served for the newer ones.
  */
 export async function getTaskDetailBody(
-  db: Db, tenant: TenantContext, taskId: string, cache: TaskDetailCache, replyLimitBytes: number,
+  store: Store, tenant: TenantContext, taskId: string, replyLimitBytes: number,
 ): Promise<CachedDetail> {
+  const cache = store.taskDetails;
   const key = `${tenant.tenantId}/${tenant.timeZone}/${tenant.wire.successMessage}/${taskId}`;
   const current = cache.current(key, tenant.changeSeq);
   if (current !== undefined) return current;
-  const stamp = await createTasksRepository(db).findDetailStamp(tenant.tenantId, taskId);
+  const stamp = await createTasksRepository(store).findDetailStamp(tenant.tenantId, taskId);
   if (stamp === undefined) throw notFound(taskId);
   const unchanged = cache.unchanged(key, stamp, tenant.changeSeq);
   if (unchanged !== undefined) return unchanged;
-  const { detail, partial } = await getTaskDetail(db, tenant, taskId, replyLimitBytes);
+  const { detail, partial } = await getTaskDetail(store, tenant, taskId, replyLimitBytes);
   const body = Buffer.from(serializeTaskDetail(success(detail, tenant.wire.successMessage)));
   cache.set(key, tenant.changeSeq, stamp, body, partial);
   return { body, partial };
@@ -103,28 +103,28 @@ export async function getTaskDetailBody(
  * 创建任务: a Pending task with the next task number and its CreateTask trace, in one transaction. Locks: the case it
  * is created on, then task_no, then trace_seq (the lock order of docs/semantics.md).
  */
-export async function createTask(db: Db, tenant: TenantContext, input: CreateTaskInput, now: number): Promise<{ taskId: string }> {
+export async function createTask(store: Store, tenant: TenantContext, input: CreateTaskInput, now: number): Promise<{ taskId: string }> {
   const type = input.type ?? null;
   const relateId = input.relateId ?? null;
   checkRelation(type, relateId, 'taskInfo.');
   const dueAt = input.dueDate ? instantOf(input.dueDate, tenant.timeZone, 'taskInfo.dueDate') : null;
 
-  return inTransaction(db, async (trx) => {
+  return store.transaction(async (tx) => {
     const { tenantId } = tenant;
-    const owner = await requireUser(trx, tenantId, input.ownerId, 'taskInfo.ownerId');
-    const creator = input.creatorId === owner.id ? owner : await requireUser(trx, tenantId, input.creatorId, 'taskInfo.creatorId');
-    if (input.contactId) await requireContact(trx, tenantId, input.contactId, 'taskInfo.contactId');
+    const owner = await requireUser(tx, tenantId, input.ownerId, 'taskInfo.ownerId');
+    const creator = input.creatorId === owner.id ? owner : await requireUser(tx, tenantId, input.creatorId, 'taskInfo.creatorId');
+    if (input.contactId) await requireContact(tx, tenantId, input.contactId, 'taskInfo.contactId');
     // The case row before the tenant's counters (the lock order of docs/semantics.md): its history takes the task's
     // trace below, and a status change of the case locks the case, then the counters. Locked only at that later write,
     // the two deadlocked on PostgreSQL (measured: 78 of 300 such calls a 500, 89 a 503, up to 26 s).
-    if (relateId) await requireCase(trx, tenantId, relateId, 'taskInfo.relateId', 'change');
+    if (relateId) await requireCase(tx, tenantId, relateId, 'taskInfo.relateId', 'change');
 
     const taskId = newId('task');
-    const tasks = createTasksRepository(trx);
+    const tasks = createTasksRepository(tx);
     await tasks.insertTask({
       tenant_id: tenantId,
       id: taskId,
-      task_no: await nextSerial(trx, tenantId, 'task_no'),
+      task_no: await nextSerial(tx, tenantId, 'task_no'),
       title: input.title,
       description: input.description ?? null,
       relate_type: type,
@@ -141,10 +141,10 @@ export async function createTask(db: Db, tenant: TenantContext, input: CreateTas
       last_modified_at: now,
       trace_count: 1,
     });
-    await writeTaskTrace(trx, tenantId, taskId, 1, { type: 'CreateTask', operator: creator, changes: [] }, now);
+    await writeTaskTrace(tx, tenantId, taskId, 1, { type: 'CreateTask', operator: creator, changes: [] }, now);
     // The case's own history shows the task too, linked by relatedId.
     if (relateId) {
-      await recordCaseChange(trx, tenantId, relateId, {}, {
+      await recordCaseChange(tx, tenantId, relateId, {}, {
         type: 'CreateTask', operator: creator, changes: [], relatedId: taskId, title: input.title, description: null,
       }, now);
     }
@@ -153,20 +153,20 @@ export async function createTask(db: Db, tenant: TenantContext, input: CreateTas
 }
 
 /** 修改任务: changes the fields sent; a call that changes nothing writes nothing, not even a trace. */
-export async function modifyTask(db: Db, tenant: TenantContext, input: ModifyTaskInput, now: number): Promise<void> {
+export async function modifyTask(store: Store, tenant: TenantContext, input: ModifyTaskInput, now: number): Promise<void> {
   const { timeZone, tenantId } = tenant;
   const dueAt = input.dueDate === undefined || input.dueDate === null ? input.dueDate : instantOf(input.dueDate, timeZone, 'taskInfo.dueDate');
 
-  await inTransaction(db, async (trx) => {
-    const task = await createTasksRepository(trx).findTaskForChange(tenantId, input.id);
+  await store.transaction(async (tx) => {
+    const task = await createTasksRepository(tx).findTaskForChange(tenantId, input.id);
     if (!task) throw notFound(input.id);
-    const operator = await operatorOf(trx, tenant, input.creatorId, 'taskInfo.creatorId');
+    const operator = await operatorOf(tx, tenant, input.creatorId, 'taskInfo.creatorId');
 
     const type = input.type !== undefined ? input.type : task.relate_type;
     const relateId = input.relateId !== undefined ? input.relateId : task.relate_id;
     checkRelation(type, relateId, 'taskInfo.');
-    if (input.contactId) await requireContact(trx, tenantId, input.contactId, 'taskInfo.contactId');
-    if (input.relateId && input.relateId !== task.relate_id) await requireCase(trx, tenantId, input.relateId, 'taskInfo.relateId', 'reading');
+    if (input.contactId) await requireContact(tx, tenantId, input.contactId, 'taskInfo.contactId');
+    if (input.relateId && input.relateId !== task.relate_id) await requireCase(tx, tenantId, input.relateId, 'taskInfo.relateId', 'reading');
 
     const wanted: Array<[field: string, column: ModifiableColumn, next: string | number | null | undefined]> = [
       ['title', 'title', input.title],
@@ -183,19 +183,19 @@ export async function modifyTask(db: Db, tenant: TenantContext, input: ModifyTas
     const { patch, changes } = diffFields(wanted, task, wire);
     if (changes.length === 0) return;
 
-    await recordTaskChange(trx, tenantId, task.id, patch as Updateable<TasksTable>, { type: 'ModifyTask', operator, changes }, now);
+    await recordTaskChange(tx, tenantId, task.id, patch as Updateable<TasksTable>, { type: 'ModifyTask', operator, changes }, now);
   });
 }
 
 /** 分配任务: a new owner, who must be a user of the tenant; the same owner again changes nothing. */
-export async function transferTask(db: Db, tenant: TenantContext, input: TransferTaskInput, now: number): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    const task = await createTasksRepository(trx).findTaskForChange(tenant.tenantId, input.id);
+export async function transferTask(store: Store, tenant: TenantContext, input: TransferTaskInput, now: number): Promise<void> {
+  await store.transaction(async (tx) => {
+    const task = await createTasksRepository(tx).findTaskForChange(tenant.tenantId, input.id);
     if (!task) throw notFound(input.id);
-    const operator = await operatorOf(trx, tenant, input.creatorId, 'creatorId');
-    await requireUser(trx, tenant.tenantId, input.ownerId, 'ownerId');
+    const operator = await operatorOf(tx, tenant, input.creatorId, 'creatorId');
+    await requireUser(tx, tenant.tenantId, input.ownerId, 'ownerId');
     if (input.ownerId === task.owner_id) return;
-    await recordTaskChange(trx, tenant.tenantId, task.id, { owner_id: input.ownerId }, {
+    await recordTaskChange(tx, tenant.tenantId, task.id, { owner_id: input.ownerId }, {
       type: 'TransferTask',
       operator,
       changes: [{ field: 'ownerId', from: task.owner_id, to: input.ownerId }],
@@ -207,14 +207,14 @@ export async function transferTask(db: Db, tenant: TenantContext, input: Transfe
  * 修改任务状态: any status to any other. `stayDate` becomes the moment the new status was entered;
  * `closedDate` is set on Completed and cleared when the task is reopened.
  */
-export async function updateTaskStatus(db: Db, tenant: TenantContext, input: UpdateTaskStatusInput, now: number): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    const task = await createTasksRepository(trx).findTaskForChange(tenant.tenantId, input.id);
+export async function updateTaskStatus(store: Store, tenant: TenantContext, input: UpdateTaskStatusInput, now: number): Promise<void> {
+  await store.transaction(async (tx) => {
+    const task = await createTasksRepository(tx).findTaskForChange(tenant.tenantId, input.id);
     if (!task) throw notFound(input.id);
-    const operator = await operatorOf(trx, tenant, input.creatorId, 'creatorId');
+    const operator = await operatorOf(tx, tenant, input.creatorId, 'creatorId');
     if (input.status === task.status) return;
     const patch = { status: input.status, stay_at: now, closed_at: input.status === 'Completed' ? now : null };
-    await recordTaskChange(trx, tenant.tenantId, task.id, patch, {
+    await recordTaskChange(tx, tenant.tenantId, task.id, patch, {
       type: 'StatusUpdate',
       operator,
       changes: [{ field: 'status', from: task.status, to: input.status }],
@@ -223,12 +223,12 @@ export async function updateTaskStatus(db: Db, tenant: TenantContext, input: Upd
 }
 
 /** 处理任务: a handling note (title, description, attachment) on the task's trace; the status is left as it is. */
-export async function processTask(db: Db, tenant: TenantContext, input: ProcessTaskInput, now: number): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    const task = await createTasksRepository(trx).findTaskForChange(tenant.tenantId, input.taskId);
+export async function processTask(store: Store, tenant: TenantContext, input: ProcessTaskInput, now: number): Promise<void> {
+  await store.transaction(async (tx) => {
+    const task = await createTasksRepository(tx).findTaskForChange(tenant.tenantId, input.taskId);
     if (!task) throw notFound(input.taskId);
-    const operator = await operatorOf(trx, tenant, input.creatorId, 'creatorId');
-    await recordTaskChange(trx, tenant.tenantId, task.id, {}, {
+    const operator = await operatorOf(tx, tenant, input.creatorId, 'creatorId');
+    await recordTaskChange(tx, tenant.tenantId, task.id, {}, {
       type: 'ProcessTask',
       operator,
       changes: [],
@@ -252,12 +252,13 @@ const serializeWrappedTaskList = fastJson(ListTasksArrayResponse);
  * `replyLimitBytes` stops short, and `partial` says so (lists/reply-bound.ts).
  */
 export async function listTasksBody(
-  db: Db, tenant: TenantContext, input: ListTasksInput, cache: ListResponseCache, replyLimitBytes: number,
+  store: Store, tenant: TenantContext, input: ListTasksInput, replyLimitBytes: number,
 ): Promise<{ body: Buffer; partial: string | undefined }> {
+  const cache = store.taskLists;
   const key = ListResponseCache.keyOf(tenant.tenantId, `${tenant.timeZone}/${replyShapeKey(tenant.wire)}`, input);
   const cached = cache.reply(key, tenant.changeSeq);
   if (cached !== undefined) return cached;
-  const full = await listTasks(db, tenant, input);
+  const full = await listTasks(store, tenant, input);
   const { rows: taskList, partial } = fitRows(full.taskList, replyLimitBytes, nextStart(input.start));
   const page = { count: full.count, taskList };
   const message = tenant.wire.successMessage;
@@ -268,11 +269,11 @@ export async function listTasksBody(
   return { body, partial };
 }
 
-export async function listTasks(db: Db, tenant: TenantContext, input: ListTasksInput): Promise<{ count: number; taskList: TaskListItem[] }> {
+export async function listTasks(store: Store, tenant: TenantContext, input: ListTasksInput): Promise<{ count: number; taskList: TaskListItem[] }> {
   const { tenantId, timeZone } = tenant;
   if (input.type !== undefined && input.relateId === undefined) throw new ApiError('invalidRequest', 'relateId is required when type is set');
   const range = createdRange(input, timeZone);
-  await requireUser(db, tenantId, input.creatorId, 'creatorId');
+  await requireUser(store, tenantId, input.creatorId, 'creatorId');
 
   const actor = input.creatorId;
   const owner = both(input.ownerId, input.classification === 'Todo' || input.classification === 'Processed' ? actor : undefined);
@@ -292,7 +293,7 @@ export async function listTasks(db: Db, tenant: TenantContext, input: ListTasksI
     ...(input.contactId !== undefined && { contactId: input.contactId }),
     ...range,
   };
-  const tasks = createTasksRepository(db);
+  const tasks = createTasksRepository(store);
   const [count, rows] = await Promise.all([
     tasks.countTasks(tenantId, filters),
     tasks.listTasks(tenantId, filters, input.start, input.limit),

@@ -1,5 +1,5 @@
 import { nextSerial } from '../db/counters.js';
-import type { Db } from '../db/database.js';
+import type { Tx } from '../db/store.js';
 import { newId } from '../wire/ids.js';
 
 /** One field a change altered, in wire names and wire values (dates as the tenant reads them). */
@@ -31,12 +31,12 @@ export interface TraceInput {
  * tenant-wide sequence (taken now, inside the writer's transaction, so that sequence order is commit order),
  * who, when and what.
  */
-export async function traceColumns(trx: Db, tenantId: string, position: number, trace: TraceInput, now: number) {
+export async function traceColumns(tx: Tx, tenantId: string, position: number, trace: TraceInput, now: number) {
   return {
     tenant_id: tenantId,
     id: newId('trace'),
     position,
-    seq: await nextSerial(trx, tenantId, 'trace_seq'),
+    seq: await nextSerial(tx, tenantId, 'trace_seq'),
     type: trace.type,
     creator_id: trace.operator.id,
     creator_name: trace.operator.name,

@@ -1,8 +1,9 @@
-import type { Db } from '../db/database.js';
+import type { Queryable } from '../db/store.js';
 
 const COLUMNS = ['id', 'seq', 'type', 'creator_id', 'creator_name', 'related_id', 'title', 'description', 'attachment', 'changes_json', 'created_at'] as const;
 
-export function createTracesRepository(db: Db) {
+export function createTracesRepository(q: Queryable) {
+  const db = q.db;
   return {
     /** Task and case traces after a sequence number, in sequence order, at most `limit` of them. */
     async tracesAfter(tenantId: string, afterSeq: number, limit: number) {

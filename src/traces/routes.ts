@@ -14,7 +14,7 @@ export async function traceRoutes(app: FastifyInstance): Promise<void> {
     schema: { querystring: TracesQuery, response: { 200: TracesResponse, ...errorResponses } },
   }, async (request, reply) => {
     const { limit } = pageOf({ limit: request.query.limit }, 100);
-    const { page, partial } = await exportTraces(app.db, tenantOf(request), Number(request.query.after ?? 0), limit, app.config.replyLimitBytes);
+    const { page, partial } = await exportTraces(app.store, tenantOf(request), Number(request.query.after ?? 0), limit, app.config.replyLimitBytes);
     if (partial !== undefined) reply.header(PARTIAL_HEADER, partial);
     return success(page);
   });

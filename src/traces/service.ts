@@ -1,5 +1,5 @@
 import type { TenantContext } from '../auth/service.js';
-import type { Db } from '../db/database.js';
+import type { Store } from '../db/store.js';
 import { fitRows } from '../lists/reply-bound.js';
 import { formatWireDate } from '../wire/dates.js';
 import type { FieldChange } from './record.js';
@@ -12,9 +12,9 @@ import type { ExportedTrace } from './schemas.js';
  * fewer traces than asked for because the next would take the reply past `replyLimitBytes` (then `partial` says so).
  */
 export async function exportTraces(
-  db: Db, tenant: TenantContext, after: number, limit: number, replyLimitBytes: number,
+  store: Store, tenant: TenantContext, after: number, limit: number, replyLimitBytes: number,
 ): Promise<{ page: { nextCursor: string; traces: ExportedTrace[] }; partial: string | undefined }> {
-  const rows = await createTracesRepository(db).tracesAfter(tenant.tenantId, after, limit);
+  const rows = await createTracesRepository(store).tracesAfter(tenant.tenantId, after, limit);
   const all = rows.map((row): ExportedTrace => ({
     attachment: row.attachment,
     changes: row.changes_json ? (JSON.parse(row.changes_json) as FieldChange[]) : [],

@@ -1,10 +1,10 @@
-import type { Db } from '../db/database.js';
+import type { Queryable } from '../db/store.js';
 import { ApiError } from '../wire/errors.js';
 import { createUsersRepository } from './repository.js';
 
 /** A user of the caller's tenant named by a request field, with its name; otherwise a 400 naming the field. */
-export async function requireUser(db: Db, tenantId: string, userId: string, field: string): Promise<{ id: string; name: string }> {
-  const user = await createUsersRepository(db).findUser(tenantId, userId);
+export async function requireUser(q: Queryable, tenantId: string, userId: string, field: string): Promise<{ id: string; name: string }> {
+  const user = await createUsersRepository(q).findUser(tenantId, userId);
   if (!user) throw new ApiError('invalidRequest', `${field} ${userId} is not a user of this tenant`);
   return { id: user.id, name: user.name };
 }

@@ -1,8 +1,9 @@
 import type { Insertable } from 'kysely';
-import type { Db } from '../db/database.js';
+import type { Queryable } from '../db/store.js';
 import type { UsersTable } from '../db/tables.js';
 
-export function createUsersRepository(db: Db) {
+export function createUsersRepository(q: Queryable) {
+  const db = q.db;
   return {
     async insertUser(user: Insertable<UsersTable>): Promise<void> {
       await db.insertInto('users').values(user).execute();

@@ -13,12 +13,12 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
 
   typed.post('/users', { schema: { body: CreateUserBody, response: { 200: CreateUserResponse, ...errorResponses } } }, async (request) => {
-    const created = await createUser(app.db, tenantOf(request).tenantId, request.body.name, app.clock());
+    const created = await createUser(app.store, tenantOf(request).tenantId, request.body.name, app.clock());
     return success({ userId: created.userId });
   });
 
   typed.get('/users', { schema: { querystring: PageQuery, response: { 200: ListUsersResponse, ...errorResponses } } }, async (request, reply) => {
     const { start, limit } = pageOf(request.query);
-    return success(fitPage(reply, await listUsers(app.db, tenantOf(request), start, limit), 'users', app.config.replyLimitBytes, nextStart(start)));
+    return success(fitPage(reply, await listUsers(app.store, tenantOf(request), start, limit), 'users', app.config.replyLimitBytes, nextStart(start)));
   });
 }

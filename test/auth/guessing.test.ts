@@ -39,7 +39,7 @@ describe('token route: failures are limited per address, never per client_id', (
   let tenant: NewTenant;
   before(async () => {
     t = await startTestApp({ demo: true, env: { OPENCASE_TOKEN_FAILURES: '3', OPENCASE_TOKEN_RATE_LIMIT: '0' } });
-    tenant = await createTenant(t.database.db, { name: 'Attacked', timeZone: 'UTC', userName: 'admin' }, t.now.value);
+    tenant = await createTenant(t.database, { name: 'Attacked', timeZone: 'UTC', userName: 'admin' }, t.now.value);
   });
   after(() => t.close());
 
@@ -78,7 +78,7 @@ describe('token route: failures are limited per address, never per client_id', (
     const shared = '198.51.100.4';
     for (let i = 0; i < 3; i++) await tokenCall(t, DEMO_CLIENT.clientId, `guess ${i}`, shared);
     assert.equal((await tokenCall(t, tenant.clientId, tenant.clientSecret, shared)).statusCode, 200, 'verified by the first test');
-    const fresh = await createTenant(t.database.db, { name: 'Fresh', timeZone: 'UTC', userName: 'admin' }, t.now.value);
+    const fresh = await createTenant(t.database, { name: 'Fresh', timeZone: 'UTC', userName: 'admin' }, t.now.value);
     oauthError(await tokenCall(t, fresh.clientId, fresh.clientSecret, shared), 429, 'invalid_request');
     assert.equal((await tokenCall(t, fresh.clientId, fresh.clientSecret, '198.51.100.5')).statusCode, 200);
   });
@@ -124,7 +124,7 @@ describe('token route: a flood of unknown client_ids from other addresses', () =
   before(async () => {
     // The allowance out of the way, so that the flood reaches the hashes: what is tested is their queue.
     t = await startTestApp({ demo: false, env: { OPENCASE_TOKEN_FAILURES: '1000', OPENCASE_TOKEN_RATE_LIMIT: '0' } });
-    tenant = await createTenant(t.database.db, { name: 'Real', timeZone: 'UTC', userName: 'admin' }, t.now.value);
+    tenant = await createTenant(t.database, { name: 'Real', timeZone: 'UTC', userName: 'admin' }, t.now.value);
   });
   after(() => t.close());
 

@@ -21,7 +21,7 @@ describe('rate limits', () => {
 
   it('per API app: past the limit a 429 envelope with Retry-After and X-RateLimit-*; another app and the probes are not affected', async () => {
     const token = await fetchToken(t.app);
-    const other = await createTenant(t.database.db, { name: 'Other', timeZone: 'UTC', userName: 'o' }, Date.now());
+    const other = await createTenant(t.database, { name: 'Other', timeZone: 'UTC', userName: 'o' }, Date.now());
     const otherToken = await fetchToken(t.app, other.clientId, other.clientSecret);
     const detail = (accessToken: string) => t.app.inject({ method: 'GET', url: `${TASK_PATH}/${DEMO_TASK_ID}`, headers: { 'access-token': accessToken } });
     for (let i = 0; i < 5; i++) {

@@ -16,7 +16,7 @@ describe('secrets and tokens never reach the logs', () => {
   after(() => t.close());
 
   it('through token calls (form, JSON, Basic, query string; right, wrong, refused) and API calls that succeed and fail', async () => {
-    const tenant = await createTenant(t.database.db, { name: 'Logged', timeZone: 'UTC', userName: 'admin' }, Date.now());
+    const tenant = await createTenant(t.database, { name: 'Logged', timeZone: 'UTC', userName: 'admin' }, Date.now());
     const { clientId, clientSecret } = tenant;
     const token = await fetchToken(t.app, clientId, clientSecret);
     const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
@@ -60,7 +60,7 @@ describe('a client_secret in the query string is redacted from every log line', 
   let tenant: Awaited<ReturnType<typeof createTenant>>;
   before(async () => {
     t = await startTestApp({ demo: false, env: { OPENCASE_LOG_LEVEL: 'trace', OPENCASE_TOKEN_RATE_LIMIT: '3' } });
-    tenant = await createTenant(t.database.db, { name: 'Logged', timeZone: 'UTC', userName: 'admin' }, Date.now());
+    tenant = await createTenant(t.database, { name: 'Logged', timeZone: 'UTC', userName: 'admin' }, Date.now());
   });
   after(() => t.close());
 

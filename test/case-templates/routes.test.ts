@@ -183,7 +183,7 @@ describe('case templates and template fields', () => {
     assert.deepEqual(await ids({ AICC__visit__CST: '2027-01-02 08:00:00' }), [a]);
     assert.deepEqual(await ids({ AICC__units__CST: 7, title: 'nothing like it' }), []);
     // Both plans of a template filter (the value index first, or the cases probed in list order) find the same cases.
-    const repository = createCasesRepository(t.database.db);
+    const repository = createCasesRepository(t.database);
     for (const templateJoin of ['in', 'exists'] as const) {
       const filters = { templateValues: [{ field: 'AICC__units__CST', value: '7' }], templateJoin };
       assert.deepEqual((await repository.listCases(DEMO_TENANT.id, filters, 0, 100)).map((row) => row.id).sort(), [a, b].sort(), templateJoin);
@@ -216,7 +216,7 @@ describe('case templates and template fields', () => {
   });
 
   it('another tenant sees none of it: its ids answer like unknown ones', async () => {
-    const tenant = await createTenant(t.database.db, { name: 'Other', timeZone: 'UTC', userName: 'u' }, Date.now());
+    const tenant = await createTenant(t.database, { name: 'Other', timeZone: 'UTC', userName: 'u' }, Date.now());
     const token = await fetchToken(t.app, tenant.clientId, tenant.clientSecret);
     const foreign = await ext('GET', `case-templates/${templateId}`, undefined, token);
     const unknown = await ext('GET', 'case-templates/ctpl0000000000000000', undefined, token);

@@ -110,7 +110,7 @@ describe('case types: caseType/list, caseType/{id}, and the /opencase/v1/case-ty
   });
 
   it('every new tenant starts with one Active case type', async () => {
-    const other = await createTenant(t.database.db, { name: 'fresh', timeZone: 'UTC', userName: 'admin' }, Date.now());
+    const other = await createTenant(t.database, { name: 'fresh', timeZone: 'UTC', userName: 'admin' }, Date.now());
     const otherToken = await fetchToken(t.app, other.clientId, other.clientSecret);
     const response = await postAicc(t.app, otherToken, 'caseType/list', { start: 0, limit: 10 });
     const { caseTypes, count } = (response.json() as { result: { caseTypes: Array<Record<string, unknown>>; count: number } }).result;

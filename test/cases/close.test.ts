@@ -99,7 +99,7 @@ describe('cases: close and reopen', () => {
     assert.equal(cancelled.statusCode, 409);
     assert.match(assertErrorEnvelope(cancelled.body).resMsg, /cancelled: resume it before closing it/);
 
-    const other = await createTenant(t.database.db, { name: 'Other', timeZone: 'UTC', userName: 'other admin' }, Date.now());
+    const other = await createTenant(t.database, { name: 'Other', timeZone: 'UTC', userName: 'other admin' }, Date.now());
     const otherToken = await fetchToken(t.app, other.clientId, other.clientSecret);
     const unknown = await postAicc(t.app, otherToken, 'close', { caseId: 'c6m8000000000000none', creatorId: other.userId });
     const foreign = await postAicc(t.app, otherToken, 'close', { caseId: id, creatorId: other.userId });

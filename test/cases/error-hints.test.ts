@@ -38,7 +38,7 @@ describe('case calls that say how to fix them', () => {
   });
 
   it('another tenant\'s queue gets the plain refusal: its id tells nothing', async () => {
-    const other = await createTenant(t.database.db, { name: 'Other', timeZone: 'UTC', userName: 'admin' }, Date.now());
+    const other = await createTenant(t.database, { name: 'Other', timeZone: 'UTC', userName: 'admin' }, Date.now());
     const otherToken = await fetchToken(t.app, other.clientId, other.clientSecret);
     const created = await t.app.inject({ method: 'POST', url: '/opencase/v1/queues', headers: { 'access-token': otherToken }, payload: { name: 'Theirs' } });
     const { queueId } = (created.json() as { result: { queueId: string } }).result;
@@ -67,7 +67,7 @@ describe('case calls that say how to fix them', () => {
 
   it('another tenant\'s type name is not found by name (its id stays its own)', async () => {
     // Every new tenant has a type named General; the demo tenant has none.
-    await createTenant(t.database.db, { name: 'Named', timeZone: 'UTC', userName: 'admin' }, Date.now());
+    await createTenant(t.database, { name: 'Named', timeZone: 'UTC', userName: 'admin' }, Date.now());
     await assertRefused('case', caseInfo('General'), 'caseInfo.type must be a case type id from caseType/list (20 letters and digits); no case type is named "General"');
   });
 });

@@ -51,7 +51,7 @@ describe('OpencaseClient against a live server', () => {
     assert.notEqual(second.accessToken, first.accessToken);
     assert.equal(calls.token, 2);
 
-    await revokeToken(t.database.db, second.accessToken, Date.now());
+    await revokeToken(t.database, second.accessToken, Date.now());
     assert.deepEqual(await client.tasks.get(DEMO_TASK_ID), example.result);
     assert.notEqual((await client.token()).accessToken, second.accessToken);
     assert.equal(calls.token, 3);

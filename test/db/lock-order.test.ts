@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import Fastify from 'fastify';
 import type { Db } from '../../src/db/database.js';
 import { runRetried } from '../../src/db/retry.js';
-import { inTransaction } from '../../src/db/transactions.js';
 import { DEMO_CONTACT, DEMO_TENANT, DEMO_USER } from '../../src/demo/records.js';
 import { createUser } from '../../src/users/service.js';
 import { classifyError, installWireFormat } from '../../src/wire/fastify.js';
@@ -96,7 +95,7 @@ describe(`locks taken in one order, on ${TEST_BACKEND}`, () => {
     const { taskId } = resultOf<{ taskId: string }>(await postAicc(t.app, t.token, 'task', {
       taskInfo: { title: 'first', ownerId: DEMO_USER.id, creatorId: DEMO_USER.id, type: 'Case', relateId: caseId },
     }));
-    const agent = (await createUser(t.database.db, DEMO_TENANT.id, 'Lock agent', Date.now())).userId;
+    const agent = (await createUser(t.database, DEMO_TENANT.id, 'Lock agent', Date.now())).userId;
 
     // Every kind of change that meets this case, its type, its template, its tasks and the tenant's counters.
     const mix: Array<() => ReturnType<typeof postAicc>> = [];
@@ -134,7 +133,7 @@ describe(`locks taken in one order, on ${TEST_BACKEND}`, () => {
 
   it('a deadlock provoked on purpose through inTransaction is retried: both changes land, the loser ran twice', { skip: onPostgresOnly, timeout: 60_000 }, async () => {
     const deadlocksBefore = await deadlocksOf(t.dbLocation);
-    const { outcomes, runs, names } = await opposedChanges(t.database.db, inTransaction);
+    const { outcomes, runs, names } = await opposedChanges(t.database.db, (_db, work) => t.database.transaction((tx) => work(tx.db)));
     assert.deepEqual(outcomes.map((outcome) => outcome.status), ['fulfilled', 'fulfilled'], JSON.stringify(outcomes));
     assert.equal(runs.forward + runs.backward, 3, `one change ran again (runs: ${JSON.stringify(runs)})`);
     for (const name of names) assert.deepEqual([...name].sort(), ['b', 'f'], 'each change renamed both rows once');

@@ -130,7 +130,7 @@ describe('a SQLite file that cannot be written, at start', { skip: ON_POSTGRES }
     try {
       const database = openDatabase(file);
       await migrateToLatest(database.db);
-      await ensureDemoTenant(database.db, Date.now());
+      await ensureDemoTenant(database, Date.now());
       await database.close();
       // The folder stays writable (SQLite's -wal and -shm files live there); the database file itself is read-only.
       chmodSync(file, 0o444);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inTransaction } from '../../src/db/transactions.js';
 import { DEMO_TENANT, DEMO_USER } from '../../src/demo/records.js';
 import { postAicc, useTestApp } from '../helpers.js';
 
@@ -13,8 +12,8 @@ describe('changes committed together', () => {
     .where('tenant_id', '=', DEMO_TENANT.id).where('name', 'like', `${prefix}%`).execute()).map((row) => row.name).sort();
 
   it('a change that fails after writing is undone alone; the changes beside it land, each with its own result', async () => {
-    const outcomes = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => inTransaction(t.database.db, async (trx) => {
-      await trx.insertInto('queues').values({ tenant_id: DEMO_TENANT.id, id: `queu${String(i).padStart(16, '0')}`, name: `together ${i}`, created_at: 0 }).execute();
+    const outcomes = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => t.database.transaction(async (tx) => {
+      await tx.db.insertInto('queues').values({ tenant_id: DEMO_TENANT.id, id: `queu${String(i).padStart(16, '0')}`, name: `together ${i}`, created_at: 0 }).execute();
       if (i % 3 === 1) throw new Error(`change ${i} refused after its write`);
       return i;
     })));
@@ -27,8 +26,8 @@ describe('changes committed together', () => {
   });
 
   it('is settled only once committed: what a change returns is already visible to every reader', async () => {
-    const ids = await Promise.all(Array.from({ length: 8 }, (_, i) => inTransaction(t.database.db, async (trx) => {
-      await trx.insertInto('queues').values({ tenant_id: DEMO_TENANT.id, id: `queu${String(100 + i).padStart(16, '0')}`, name: queueName(i), created_at: 0 }).execute();
+    const ids = await Promise.all(Array.from({ length: 8 }, (_, i) => t.database.transaction(async (tx) => {
+      await tx.db.insertInto('queues').values({ tenant_id: DEMO_TENANT.id, id: `queu${String(100 + i).padStart(16, '0')}`, name: queueName(i), created_at: 0 }).execute();
       return i;
     })));
     assert.deepEqual(ids, [0, 1, 2, 3, 4, 5, 6, 7]);

@@ -28,9 +28,9 @@ describe('the demo tenant', () => {
     const { location: path, remove: removeDb } = await testDatabase();
     const database = openDatabase(path);
     await migrateToLatest(database.db);
-    assert.equal(await ensureDemoTenant(database.db, Date.now()), true);
+    assert.equal(await ensureDemoTenant(database, Date.now()), true);
     const first = await rowCounts(path);
-    assert.equal(await ensureDemoTenant(database.db, Date.now()), false);
+    assert.equal(await ensureDemoTenant(database, Date.now()), false);
     assert.deepEqual(await rowCounts(path), first);
     assert.equal(first.tenants, 1);
     assert.equal(first.tasks, 1);

@@ -24,7 +24,7 @@ describe('/healthz and /readyz', () => {
     const database = await testDatabase();
     const opened = openDatabase(database.location);
     const readiness = { ready: false, reason: 'migrating the database' };
-    const app = await buildApp({ config: loadConfig({ db: database.location }, { OPENCASE_LOG_LEVEL: 'silent' }), db: opened.db, readiness });
+    const app = await buildApp({ config: loadConfig({ db: database.location }, { OPENCASE_LOG_LEVEL: 'silent' }), store: opened, readiness });
     try {
       assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
       const notReady = await app.inject({ method: 'GET', url: '/readyz' });
@@ -48,7 +48,7 @@ describe('/healthz and /readyz', () => {
     const database = await testDatabase();
     const opened = openDatabase(database.location);
     await migrateToLatest(opened.db);
-    const app = await buildApp({ config: loadConfig({ db: database.location }, { OPENCASE_LOG_LEVEL: 'silent' }), db: opened.db });
+    const app = await buildApp({ config: loadConfig({ db: database.location }, { OPENCASE_LOG_LEVEL: 'silent' }), store: opened });
     try {
       assert.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
       await opened.close();

@@ -63,7 +63,7 @@ describe('migration 0002_case_statistics', () => {
 
       await migrateToLatest(db);
       const tenant = { tenantId: 'tnnt0000000000000old', timeZone: zone };
-      const result = await caseReport(db, tenant, { startTime: '2024-05-02', endTime: '2024-05-03', start: 0, limit: 10 }, at('2024-05-04 00:00:00', zone));
+      const result = await caseReport(database, tenant, { startTime: '2024-05-02', endTime: '2024-05-03', start: 0, limit: 10 }, at('2024-05-04 00:00:00', zone));
       assert.deepEqual(result.caseStatisticsList.map(({ date, newCases, finishedCases, averageDuration, unfinishedCases, overCases }) =>
         ({ date, newCases, finishedCases, averageDuration, unfinishedCases, overCases })), [
         { date: '2024-05-03', newCases: 1, finishedCases: 1, averageDuration: 0.5, unfinishedCases: 1, overCases: 1 },

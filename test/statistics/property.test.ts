@@ -52,7 +52,7 @@ describe('case statistics against a brute-force count of random histories', () =
   it(`agree on ${TEST_BACKEND} (${RUNS} histories)`, async () => {
     await fc.assert(fc.asyncProperty(fc.constantFrom(...STARTS), fc.array(step, { minLength: 10, maxLength: 40, size: 'max' }), async (startText, steps) => {
       t.now.value = parseWireDate(startText, ZONE) ?? 0;
-      const tenant = await createTenant(t.database.db, { name: 'statistics', timeZone: ZONE, userName: 'agent one' }, t.now.value);
+      const tenant = await createTenant(t.database, { name: 'statistics', timeZone: ZONE, userName: 'agent one' }, t.now.value);
       const token = await fetchToken(t.app, tenant.clientId, tenant.clientSecret);
       const extension = (path: string, body: object) => t.app.inject({ method: 'POST', url: `/opencase/v1/${path}`, headers: { 'access-token': token }, payload: body });
       const resultOf = <T>(response: Awaited<ReturnType<typeof extension>>): T => {

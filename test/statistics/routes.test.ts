@@ -141,7 +141,7 @@ describe('GET statistics/case/current and POST statistics/case/report', () => {
   });
 
   it('report by a case type of another tenant, or of none, answers as for an unknown record', async () => {
-    const other = await createTenant(t.database.db, { name: 'other', timeZone: 'UTC', userName: 'someone' }, Date.now());
+    const other = await createTenant(t.database, { name: 'other', timeZone: 'UTC', userName: 'someone' }, Date.now());
     for (const caseTypeId of [other.caseTypeId, 'cvmC0000000000000000']) {
       const response = await postAicc(t.app, t.token, 'statistics/case/report', { caseTypeId, start: 0, limit: 10 });
       assert.equal(response.statusCode, 404, response.body);
@@ -159,7 +159,7 @@ describe('GET statistics/case/current and POST statistics/case/report', () => {
   });
 
   it('a day with a daylight-saving change is one row like any other (report of a New York tenant over 10 March 2024)', async () => {
-    const tenant = await createTenant(t.database.db, { name: 'ny', timeZone: 'America/New_York', userName: 'agent' }, Date.now());
+    const tenant = await createTenant(t.database, { name: 'ny', timeZone: 'America/New_York', userName: 'agent' }, Date.now());
     const token = await fetchToken(t.app, tenant.clientId, tenant.clientSecret);
     const contact = await t.app.inject({ method: 'POST', url: '/opencase/v1/contacts', headers: { 'access-token': token }, payload: { customerName: 'x' } });
     const contactId = contact.json<{ result: { contactId: string } }>().result.contactId;

@@ -28,7 +28,7 @@ describe('task writes: create, modify, transfer, status/update, process', () => 
   before(async () => {
     t = await startTestApp();
     token = await fetchToken(t.app);
-    otherUserId = (await createUser(t.database.db, 'tnnt000000000000demo', 'Wang Fang', Date.now())).userId;
+    otherUserId = (await createUser(t.database, 'tnnt000000000000demo', 'Wang Fang', Date.now())).userId;
   });
   after(() => t.close());
   beforeEach(() => {
@@ -137,7 +137,7 @@ describe('task writes: create, modify, transfer, status/update, process', () => 
     }
 
     it("rejects another tenant's user as owner, like an unknown one", async () => {
-      const other = await createTenant(t.database.db, { name: 'other', timeZone: 'UTC', userName: 'stranger' }, Date.now());
+      const other = await createTenant(t.database, { name: 'other', timeZone: 'UTC', userName: 'stranger' }, Date.now());
       await assertRejected('task', { taskInfo: { ...base, ownerId: other.userId } }, 400, /^taskInfo\.ownerId .* is not a user of this tenant$/);
     });
   });
@@ -296,7 +296,7 @@ describe('task writes: create, modify, transfer, status/update, process', () => 
   });
 
   it("no write reaches another tenant's task", async () => {
-    const other = await createTenant(t.database.db, { name: 'intruder', timeZone: 'UTC', userName: 'intruder' }, Date.now());
+    const other = await createTenant(t.database, { name: 'intruder', timeZone: 'UTC', userName: 'intruder' }, Date.now());
     const otherToken = await fetchToken(t.app, other.clientId, other.clientSecret);
     const before = await snapshot();
     const calls: Array<[string, unknown]> = [

@@ -22,7 +22,7 @@ describe('POST task/list', () => {
   before(async () => {
     t = await startTestApp();
     token = await fetchToken(t.app);
-    agent = (await createUser(t.database.db, DEMO_TENANT.id, 'Zhao Lei', Date.now())).userId;
+    agent = (await createUser(t.database, DEMO_TENANT.id, 'Zhao Lei', Date.now())).userId;
     // 30 tasks an hour apart: every third owned by the agent, every fifth created by the agent, titles with LIKE wildcards.
     for (let i = 0; i < 30; i++) {
       t.now.value = START + i * 3_600_000;
@@ -156,7 +156,7 @@ describe('POST task/list', () => {
   });
 
   it("another tenant's list holds none of these tasks", async () => {
-    const other = await createTenant(t.database.db, { name: 'other', timeZone: 'UTC', userName: 'someone' }, Date.now());
+    const other = await createTenant(t.database, { name: 'other', timeZone: 'UTC', userName: 'someone' }, Date.now());
     const otherToken = await fetchToken(t.app, other.clientId, other.clientSecret);
     const response = await postAicc(t.app, otherToken, 'task/list', { start: 0, limit: 100, creatorId: other.userId });
     assert.equal(response.statusCode, 200);

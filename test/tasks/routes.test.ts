@@ -86,7 +86,7 @@ describe('task detail: GET and POST /service/AICC__Case/1.0.0/openapi/task/{id}'
   });
 
   it("another tenant's task id gets exactly the not-found answer of an id that does not exist", async () => {
-    const other = await createTenant(t.database.db, { name: 'second tenant', timeZone: 'Europe/Paris', userName: 'agent' }, Date.now());
+    const other = await createTenant(t.database, { name: 'second tenant', timeZone: 'Europe/Paris', userName: 'agent' }, Date.now());
     const otherToken = await fetchToken(t.app, other.clientId, other.clientSecret);
     const foreign = await t.app.inject({ method: 'GET', url: `${TASK_PATH}/${DEMO_TASK_ID}`, headers: { 'access-token': otherToken } });
     const missing = await t.app.inject({ method: 'GET', url: `${TASK_PATH}/ccqG0000000000000000`, headers: { 'access-token': otherToken } });

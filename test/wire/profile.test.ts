@@ -22,13 +22,13 @@ describe('wire profile per tenant', () => {
   });
 
   it('each switch changes only its tenant, at once, cached replies included', async () => {
-    const other = await createTenant(t.database.db, { name: 'Lenient', timeZone: 'UTC', userName: 'u' }, Date.now());
+    const other = await createTenant(t.database, { name: 'Lenient', timeZone: 'UTC', userName: 'u' }, Date.now());
     const otherToken = await fetchToken(t.app, other.clientId, other.clientSecret);
     // Cached before the switch: the detail and the list must not come back in the old shape after it.
     assert.equal((await get(`task/${DEMO_TASK_ID}`)).json<{ resMsg: string }>().resMsg, '成功');
     assert.equal((await taskList()).json<{ resMsg: string }>().resMsg, '成功');
 
-    await setWireProfile(t.database.db, DEMO_TENANT.id, { caseDetailResult: 'object', taskListResult: 'array', successMessage: 'Success', unknownFields: 'ignore' });
+    await setWireProfile(t.database, DEMO_TENANT.id, { caseDetailResult: 'object', taskListResult: 'array', successMessage: 'Success', unknownFields: 'ignore' });
 
     const detail = (await get(`case/${DEMO_CASE.id}`)).json<{ resMsg: string; result: { caseInfo: { id: string } } }>();
     assert.equal(detail.result.caseInfo.id, DEMO_CASE.id);
@@ -54,7 +54,7 @@ describe('wire profile per tenant', () => {
     assert.equal((await taskList(otherToken, { creatorId: other.userId })).json<{ resMsg: string }>().resMsg, '成功');
     assert.equal((await taskList(otherToken, { creatorId: other.userId, caseId: DEMO_CASE.id })).statusCode, 400);
 
-    await setWireProfile(t.database.db, DEMO_TENANT.id, { caseDetailResult: 'array', taskListResult: 'object', successMessage: '成功', unknownFields: 'reject' });
+    await setWireProfile(t.database, DEMO_TENANT.id, { caseDetailResult: 'array', taskListResult: 'object', successMessage: '成功', unknownFields: 'reject' });
     assert.equal((await get(`task/${DEMO_TASK_ID}`)).json<{ resMsg: string }>().resMsg, '成功');
   });
 

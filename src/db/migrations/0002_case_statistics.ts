@@ -1,6 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import { SqliteAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import { rebuildTenantStatistics } from '../../statistics/changes.js';
-import type { Db } from '../database.js';
+import { migrationTx } from '../store.js';
+import type { Database } from '../tables.js';
 
 /**
  * 查询工单概览 and 查询工单总览统计 (statistics/case/current and report).
@@ -37,7 +38,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
 
   // The migration runs in a transaction (both dialects: see sqlite.ts), which the rebuild works in.
-  const app = db as unknown as Db;
-  const tenants = await app.selectFrom('tenants').select('id').orderBy('id').execute();
-  for (const tenant of tenants) await rebuildTenantStatistics(app, tenant.id);
+  const trx = db as unknown as Transaction<Database>;
+  const tx = migrationTx(trx, trx.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'postgres');
+  const tenants = await trx.selectFrom('tenants').select('id').orderBy('id').execute();
+  for (const tenant of tenants) await rebuildTenantStatistics(tx, tenant.id);
 }

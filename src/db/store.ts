@@ -1,0 +1,182 @@
+import { Kysely, type Transaction } from 'kysely';
+import { Histogram } from 'prom-client';
+import { CheckedTokens } from '../auth/checked-tokens.js';
+import { VerifiedSecrets } from '../auth/secrets.js';
+import { ListResponseCache } from '../lists/response-cache.js';
+import { TaskDetailCache } from '../tasks/detail-cache.js';
+import type { Database } from './tables.js';
+import { GroupCommit } from './transactions.js';
+import { runRetried } from './retry.js';
+import type { CompiledStatement, SyncReader } from './prepared.js';
+
+export type Db = Kysely<Database>;
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/**
+ * One change in progress: the Kysely transaction it runs in, and what it has done that every process must hear of
+ * once it commits (the tenants whose change sequence it advanced, a revocation). Functions that may only run inside a
+ * change (locked reads, applyChange, nextSerial, the trace writers) take a Tx: a Store does not compile there.
+ */
+export class Tx {
+  readonly #advanced = new Map<string, number>();
+  #revoked = false;
+
+  constructor(readonly store: Store, readonly db: Transaction<Database>) {}
+
+  /** The tenant's change sequence reached `seq` in this change. */
+  advanced(tenantId: string, seq: number): void {
+    if ((this.#advanced.get(tenantId) ?? -1) < seq) this.#advanced.set(tenantId, seq);
+  }
+
+  /** This change revokes a token or an API app: every process drops the tokens it has checked. */
+  revokes(): void {
+    this.#revoked = true;
+  }
+
+  /** What this change signals: each tenant's highest sequence number taken, and whether it revoked anything. */
+  get signals(): { advanced: ReadonlyMap<string, number>; revoked: boolean } {
+    return { advanced: this.#advanced, revoked: this.#revoked };
+  }
+}
+
+/** Where a query may run: the store (outside any change) or a change's transaction. */
+export type Queryable = Store | Tx;
+
+/**
+ * Told of each change once committed, by this process (the store calls it) and, through the database, by others:
+ * the caches and the subscribers of the change feed hang off it (changes/signal.ts).
+ */
+export interface CommitListener {
+  committed(advanced: ReadonlyMap<string, number>, revoked: boolean): void;
+}
+
+export interface StoreParts {
+  dialect: DialectName;
+  db: Db;
+  location: string;
+  /** SQLite's read-only connection for prepared reads outside a change. */
+  reader?: SyncReader;
+  /** PostgreSQL's named statements by SQL text, which the pool's connections prepare once each (db/postgres.ts). */
+  statementNames?: Map<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything that belongs to one database, created once and shared by whatever uses it (apps, the CLI): the Kysely
+ * instance, SQLite's read connection and group commit, the compiled statements, the caches (checked tokens, verified
+ * secrets, task details, task lists) and the change signal. Nothing of the kind lives in module-level maps, so two
+ * databases in one process (tests) never share a cache or a statement.
+ */
+export class Store {
+  readonly dialect: DialectName;
+  readonly db: Db;
+  /** Where the database is, safe to print (a URL's password is masked). */
+  readonly location: string;
+  readonly reader: SyncReader | undefined;
+  /** Compiled prepared queries by name (db/prepared.ts): a name is compiled once per store. */
+  readonly compiled = new Map<string, CompiledStatement>();
+  readonly statementNames: Map<string, string> | undefined;
+  /** Prepared queries' run time by name; every app on the store shows it. */
+  readonly queryDuration = new Histogram({
+    name: 'opencase_db_query_duration_seconds', help: 'Run time of prepared database queries, by query',
+    labelNames: ['query'] as const, registers: [],
+    buckets: [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5],
+  });
+  readonly tokens = new CheckedTokens();
+  readonly secrets = new VerifiedSecrets();
+  readonly taskDetails = new TaskDetailCache();
+  readonly taskLists = new ListResponseCache();
+  readonly #groupCommit: GroupCommit | undefined;
+  readonly #listeners: CommitListener[] = [];
+  readonly #close: () => Promise<void>;
+  #closed: Promise<void> | undefined;
+
+  constructor(parts: StoreParts) {
+    this.dialect = parts.dialect;
+    this.db = parts.db;
+    this.location = parts.location;
+    this.reader = parts.reader;
+    this.statementNames = parts.statementNames;
+    this.#close = parts.close;
+    this.#groupCommit = parts.dialect === 'sqlite' ? new GroupCommit(parts.db) : undefined;
+  }
+
+  /** A store is where its own queries run (see Queryable). */
+  get store(): Store {
+    return this;
+  }
+
+  /**
+   * A number that moves whenever anything is committed to the database, by any process, read without touching a table
+   * (SQLite's data_version); undefined where there is no such number (PostgreSQL). Read it before the data it vouches for.
+   */
+  commitVersion(): number | undefined {
+    return this.reader?.dataVersion();
+  }
+
+  onCommit(listener: CommitListener): void {
+    this.#listeners.push(listener);
+  }
+
+  /**
+   * Runs one change in a transaction: all of it lands or none of it does, and the returned promise settles only after
+   * the commit is durable. On SQLite the transaction is shared with the changes that arrived alongside (group commit,
+   * db/transactions.ts); on PostgreSQL each change has a transaction of its own, whose server groups commits itself,
+   * and one rolled back for a deadlock or a serialization failure is run again (db/retry.ts): `work` may run more than
+   * once there, so it must do nothing outside its transaction. What the change signals is sent inside it (so that it is
+   * heard only on commit) and told to this process's listeners once it committed.
+   */
+  async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    let committed: Tx | undefined;
+    const run = async (trx: Transaction<Database>) => {
+      const tx = new Tx(this, trx);
+      const value = await work(tx);
+      await this.#signalInside(tx);
+      committed = tx;
+      return value;
+    };
+    const value = this.#groupCommit ? await this.#groupCommit.run(run) : await runRetried(this.db, run);
+    if (committed) {
+      const { advanced, revoked } = committed.signals;
+      if (advanced.size > 0 || revoked) for (const listener of this.#listeners) listener.committed(advanced, revoked);
+    }
+    return value;
+  }
+
+  /** The hook by which the change signal sends its notifications inside a change's transaction (changes/). */
+  signalInside: ((tx: Tx) => Promise<void>) | undefined;
+
+  async #signalInside(tx: Tx): Promise<void> {
+    if (this.signalInside) await this.signalInside(tx);
+  }
+
+  /** Closes the database once, however many times it is asked (bound: `const { close } = store` works). */
+  readonly close = (): Promise<void> => {
+    this.#closed ??= this.#close();
+    return this.#closed;
+  };
+}
+
+/**
+ * A repository whose change methods (locked reads, applyChange, trace inserts) exist only when it is made on a Tx, so
+ * that calling one outside a change does not compile; its other queries run on either.
+ */
+export function repository<Queries extends object, Changes extends object>(
+  queries: (q: Queryable) => Queries, changes: (tx: Tx) => Changes,
+) {
+  function create(q: Tx): Queries & Changes;
+  function create(q: Queryable): Queries;
+  function create(q: Queryable): Queries | (Queries & Changes) {
+    return q instanceof Tx ? { ...queries(q), ...changes(q) } : queries(q);
+  }
+  return create;
+}
+
+/**
+ * A change around a transaction that Kysely's Migrator opened (a data migration reuses the services' change code): the
+ * store around it is a throwaway one, with no reader and no listener, since no process serves while migrating.
+ */
+export function migrationTx(trx: Transaction<Database>, dialect: DialectName): Tx {
+  return new Tx(new Store({ dialect, db: trx, location: 'migration', close: async () => undefined }), trx);
+}
