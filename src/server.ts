@@ -45,7 +45,7 @@ export async function startServer(
   options: { logStream?: NodeJS.WritableStream; listenWhileStarting?: boolean } = {},
 ): Promise<RunningServer> {
   const { listenWhileStarting = true, ...appOptions } = options;
-  const store: Store = openDatabase(config.database, { poolSize: config.poolSize });
+  const store: Store = openDatabase(config.database, { poolSize: config.poolSize, stalenessMs: config.cacheStalenessMs });
   let app: FastifyInstance | undefined;
   try {
     const readiness: Readiness = { ready: false, reason: 'waiting for the database' };
@@ -62,6 +62,11 @@ export async function startServer(
     }
     // A database that reads but takes no write (a read-only file, a full disk) serves what it can, and /readyz says why not.
     readiness.writeFault = await probeWrites(store);
+    // Until the change signal is heard (PostgreSQL: its listening connection), nothing is served from what it guards.
+    readiness.reason = 'listening for changes';
+    await store.start().catch((error: unknown) => {
+      process.stderr.write(`opencase: the change signal is not heard yet (${error instanceof Error ? error.message : String(error)}); every request queries the database until it is\n`);
+    });
     if (readiness.writeFault) process.stderr.write(`opencase: the database cannot be written: ${readiness.writeFault}; /readyz reports not ready, writes answer 503\n`);
     readiness.ready = true;
     const address = early ?? await listen();

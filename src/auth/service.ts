@@ -71,18 +71,20 @@ export async function issueToken(
 }
 
 /**
- * The tenant a live token belongs to, or null for a token that is unknown, expired or revoked. Never writes. On SQLite
- * a token checked before is taken from memory while nothing has been committed since (see checked-tokens.ts).
+ * The tenant a live token belongs to, or null for a token that is unknown, expired or revoked. Never writes. A token
+ * checked before is taken from memory while the store's token version holds (Store.tokenVersion: on SQLite nothing
+ * was committed since; on PostgreSQL nothing was revoked and the change signal is fresh), with its tenant's change
+ * sequence as this process knows it now.
  */
 export async function authenticate(
   store: Store, accessToken: string, now: number, onCheck: (fromCache: boolean) => void = () => undefined,
 ): Promise<TenantContext | null> {
-  const version = store.commitVersion();
+  const version = store.tokenVersion();
   if (version !== undefined) {
     const known = store.tokens.get(accessToken, version, now);
     if (known) {
       onCheck(true);
-      return known;
+      return store.currentTenant(known);
     }
   }
   onCheck(false);
@@ -93,6 +95,7 @@ export async function authenticate(
     wire_success_message: successMessage, wire_unknown_fields: unknownFields, ...context
   } = found;
   const tenant: TenantContext = { ...context, wire: { caseDetailResult, taskListResult, successMessage, unknownFields } };
+  store.changes.noteSeq(tenant.tenantId, tenant.changeSeq);
   if (version !== undefined) store.tokens.set(accessToken, version, expiresAt, tenant);
   return tenant;
 }

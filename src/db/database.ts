@@ -5,6 +5,7 @@ import { openSqlite } from './sqlite.js';
 import type { Database } from './tables.js';
 import { errorCode } from './error-code.js';
 import { Store, type Db, type Tx } from './store.js';
+import { ChangeSignal, kyselyChangeSource } from '../changes/index.js';
 
 export { Store, Tx, type Db, type DialectName, type Queryable } from './store.js';
 
@@ -20,24 +21,51 @@ export class DatabaseOpenError extends Error {
 export const DEFAULT_POOL_SIZE = 10;
 
 /**
+ * PostgreSQL: how far behind the other processes' commits a read may be when it is answered from what this process
+ * keeps (docs/scaling.md, "Reads served from the change signal"); 0 sends every request to the database.
+ */
+export const DEFAULT_STALENESS_MS = 100;
+
+export interface OpenOptions {
+  poolSize?: number;
+  /** See DEFAULT_STALENESS_MS. */
+  stalenessMs?: number;
+  /** Where the change signal says that it lost or regained the database (stderr by default). */
+  log?: (message: string) => void;
+}
+
+/**
  * The store of a SQLite file path, or of a PostgreSQL database from a `postgres://` URL (connections are made on first
  * use). Open it once per database and process, and share it.
  */
-export function openDatabase(location: string, options: { poolSize?: number } = {}): Store {
+export function openDatabase(location: string, options: OpenOptions = {}): Store {
+  const log = options.log ?? ((message: string) => process.stderr.write(`opencase: ${message}\n`));
   if (isPostgresUrl(location)) {
     const statementNames = new Map<string, string>();
     const { dialect } = openPostgres(location, options.poolSize ?? DEFAULT_POOL_SIZE, statementNames);
     const db = new Kysely<Database>({ dialect });
-    return new Store({ dialect: 'postgres', db, location: redactUrl(location), statementNames, close: () => db.destroy() });
+    const stalenessMs = options.stalenessMs ?? DEFAULT_STALENESS_MS;
+    const feed = kyselyChangeSource(db);
+    const changes = new ChangeSignal({
+      backend: 'postgres', connectionString: location, source: feed, log,
+      ...(stalenessMs > 0 && { freshnessMs: stalenessMs, heartbeatMs: Math.max(5, Math.round(stalenessMs / 4)) }),
+    });
+    return new Store({
+      dialect: 'postgres', db, location: redactUrl(location), statementNames, changes, feed, servedFromSignal: stalenessMs > 0, close: () => db.destroy(),
+    });
   }
   try {
     const { dialect, reader } = openSqlite(location);
     const db = new Kysely<Database>({ dialect });
+    const feed = kyselyChangeSource(db);
+    const changes = new ChangeSignal({ backend: 'sqlite', dataVersion: () => reader.dataVersion(), source: feed, log });
     return new Store({
       dialect: 'sqlite',
       db,
       location,
       reader,
+      changes,
+      feed,
       close: async () => {
         reader.close();
         await db.destroy();

@@ -8,6 +8,8 @@ import type { Database } from './tables.js';
 import { GroupCommit } from './transactions.js';
 import { runRetried } from './retry.js';
 import type { CompiledStatement, SyncReader } from './prepared.js';
+import type { TenantContext } from '../auth/service.js';
+import { ChangeSignal, kyselyChangeSource, sendChangeNotifications, type ChangeSource } from '../changes/index.js';
 
 export type Db = Kysely<Database>;
 
@@ -43,14 +45,6 @@ export class Tx {
 /** Where a query may run: the store (outside any change) or a change's transaction. */
 export type Queryable = Store | Tx;
 
-/**
- * Told of each change once committed, by this process (the store calls it) and, through the database, by others:
- * the caches and the subscribers of the change feed hang off it (changes/signal.ts).
- */
-export interface CommitListener {
-  committed(advanced: ReadonlyMap<string, number>, revoked: boolean): void;
-}
-
 export interface StoreParts {
   dialect: DialectName;
   db: Db;
@@ -59,6 +53,15 @@ export interface StoreParts {
   reader?: SyncReader;
   /** PostgreSQL's named statements by SQL text, which the pool's connections prepare once each (db/postgres.ts). */
   statementNames?: Map<string, string>;
+  /** What this process hears of every commit to the database, its own and other processes' (changes/). */
+  changes: ChangeSignal;
+  /** The tenants' change feeds, as the signal's subscribers and the trace export read them. */
+  feed: ChangeSource;
+  /**
+   * PostgreSQL: whether a request may be answered from what this process keeps (checked tokens, each tenant's change
+   * sequence as signalled) while the change signal is fresh, rather than with a query of its own.
+   */
+  servedFromSignal?: boolean;
   close(): Promise<void>;
 }
 
@@ -87,8 +90,10 @@ export class Store {
   readonly secrets = new VerifiedSecrets();
   readonly taskDetails = new TaskDetailCache();
   readonly taskLists = new ListResponseCache();
+  readonly changes: ChangeSignal;
+  readonly feed: ChangeSource;
+  readonly #servedFromSignal: boolean;
   readonly #groupCommit: GroupCommit | undefined;
-  readonly #listeners: CommitListener[] = [];
   readonly #close: () => Promise<void>;
   #closed: Promise<void> | undefined;
 
@@ -98,6 +103,9 @@ export class Store {
     this.location = parts.location;
     this.reader = parts.reader;
     this.statementNames = parts.statementNames;
+    this.changes = parts.changes;
+    this.feed = parts.feed;
+    this.#servedFromSignal = parts.servedFromSignal ?? false;
     this.#close = parts.close;
     this.#groupCommit = parts.dialect === 'sqlite' ? new GroupCommit(parts.db) : undefined;
   }
@@ -108,15 +116,32 @@ export class Store {
   }
 
   /**
-   * A number that moves whenever anything is committed to the database, by any process, read without touching a table
-   * (SQLite's data_version); undefined where there is no such number (PostgreSQL). Read it before the data it vouches for.
+   * A number under which the tokens this process checked stay valid, read before the data it vouches for; undefined
+   * when none may be trusted, and every token is checked against the database.
+   * - SQLite: data_version, read without touching a table (two lock calls): it moves whenever anything is committed,
+   *   by any process, so a token checked under it is unrevoked and its tenant's change sequence unchanged.
+   * - PostgreSQL: the change signal's epoch, which moves on every revocation in any process, while the signal is fresh
+   *   (every commit up to a moment ago is known here) and the store serves from it; the tenant's change sequence then
+   *   comes from the signal (currentTenant).
    */
-  commitVersion(): number | undefined {
-    return this.reader?.dataVersion();
+  tokenVersion(): number | undefined {
+    if (this.reader) return this.reader.dataVersion();
+    return this.#servedFromSignal && this.changes.fresh ? this.changes.epoch : undefined;
   }
 
-  onCommit(listener: CommitListener): void {
-    this.#listeners.push(listener);
+  /**
+   * A checked token's tenant with its change sequence brought up to what this process knows (PostgreSQL: signalled by
+   * other processes since the token was checked, or committed here). On SQLite a token is reused only while nothing
+   * was committed, so the number it was checked with is current.
+   */
+  currentTenant(tenant: TenantContext): TenantContext {
+    const latest = this.reader ? undefined : this.changes.latestSeq(tenant.tenantId);
+    return latest !== undefined && latest > tenant.changeSeq ? { ...tenant, changeSeq: latest } : tenant;
+  }
+
+  /** Starts hearing the database's change signal (PostgreSQL: its listening connection); caches wait for it. */
+  start(): Promise<void> {
+    return this.changes.start();
   }
 
   /**
@@ -132,28 +157,21 @@ export class Store {
     const run = async (trx: Transaction<Database>) => {
       const tx = new Tx(this, trx);
       const value = await work(tx);
-      await this.#signalInside(tx);
+      // PostgreSQL delivers a notification when its transaction commits and drops it on rollback: every process hears
+      // of exactly the changes it can read. SQLite's other processes see data_version move instead.
+      if (this.dialect === 'postgres') await sendChangeNotifications(trx, tx.signals.advanced, tx.signals.revoked);
       committed = tx;
       return value;
     };
     const value = this.#groupCommit ? await this.#groupCommit.run(run) : await runRetried(this.db, run);
-    if (committed) {
-      const { advanced, revoked } = committed.signals;
-      if (advanced.size > 0 || revoked) for (const listener of this.#listeners) listener.committed(advanced, revoked);
-    }
+    // After the commit, before the caller replies: this process's own next request already knows.
+    if (committed) this.changes.committed(committed.signals.advanced, committed.signals.revoked);
     return value;
-  }
-
-  /** The hook by which the change signal sends its notifications inside a change's transaction (changes/). */
-  signalInside: ((tx: Tx) => Promise<void>) | undefined;
-
-  async #signalInside(tx: Tx): Promise<void> {
-    if (this.signalInside) await this.signalInside(tx);
   }
 
   /** Closes the database once, however many times it is asked (bound: `const { close } = store` works). */
   readonly close = (): Promise<void> => {
-    this.#closed ??= this.#close();
+    this.#closed ??= this.changes.close().then(() => this.#close());
     return this.#closed;
   };
 }
@@ -178,5 +196,7 @@ export function repository<Queries extends object, Changes extends object>(
  * store around it is a throwaway one, with no reader and no listener, since no process serves while migrating.
  */
 export function migrationTx(trx: Transaction<Database>, dialect: DialectName): Tx {
-  return new Tx(new Store({ dialect, db: trx, location: 'migration', close: async () => undefined }), trx);
+  const feed = kyselyChangeSource(trx);
+  const changes = new ChangeSignal({ backend: 'sqlite', dataVersion: () => 0, source: feed });
+  return new Tx(new Store({ dialect, db: trx, location: 'migration', changes, feed, close: async () => undefined }), trx);
 }
