@@ -6,6 +6,8 @@ export interface Config {
   poolSize: number;
   /** PostgreSQL: how stale a read answered from the change signal may be, in ms; 0 queries on every request. */
   cacheStalenessMs: number;
+  /** PostgreSQL: group commit batches in flight per process; 0 commits each change alone. */
+  groupCommitBatches: number;
   /** How long start-up waits for a database that does not answer yet. */
   databaseWaitSeconds: number;
   host: string;
@@ -70,6 +72,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   return {
     database: databaseLocation(flags.db, env),
     poolSize: integerIn(flags.poolSize !== undefined ? '--pool-size' : 'OPENCASE_DB_POOL', flags.poolSize ?? env.OPENCASE_DB_POOL ?? '10', 1, 1000),
+    groupCommitBatches: integerIn('OPENCASE_PG_GROUP_COMMIT', env.OPENCASE_PG_GROUP_COMMIT ?? '0', 0, 64),
     cacheStalenessMs: integerIn('OPENCASE_CACHE_STALENESS_MS', env.OPENCASE_CACHE_STALENESS_MS ?? '100', 0, 10_000),
     databaseWaitSeconds: integerIn('OPENCASE_DB_WAIT', env.OPENCASE_DB_WAIT ?? '30', 0, 3600),
     host: flags.host ?? env.HOST ?? '127.0.0.1',

@@ -45,7 +45,7 @@ export async function startServer(
   options: { logStream?: NodeJS.WritableStream; listenWhileStarting?: boolean } = {},
 ): Promise<RunningServer> {
   const { listenWhileStarting = true, ...appOptions } = options;
-  const store: Store = openDatabase(config.database, { poolSize: config.poolSize, stalenessMs: config.cacheStalenessMs });
+  const store: Store = openDatabase(config.database, { poolSize: config.poolSize, stalenessMs: config.cacheStalenessMs, groupCommitBatches: config.groupCommitBatches });
   let app: FastifyInstance | undefined;
   try {
     const readiness: Readiness = { ready: false, reason: 'waiting for the database' };

@@ -26,10 +26,15 @@ export const DEFAULT_POOL_SIZE = 10;
  */
 export const DEFAULT_STALENESS_MS = 100;
 
+/** PostgreSQL: see db/transactions.ts and docs/scaling.md, "Group commit on PostgreSQL". */
+export const DEFAULT_GROUP_COMMIT_BATCHES = 0;
+
 export interface OpenOptions {
   poolSize?: number;
   /** See DEFAULT_STALENESS_MS. */
   stalenessMs?: number;
+  /** PostgreSQL: group commit batches in flight (db/transactions.ts); 0 gives each change a transaction of its own. */
+  groupCommitBatches?: number;
   /** Where the change signal says that it lost or regained the database (stderr by default). */
   log?: (message: string) => void;
 }
@@ -51,7 +56,8 @@ export function openDatabase(location: string, options: OpenOptions = {}): Store
       ...(stalenessMs > 0 && { freshnessMs: stalenessMs, heartbeatMs: Math.max(5, Math.round(stalenessMs / 4)) }),
     });
     return new Store({
-      dialect: 'postgres', db, location: redactUrl(location), statementNames, changes, feed, servedFromSignal: stalenessMs > 0, close: () => db.destroy(),
+      dialect: 'postgres', db, location: redactUrl(location), statementNames, changes, feed, servedFromSignal: stalenessMs > 0,
+      groupCommitBatches: options.groupCommitBatches ?? DEFAULT_GROUP_COMMIT_BATCHES, close: () => db.destroy(),
     });
   }
   try {

@@ -24,6 +24,12 @@ function backoffMs(retry: number): number {
   return 10 * 2 ** (retry - 1) * (0.5 + Math.random());
 }
 
+/** What a change that lost every attempt answers: a 503 saying to retry, nothing written. */
+export function lostEveryAttempt(attempts: number): ApiError {
+  return new ApiError('unavailable', `the change lost a race with concurrent changes of the same records ${attempts} times `
+    + '(a deadlock or serialization failure); nothing was written: retry in a moment');
+}
+
 export interface RetryOptions {
   /** Runs in all, the first included (TRANSACTION_ATTEMPTS unless told). */
   attempts?: number;
@@ -42,10 +48,7 @@ export async function runRetried<T>(db: Kysely<Database>, work: (trx: Transactio
       return await db.transaction().execute(work);
     } catch (error) {
       if (!isRetryableConflict(error)) throw error;
-      if (attempt >= attempts) {
-        throw new ApiError('unavailable', `the change lost a race with concurrent changes of the same records ${attempts} times `
-          + '(a deadlock or serialization failure); nothing was written: retry in a moment');
-      }
+      if (attempt >= attempts) throw lostEveryAttempt(attempts);
       await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
     }
   }

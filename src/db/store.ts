@@ -62,6 +62,8 @@ export interface StoreParts {
    * sequence as signalled) while the change signal is fresh, rather than with a query of its own.
    */
   servedFromSignal?: boolean;
+  /** PostgreSQL: batches of changes committed at once (db/transactions.ts); 0 or absent gives each change its own. */
+  groupCommitBatches?: number;
   close(): Promise<void>;
 }
 
@@ -107,7 +109,9 @@ export class Store {
     this.feed = parts.feed;
     this.#servedFromSignal = parts.servedFromSignal ?? false;
     this.#close = parts.close;
-    this.#groupCommit = parts.dialect === 'sqlite' ? new GroupCommit(parts.db) : undefined;
+    this.#groupCommit = parts.dialect === 'sqlite' || parts.groupCommitBatches
+      ? new GroupCommit(parts.db, { concurrentBatches: parts.groupCommitBatches ?? 1 })
+      : undefined;
   }
 
   /** A store is where its own queries run (see Queryable). */

@@ -1,11 +1,22 @@
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './tables.js';
+import { isRetryableConflict, lostEveryAttempt, TRANSACTION_ATTEMPTS } from './retry.js';
 
 /** A change waiting for its turn in the next group commit. */
 interface PendingChange {
   work: (trx: Transaction<Database>) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+  /** Runs so far: a change rolled back for a deadlock or a serialization failure runs again in a later batch. */
+  runs: number;
+}
+
+export interface GroupCommitOptions {
+  /**
+   * Batches in flight at once. SQLite: 1 (its writes take turns anyway). PostgreSQL: a few, so that a batch waiting for
+   * a row lock or its commit's flush does not hold every other change of the process behind it.
+   */
+  concurrentBatches: number;
 }
 
 const SAVEPOINT = CompiledQuery.raw('savepoint change');
@@ -16,32 +27,38 @@ const ROLLBACK = CompiledQuery.raw('rollback to savepoint change');
 const MAX_CHANGES_PER_COMMIT = 64;
 
 /**
- * Group commit for SQLite. Every commit in synchronous=FULL mode writes the WAL and waits for fsync, and on SQLite
+ * Group commit. On SQLite every commit in synchronous=FULL mode writes the WAL and waits for fsync, and on SQLite
  * writes are serialized anyway, so the changes that arrive in one turn of the event loop run one after another in
  * a single transaction, each inside a savepoint of its own: a change that fails is rolled back alone and its caller
  * gets its error; the others are acknowledged once the shared commit (and its fsync) has returned, never before.
  * If the commit itself fails, every change of the batch fails with it and none was acknowledged.
+ *
+ * On PostgreSQL a change that takes a tenant's counter rows (every change that writes a trace) holds their lock until
+ * its commit has been flushed, so one tenant's changes take turns at the pace of the disk's flushes; in one batch they
+ * share the lock and the flush. Measured in one run of `npm run bench` (durable PostgreSQL on this 2-core machine): see
+ * docs/scaling.md, "Group commit on PostgreSQL".
  */
 export class GroupCommit {
   readonly #queue: PendingChange[] = [];
-  #scheduled = false;
+  /** Batches scheduled or running. */
+  #inFlight = 0;
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Kysely<Database>, private readonly options: GroupCommitOptions = { concurrentBatches: 1 }) {}
 
   run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject, runs: 0 });
       this.#schedule();
     });
   }
 
   #schedule(): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
+    if (this.#inFlight >= this.options.concurrentBatches) return;
+    this.#inFlight++;
     // After the I/O of this turn, so that every request read in it joins the batch.
     setImmediate(() => {
       void this.#commitBatch().finally(() => {
-        this.#scheduled = false;
+        this.#inFlight--;
         if (this.#queue.length > 0) this.#schedule();
       });
     });
@@ -49,11 +66,13 @@ export class GroupCommit {
 
   async #commitBatch(): Promise<void> {
     const batch = this.#queue.splice(0, MAX_CHANGES_PER_COMMIT);
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    if (batch.length === 0) return;
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown } | { ok: false; retry: true }> = [];
     try {
       await this.db.transaction().execute(async (trx) => {
         for (const change of batch) {
           await trx.executeQuery(SAVEPOINT);
+          change.runs++;
           try {
             const value = await change.work(trx);
             await trx.executeQuery(RELEASE);
@@ -67,21 +86,26 @@ export class GroupCommit {
               // gone with every change of the batch, and this change's error is the cause each of them fails with.
               throw error;
             }
-            outcomes.push({ ok: false, error });
+            // PostgreSQL broke a deadlock (or a serialization failure) by failing this change's statement: rolled back
+            // to its savepoint, the change has released its locks and runs again in a later batch.
+            if (isRetryableConflict(error)) outcomes.push(change.runs < TRANSACTION_ATTEMPTS ? { ok: false, retry: true } : { ok: false, error: lostEveryAttempt(TRANSACTION_ATTEMPTS) });
+            else outcomes.push({ ok: false, error });
           }
         }
       });
     } catch (error) {
       batch.forEach((change, i) => {
         const outcome = outcomes[i];
-        change.reject(outcome && !outcome.ok ? outcome.error : error);
+        change.reject(outcome && 'error' in outcome ? outcome.error : error);
       });
       return;
     }
     batch.forEach((change, i) => {
       const outcome = outcomes[i];
       if (outcome?.ok) change.resolve(outcome.value);
+      else if (outcome && 'retry' in outcome) this.#queue.push(change);
       else change.reject(outcome?.error);
     });
+    if (this.#queue.length > 0) this.#schedule();
   }
 }

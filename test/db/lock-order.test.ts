@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Fastify from 'fastify';
-import type { Db } from '../../src/db/database.js';
+import { openDatabase, type Db } from '../../src/db/database.js';
 import { runRetried } from '../../src/db/retry.js';
 import { DEMO_CONTACT, DEMO_TENANT, DEMO_USER } from '../../src/demo/records.js';
 import { createUser } from '../../src/users/service.js';
@@ -138,6 +138,26 @@ describe(`locks taken in one order, on ${TEST_BACKEND}`, () => {
     assert.equal(runs.forward + runs.backward, 3, `one change ran again (runs: ${JSON.stringify(runs)})`);
     for (const name of names) assert.deepEqual([...name].sort(), ['b', 'f'], 'each change renamed both rows once');
     assert.equal(await deadlocksOf(t.dbLocation) - deadlocksBefore, 1, 'PostgreSQL saw the deadlock (so the count above is a real one)');
+  });
+
+  it('with group commit on PostgreSQL, a change of a batch that PostgreSQL picks as a deadlock victim runs again in a later batch: both land', { skip: onPostgresOnly, timeout: 60_000 }, async () => {
+    const store = openDatabase(t.dbLocation, { groupCommitBatches: 2 });
+    try {
+      const deadlocksBefore = await deadlocksOf(t.dbLocation);
+      // The second change is queued once the first one's batch runs, so that the two are in two batches.
+      let calls = 0;
+      const { outcomes, runs, names } = await opposedChanges(store.db, async (_db, work) => {
+        if (calls++ > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+        return store.transaction((tx) => work(tx.db));
+      });
+      assert.deepEqual(outcomes.map((outcome) => outcome.status), ['fulfilled', 'fulfilled'], JSON.stringify(outcomes));
+      assert.equal(runs.forward + runs.backward, 3, `one change ran again (runs: ${JSON.stringify(runs)})`);
+      for (const name of names) assert.deepEqual([...name].sort(), ['b', 'f'], 'each change renamed both rows once');
+      await store.close();
+      assert.equal(await deadlocksOf(t.dbLocation) - deadlocksBefore, 1, 'PostgreSQL saw the deadlock (so the count above is a real one)');
+    } finally {
+      await store.close();
+    }
   });
 
   it('a change that loses every attempt is a 503 with Retry-After that says to retry, never a 500', { skip: onPostgresOnly, timeout: 60_000 }, async () => {
