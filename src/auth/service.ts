@@ -211,7 +211,7 @@ export function showTenant(store: Store, tenantId: string): Promise<TenantSettin
 
 /**
  * Sets switches of a tenant's wire profile. Every process sees it with the tenant's next token check: on SQLite any
- * commit sends checked tokens back to the database, on PostgreSQL every request reads the tenant with its token.
+ * commit sends checked tokens back to the database, on PostgreSQL the change signals a revocation (Tx.revokes).
  * Cached replies are keyed by the reply's shape (wire/profile.ts replyShapeKey), so none is served in the old one.
  */
 export async function setWireProfile(store: Store, tenantId: string, settings: Partial<WireProfile>): Promise<TenantSettings> {
