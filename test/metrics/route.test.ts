@@ -30,8 +30,9 @@ describe('GET /metrics', { concurrency: false }, () => {
     const hits = sample(text, 'opencase_token_checks_total', 'result="hit"') ?? 0;
     const misses = sample(text, 'opencase_token_checks_total', 'result="miss"') ?? 0;
     assert.equal(hits + misses, 4);
-    // SQLite answers a token checked before from memory; PostgreSQL reads it every time.
-    assert.ok(ON_POSTGRES ? hits === 0 : hits >= 2, `${hits} hits`);
+    // SQLite answers a token checked before from memory; so does PostgreSQL, but only while its change signal is
+    // fresh (OPENCASE_CACHE_STALENESS_MS), which a test cannot count on.
+    assert.ok(ON_POSTGRES || hits >= 2, `${hits} hits`);
     assert.ok((sample(text, 'opencase_db_query_duration_seconds_count', 'query="auth.tenantByTokenHash"') ?? 0) >= 1);
     assert.ok((sample(text, 'opencase_process_resident_memory_bytes', '') ?? Number(/^opencase_process_resident_memory_bytes (\d+)/m.exec(text)?.[1])) > 0);
   });
