@@ -25,8 +25,7 @@ function missingTokenMessage(authorization: string | undefined): string {
  */
 export function requireAccessToken(app: FastifyInstance): void {
   app.decorateRequest('tenant', null);
-  const [hits, misses] = [app.metrics.tokenChecks.labels({ result: 'hit' }), app.metrics.tokenChecks.labels({ result: 'miss' })];
-  const countCheck = (fromCache: boolean) => (fromCache ? hits : misses).inc();
+  const countCheck = (fromCache: boolean) => app.metrics.countTokenCheck(fromCache);
   app.addHook('onRequest', async (request) => {
     const header = request.headers[ACCESS_TOKEN_HEADER];
     const token = Array.isArray(header) ? header[0] : header;

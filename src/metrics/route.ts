@@ -4,6 +4,6 @@ import type { FastifyInstance } from 'fastify';
 export async function metricsRoute(app: FastifyInstance): Promise<void> {
   app.get('/metrics', { schema: {}, config: { rateLimit: false } }, async (_request, reply) => {
     reply.type(app.metrics.registry.contentType);
-    return app.metrics.registry.metrics();
+    return app.metrics.text();
   });
 }
