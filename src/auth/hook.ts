@@ -26,10 +26,14 @@ function missingTokenMessage(authorization: string | undefined): string {
 export function requireAccessToken(app: FastifyInstance): void {
   app.decorateRequest('tenant', null);
   const countCheck = (fromCache: boolean) => app.metrics.countTokenCheck(fromCache);
+  const { reader } = app.store;
   app.addHook('onRequest', async (request) => {
     const header = request.headers[ACCESS_TOKEN_HEADER];
     const token = Array.isArray(header) ? header[0] : header;
     if (!token) throw new ApiError('missingToken', missingTokenMessage(request.headers.authorization));
+    // SQLite: a token checked before is reused while data_version holds; the requests of one turn of the event loop
+    // share one read of it, made after all of them arrived (SyncReader.shareDataVersion).
+    if (reader) await reader.shareDataVersion();
     const tenant = await authenticate(app.store, token, app.clock(), countCheck);
     if (!tenant) throw new ApiError('invalidToken', 'access-token is invalid or expired');
     request.tenant = tenant;

@@ -18,6 +18,12 @@ export interface SyncReader {
   all(sql: string, parameters: readonly unknown[]): unknown[];
   /** A number that moves whenever any connection, in any process, commits to the database (SQLite's data_version). */
   dataVersion(): number;
+  /**
+   * Settles once data_version has been read after this call, in one read for every caller waiting in the same turn of
+   * the event loop; in the step each caller takes on waking, dataVersion() answers with that read instead of asking
+   * SQLite again. Every commit that returned before the call is in it.
+   */
+  shareDataVersion(): Promise<void>;
 }
 
 /** A prepared query as compiled for one store: its SQL, where each parameter goes, and its timer. */
@@ -44,7 +50,7 @@ function compile<Params extends unknown[]>(
     slots: compiled.parameters.map((value) =>
       (typeof value === 'string' && value.startsWith(MARKER) ? Number(value.slice(MARKER.length)) : { constant: value })),
     isSelect: compiled.query.kind === 'SelectQueryNode',
-    // Bound once: prom-client hashes a label object on every call otherwise.
+    // Bound once, so that the label object is built once (prom-client still hashes it on every observation).
     observe: (seconds) => timer.observe(seconds),
   };
 }

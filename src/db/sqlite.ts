@@ -95,6 +95,7 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 function openReader(file: string): SyncReader & { close(): void } {
   let connection: SQLite.Database | undefined;
   let prepare: ((sql: string) => SQLite.Statement) | undefined;
+  let versionStatement: SQLite.Statement | undefined;
   const statements = () => {
     if (!prepare) {
       connection = new SQLite(file, { readonly: true, fileMustExist: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
@@ -102,13 +103,43 @@ function openReader(file: string): SyncReader & { close(): void } {
     }
     return prepare;
   };
+  // This connection never writes, so every commit, of this process or another, moves it.
+  const readVersion = () => (versionStatement ??= statements()('pragma data_version').pluck()).get() as number;
+
+  // A read of data_version is three system calls (a lock on the -shm file, an fstat, the unlock: 6 µs measured here,
+  // a profile's largest entry of cached task detail after the socket write), so the requests that arrived in one turn
+  // of the event loop share one (12 requests a read on average under the benchmark's 32 connections). `shared` holds
+  // it only while the waiters of that read take their next step: from the read until a microtask queued behind their
+  // wake-ups. Whatever runs then was queued before the read, so a commit it could know of had returned before the
+  // read and is in it; anything later reads again.
+  let shared: number | undefined;
+  let waiting: Array<() => void> = [];
+  const share = () => {
+    const wake = waiting;
+    waiting = [];
+    try {
+      shared = readVersion();
+    } catch {
+      // Each waiter reads again, and meets the failure in its own request.
+    }
+    for (const resolve of wake) resolve();
+    queueMicrotask(() => {
+      shared = undefined;
+    });
+  };
+
   return {
     all(sql, parameters) {
       return statements()(sql).all(parameters);
     },
     dataVersion() {
-      // This connection never writes, so every commit, of this process or another, moves it.
-      return statements()('pragma data_version').pluck().get() as number;
+      return shared ?? readVersion();
+    },
+    shareDataVersion() {
+      return new Promise((resolve) => {
+        // setImmediate runs after the poll phase: every request read from the sockets in this turn is waiting by then.
+        if (waiting.push(resolve) === 1) setImmediate(share);
+      });
     },
     close() {
       connection?.close();
