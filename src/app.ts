@@ -23,8 +23,7 @@ import { registerRouteHints } from './wire/route-hints.js';
 import { healthRoutes, type Readiness } from './health/routes.js';
 import { noteStorageFault } from './health/write-probe.js';
 import cors from '@fastify/cors';
-import rateLimit from '@fastify/rate-limit';
-import { rateLimitOptions } from './auth/rate-limits.js';
+import { installRateLimits } from './auth/rate-limits.js';
 import { DOCUMENT_PATH, registerOpenApi } from './openapi/document.js';
 import { REFERENCE_PATH, registerApiReference } from './openapi/reference.js';
 import { createMetrics, type Metrics } from './metrics/registry.js';
@@ -159,7 +158,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       maxAge: 600,
     });
   }
-  await app.register(rateLimit, rateLimitOptions(options.config));
+  await installRateLimits(app, options.config);
   await registerOpenApi(app);
   await registerApiReference(app);
   await app.register(metricsRoute);

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import Fastify from 'fastify';
+import { FixedWindows, installRateLimits } from '../../src/auth/rate-limits.js';
+import { loadConfig } from '../../src/config.js';
 import { TOKEN_PATH } from '../../src/auth/routes.js';
 import { createTenant } from '../../src/auth/service.js';
 import { DEMO_TASK_ID } from '../../src/demo/records.js';
@@ -47,5 +50,79 @@ describe('rate limits', () => {
     for (let i = 0; i < 8; i++) statuses.push((await tokenCall(`nobody-${i}`, 'x', '192.0.2.7')).statusCode);
     assert.deepEqual(statuses, [401, 401, 401, 401, 401, 401, 429, 429]);
     assert.equal((await tokenCall('nobody-9', 'x', '192.0.2.8')).statusCode, 401, 'another address has its own allowance');
+  });
+});
+
+describe('rate limits beyond the API app\'s calls', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({ demo: true, env: { OPENCASE_RATE_LIMIT: '3', OPENCASE_TOKEN_RATE_LIMIT: '0' } });
+  });
+  after(() => t.close());
+
+  it('a HEAD of an API route counts once; a refused token counts nothing', async () => {
+    const token = await fetchToken(t.app);
+    const call = (method: 'GET' | 'HEAD', accessToken: string) =>
+      t.app.inject({ method, url: `${TASK_PATH}/${DEMO_TASK_ID}`, headers: { 'access-token': accessToken } });
+    for (let i = 0; i < 3; i++) assert.equal((await call('GET', 'x'.repeat(43))).statusCode, 401);
+    const head = await call('HEAD', token);
+    assert.equal(head.statusCode, 200);
+    assert.equal(head.headers['x-ratelimit-remaining'], '2');
+    assert.equal((await call('GET', token)).headers['x-ratelimit-remaining'], '1');
+  });
+
+  it('routes outside the API without a limit of their own are limited per address; the token route, without one, is not', async () => {
+    const root = (remoteAddress: string) => t.app.inject({ method: 'GET', url: '/', remoteAddress });
+    for (let i = 0; i < 3; i++) assert.equal((await root('192.0.2.20')).headers['x-ratelimit-remaining'], String(2 - i));
+    const limited = await root('192.0.2.20');
+    assert.equal(limited.statusCode, 429);
+    assert.match(assertErrorEnvelope(limited.body).resMsg, /at most 3 a minute; retry in (\d+ seconds?|1 minute)$/);
+    assert.equal(limited.headers['retry-after'], limited.headers['x-ratelimit-reset']);
+    assert.equal((await root('192.0.2.21')).headers['x-ratelimit-remaining'], '2', 'another address has its own allowance');
+    for (let i = 0; i < 4; i++) {
+      const response = await t.app.inject({ method: 'POST', url: TOKEN_PATH, headers: FORM, remoteAddress: '192.0.2.20', payload: 'grant_type=client_credentials&client_id=x&client_secret=y' });
+      assert.equal(response.statusCode, 401);
+      assert.equal(response.headers['x-ratelimit-limit'], undefined);
+    }
+  });
+});
+
+describe('the per-address limit on a bare app', () => {
+  it('counts a HEAD once, also where its GET route has preValidation hooks of its own (Fastify copies them to the HEAD)', async () => {
+    const app = Fastify();
+    await installRateLimits(app, loadConfig({ db: 'unused.db', port: '0' }, { OPENCASE_RATE_LIMIT: '5' }));
+    app.get('/own', { preValidation: [async () => undefined] }, async () => 'ok');
+    const head = await app.inject({ method: 'HEAD', url: '/own' });
+    assert.equal(head.statusCode, 200);
+    assert.equal(head.headers['x-ratelimit-remaining'], '4');
+    assert.equal((await app.inject({ method: 'GET', url: '/own' })).headers['x-ratelimit-remaining'], '3');
+    await app.close();
+  });
+});
+
+describe('fixed windows', () => {
+  it('count a key\'s calls until its window has passed, then open the next at that call', () => {
+    const windows = new FixedWindows(1000);
+    assert.deepEqual({ ...windows.count('a', 0) }, { start: 0, count: 1 });
+    assert.deepEqual({ ...windows.count('a', 999) }, { start: 0, count: 2 });
+    assert.deepEqual({ ...windows.count('b', 500) }, { start: 500, count: 1 });
+    assert.deepEqual({ ...windows.count('a', 1000) }, { start: 1000, count: 1 });
+    assert.deepEqual({ ...windows.count('b', 1000) }, { start: 500, count: 2 });
+  });
+
+  it('keep at most `capacity` keys: passed windows go first, then the oldest open one', () => {
+    const windows = new FixedWindows(1000, 3);
+    windows.count('a', 0);
+    windows.count('b', 10);
+    windows.count('c', 20);
+    windows.count('b', 30);
+    // a's window has passed: it goes, and b and c keep their counts.
+    windows.count('d', 1005);
+    assert.deepEqual({ ...windows.count('b', 1006) }, { start: 10, count: 3 });
+    assert.deepEqual({ ...windows.count('c', 1007) }, { start: 20, count: 2 });
+    // Full of open windows: the oldest (b) goes to make room for e, and starts afresh when it comes back.
+    windows.count('e', 1008);
+    assert.deepEqual({ ...windows.count('c', 1009) }, { start: 20, count: 3 });
+    assert.deepEqual({ ...windows.count('b', 1009) }, { start: 1009, count: 1 });
   });
 });
