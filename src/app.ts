@@ -11,6 +11,7 @@ import { contactRoutes } from './contacts/routes.js';
 import { queueRoutes } from './queues/routes.js';
 import { statisticsRoutes } from './statistics/routes.js';
 import { traceRoutes } from './traces/routes.js';
+import { changeRoutes } from './changes/routes.js';
 import { userRoutes } from './users/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 import { badUrlReply, clientErrorReply, installWireFormat } from './wire/fastify.js';
@@ -153,7 +154,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(cors, {
       origin: options.config.corsOrigins,
       methods: ['GET', 'POST', 'PATCH'],
-      allowedHeaders: ['access-token', 'content-type', 'authorization'],
+      allowedHeaders: ['access-token', 'content-type', 'authorization', 'last-event-id'],
       exposedHeaders: ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
       maxAge: 600,
     });
@@ -185,6 +186,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await extensions.register(caseTemplateRoutes);
     await extensions.register(caseExtensionRoutes);
     await extensions.register(traceRoutes);
+    await extensions.register(changeRoutes);
   }, { prefix: EXTENSIONS_PREFIX });
   // Last, once every route is known: `GET /`, and a 405 for `GET task/list` rather than task detail's "id must be…".
   registerRouteHints(app, routeHints);

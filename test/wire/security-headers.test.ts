@@ -42,6 +42,8 @@ describe('security headers and CORS', () => {
       assert.equal(preflight.statusCode, 204);
       assert.equal(preflight.headers['access-control-allow-origin'], 'https://crm.example.com');
       assert.match(String(preflight.headers['access-control-allow-headers']), /access-token/);
+      // A change stream resumed from a browser sends Last-Event-ID (GET /opencase/v1/changes).
+      assert.match(String(preflight.headers['access-control-allow-headers']), /last-event-id/);
       const elsewhere = await withCors.app.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://evil.example' } });
       assert.equal(elsewhere.headers['access-control-allow-origin'], undefined);
     } finally {
