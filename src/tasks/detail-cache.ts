@@ -32,6 +32,11 @@ export class TaskDetailCache {
     return entry;
   }
 
+  /** Whether a response is kept under `key` at all, whatever it was built from (not counted as a read). */
+  holds(key: string): boolean {
+    return this.#entries.has(key);
+  }
+
   /**
    * The response, if it was cached when the tenant's change sequence stood at `changeSeq`, with what its
    * PARTIAL_HEADER says (a history cut to the reply limit): one lookup on the hot path.

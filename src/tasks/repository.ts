@@ -54,6 +54,17 @@ const detailStamp = preparedQuery('tasks.detailStamp', (db: Db, tenantId: string
   .where('tasks.tenant_id', '=', tenantId)
   .where('tasks.id', '=', taskId));
 
+/** What the stamp query reads, which a detail response's build also holds: one row type for both. */
+export type DetailStampParts = Awaited<ReturnType<typeof detailStamp>>[number];
+
+/**
+ * The stamp as one string, from the stamp query's row or from the rows a response was built from (the same columns
+ * through the same driver, so the same values): equal strings, equal responses.
+ */
+export function detailStampOf(parts: DetailStampParts): string {
+  return JSON.stringify([parts.task_modified, parts.task_traces, parts.owner_name, parts.case_modified, parts.case_traces, parts.contact_version]);
+}
+
 /** The filters as the values bound into a list's SQL: the title filter as its LIKE pattern. */
 type BoundFilters = Omit<TaskFilters, 'titleContains'> & { titlePattern?: string };
 
@@ -121,7 +132,7 @@ function tasksQueries(q: Queryable) {
     /** The version stamp of a task's detail response as one string, or undefined when there is no such task. */
     async findDetailStamp(tenantId: string, taskId: string): Promise<string | undefined> {
       const row = (await detailStamp(q, tenantId, taskId))[0];
-      return row && JSON.stringify(Object.values(row));
+      return row && detailStampOf(row);
     },
 
     /** A task's history, oldest first. */

@@ -7,7 +7,7 @@ import { createCasesRepository } from '../cases/repository.js';
 import type { CaseInfo } from '../cases/schemas.js';
 import { toCaseInfo } from '../cases/mapping.js';
 import { requireContact } from '../contacts/references.js';
-import { loadCustomerInfo } from '../contacts/service.js';
+import { loadCustomer } from '../contacts/service.js';
 import { nextSerial } from '../db/counters.js';
 import type { Store, Tx } from '../db/store.js';
 import type { TasksTable } from '../db/tables.js';
@@ -25,7 +25,7 @@ import { toTaskInfo, toTaskListItem } from './mapping.js';
 import { both, createdRange, instantOf } from '../lists/filters.js';
 import { ListResponseCache } from '../lists/response-cache.js';
 import { detailPartial, fitNewest, fitRows, nextStart } from '../lists/reply-bound.js';
-import { createTasksRepository, type TaskFilters } from './repository.js';
+import { createTasksRepository, detailStampOf, type TaskFilters } from './repository.js';
 import type { TaskDetail } from './detail-schema.js';
 import { ListTasksArrayResponse, ListTasksResponse } from './schemas.js';
 import { replyShapeKey } from '../wire/profile.js';
@@ -57,23 +57,28 @@ function operatorOf(tx: Tx, tenant: TenantContext, creatorId: string | undefined
  */
 export async function getTaskDetail(
   store: Store, tenant: TenantContext, taskId: string, replyLimitBytes: number,
-): Promise<{ detail: TaskDetail; partial: string | undefined }> {
+): Promise<{ detail: TaskDetail; partial: string | undefined; stamp: string }> {
   const tasks = createTasksRepository(store);
-  const task = await tasks.findTaskWithOwnerName(tenant.tenantId, taskId);
+  // The history needs only the id: read beside the task (on PostgreSQL each step is a round trip), and dropped if there is no task.
+  const [task, traces] = await Promise.all([tasks.findTaskWithOwnerName(tenant.tenantId, taskId), tasks.findTraces(tenant.tenantId, taskId)]);
   if (!task) throw notFound(taskId);
 
-  const [traces, relatedCase, customerInfo] = await Promise.all([
-    tasks.findTraces(tenant.tenantId, taskId),
+  const [relatedCase, customer] = await Promise.all([
     task.relate_type === RELATE_TYPE_CASE && task.relate_id
       ? createCasesRepository(store).findCase(tenant.tenantId, task.relate_id)
       : undefined,
-    loadCustomerInfo(store, tenant.tenantId, task.contact_id, tenant.timeZone),
+    loadCustomer(store, tenant.tenantId, task.contact_id, tenant.timeZone),
   ]);
 
   const caseInfos: CaseInfo[] = relatedCase ? [toCaseInfo(relatedCase, tenant.timeZone)] : [];
-  const detail = { caseInfos, customerInfo, taskInfo: toTaskInfo(task, tenant.timeZone), taskTrace: traces.map(toTraceItem) };
+  const detail = { caseInfos, customerInfo: customer.info, taskInfo: toTaskInfo(task, tenant.timeZone), taskTrace: traces.map(toTraceItem) };
   const { items: taskTrace, note } = fitNewest(detail, 'taskTrace', replyLimitBytes);
-  return { detail: { ...detail, taskTrace }, partial: detailPartial([note], replyLimitBytes) };
+  // The stamp of exactly the rows this response shows (the stamp query's columns, read here with them).
+  const stamp = detailStampOf({
+    task_modified: task.last_modified_at, task_traces: task.trace_count, owner_name: task.owner_name,
+    case_modified: relatedCase?.last_modified_at ?? null, case_traces: relatedCase?.trace_count ?? null, contact_version: customer.version,
+  });
+  return { detail: { ...detail, taskTrace }, partial: detailPartial([note], replyLimitBytes), stamp };
 }
 
 /**
@@ -89,11 +94,15 @@ export async function getTaskDetailBody(
   const key = `${tenant.tenantId}/${tenant.timeZone}/${tenant.wire.successMessage}/${taskId}`;
   const current = cache.current(key, tenant.changeSeq);
   if (current !== undefined) return current;
-  const stamp = await createTasksRepository(store).findDetailStamp(tenant.tenantId, taskId);
-  if (stamp === undefined) throw notFound(taskId);
-  const unchanged = cache.unchanged(key, stamp, tenant.changeSeq);
-  if (unchanged !== undefined) return unchanged;
-  const { detail, partial } = await getTaskDetail(store, tenant, taskId, replyLimitBytes);
+  // The stamp query pays only where a response is kept to compare with; else it would be one more round trip (of
+  // four, on PostgreSQL) before the build, which yields the stamp of what it read.
+  if (cache.holds(key)) {
+    const stamp = await createTasksRepository(store).findDetailStamp(tenant.tenantId, taskId);
+    if (stamp === undefined) throw notFound(taskId);
+    const unchanged = cache.unchanged(key, stamp, tenant.changeSeq);
+    if (unchanged !== undefined) return unchanged;
+  }
+  const { detail, partial, stamp } = await getTaskDetail(store, tenant, taskId, replyLimitBytes);
   const body = Buffer.from(serializeTaskDetail(success(detail, tenant.wire.successMessage)));
   cache.set(key, tenant.changeSeq, stamp, body, partial);
   return { body, partial };

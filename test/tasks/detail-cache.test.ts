@@ -55,3 +55,32 @@ describe('task detail after every kind of change (the response cache never serve
     assert.equal((await detail()).taskInfo.status, 'Pending');
   });
 });
+
+describe('task detail: what a cache miss costs in queries', () => {
+  const t = useTestApp();
+
+  /** How many times a prepared query ran on the store so far. */
+  async function runs(query: string): Promise<number> {
+    const { values } = await t.database.queryDuration.get();
+    return values.find((value) => value.metricName === 'opencase_db_query_duration_seconds_count' && value.labels.query === query)?.value ?? 0;
+  }
+  async function readCounting(): Promise<{ stamp: number; build: number; status: unknown }> {
+    const [stampBefore, buildBefore] = [await runs('tasks.detailStamp'), await runs('tasks.withOwnerName')];
+    const response = await t.app.inject({ method: 'GET', url: `${TASK_PATH}/${DEMO_TASK_ID}`, headers: { 'access-token': t.token } });
+    assert.equal(response.statusCode, 200, response.body);
+    const status = (response.json() as { result: Detail }).result.taskInfo.status;
+    return { stamp: await runs('tasks.detailStamp') - stampBefore, build: await runs('tasks.withOwnerName') - buildBefore, status };
+  }
+
+  it('a first read builds without the stamp query; after another record changed, the stamp query alone; after the task changed, both', async () => {
+    assert.deepEqual(await readCounting(), { stamp: 0, build: 1, status: 'Pending' }, 'nothing kept: built at once, its stamp taken from what it read');
+    assert.deepEqual(await readCounting(), { stamp: 0, build: 0, status: 'Pending' }, 'kept and current: no query');
+    await ok('task', { taskInfo: { title: 'another', ownerId: DEMO_USER.id, creatorId: DEMO_USER.id } });
+    assert.deepEqual(await readCounting(), { stamp: 1, build: 0, status: 'Pending' }, 'the tenant moved, this task did not: the stamp says so');
+    await ok('task/status/update', { id: DEMO_TASK_ID, status: 'Processing', creatorId: DEMO_USER.id });
+    assert.deepEqual(await readCounting(), { stamp: 1, build: 1, status: 'Processing' }, 'the task moved: rebuilt');
+    assert.deepEqual(await readCounting(), { stamp: 0, build: 0, status: 'Processing' });
+  });
+
+  const ok = async (path: string, body: unknown) => assert.equal((await postAicc(t.app, t.token, path, body)).statusCode, 200);
+});
