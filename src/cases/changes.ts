@@ -2,7 +2,8 @@ import type { Updateable } from 'kysely';
 import type { Tx } from '../db/store.js';
 import type { CasesTable } from '../db/tables.js';
 import { countCaseChange, findCountedCase, movesStatistics } from '../statistics/changes.js';
-import { traceColumns, type TraceInput } from '../traces/record.js';
+import { insertTrace } from '../traces/insert.js';
+import { traceRow, type TraceInput } from '../traces/record.js';
 import type { CaseTraceType } from '../wire/enums.js';
 import { createCasesRepository } from './repository.js';
 
@@ -12,7 +13,7 @@ export interface CaseTrace extends TraceInput {
 
 /** Writes a case's trace at a given position of its history, in the caller's transaction. */
 export async function writeCaseTrace(tx: Tx, tenantId: string, caseId: string, position: number, trace: CaseTrace, now: number): Promise<void> {
-  await createCasesRepository(tx).insertTrace({ ...(await traceColumns(tx, tenantId, position, trace, now)), case_id: caseId });
+  await insertTrace(tx, { ...traceRow(tenantId, position, trace, now), case_id: caseId });
 }
 
 /**

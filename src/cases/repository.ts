@@ -3,7 +3,7 @@ import { containsIgnoringCase } from '../db/like.js';
 import { lockedForChange, lockedForReading } from '../db/database.js';
 import { repository, type Db, type Queryable, type Tx } from '../db/store.js';
 import { preparedQuery } from '../db/prepared.js';
-import type { CasesTable, CaseTracesTable } from '../db/tables.js';
+import type { CasesTable } from '../db/tables.js';
 import { COMPLETED_STATUS } from '../wire/enums.js';
 
 /** What a case list may be narrowed by, in database terms; every field given must hold. */
@@ -233,10 +233,6 @@ function casesQueries(q: Queryable) {
 function casesChanges(tx: Tx) {
   const db = tx.db;
   return {
-    async insertTrace(trace: Insertable<CaseTracesTable>): Promise<void> {
-      await db.insertInto('case_traces').values(trace).execute();
-    },
-
     /** The case a change is about to be based on, locked against concurrent changes until the transaction ends. */
     findCaseForChange(tenantId: string, caseId: string) {
       return lockedForChange(tx, db.selectFrom('cases').selectAll().where('tenant_id', '=', tenantId).where('id', '=', caseId)).executeTakeFirst();

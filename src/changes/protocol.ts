@@ -10,6 +10,10 @@ export const CHANGES_CHANNEL = 'opencase_changes';
 /** A token or an API app was revoked: every process drops what it cached of checked tokens. */
 export const REVOCATION_PAYLOAD = 'r';
 
+/** A payload is its kind and two values, split by SEPARATOR; a change's kind is CHANGE_KIND. */
+export const SEPARATOR = ':';
+export const CHANGE_KIND = 'c';
+
 /** Tenant ids are AICC ids (wire/ids.ts): 20 letters and digits, so they can never hold the separator. */
 const TENANT_ID = /^[0-9A-Za-z]{20}$/;
 
@@ -27,7 +31,7 @@ function isSequenceNumber(value: number): boolean {
 export function changePayload(tenantId: string, seq: number): string {
   if (!TENANT_ID.test(tenantId)) throw new Error(`change payload: tenant id must be 20 letters and digits, not ${JSON.stringify(tenantId)}`);
   if (!isSequenceNumber(seq)) throw new Error(`change payload: sequence number must be a non-negative safe integer, not ${seq}`);
-  return `c:${tenantId}:${seq}`;
+  return [CHANGE_KIND, tenantId, seq].join(SEPARATOR);
 }
 
 /** `h:<processId>:<n>`: a listener's n-th heartbeat, which only that listener reads. */

@@ -1,4 +1,6 @@
+import type { QueryCreator } from 'kysely';
 import type { Db, Tx } from './store.js';
+import type { Database } from './tables.js';
 import { preparedQuery } from './prepared.js';
 
 /**
@@ -23,11 +25,20 @@ export async function nextSerial(tx: Tx, tenantId: string, name: CounterName): P
   return value;
 }
 
+/**
+ * Advances the tenant's counters by one each, in the order named (rows are locked in the order of their VALUES, so name
+ * them in the lock order: task_no or case_no before trace_seq), returning each new value: a statement of its own, or a
+ * data-modifying CTE of a statement that uses the numbers (PostgreSQL, tasks/repository.ts).
+ */
+export function advanceCounters(db: QueryCreator<Database>, tenantId: string, names: readonly CounterName[]) {
+  return db.insertInto('tenant_counters')
+    .values(names.map((name) => ({ tenant_id: tenantId, name, value: 1 })))
+    .onConflict((oc) => oc.columns(['tenant_id', 'name']).doUpdateSet((eb) => ({ value: eb('tenant_counters.value', '+', 1) })))
+    .returning(['name', 'value']);
+}
+
 // Every change takes one or two numbers: prepared once (see prepared.ts).
-const advanceCounter = preparedQuery('counters.advance', (db: Db, tenantId: string, name: CounterName) => db.insertInto('tenant_counters')
-  .values({ tenant_id: tenantId, name, value: 1 })
-  .onConflict((oc) => oc.columns(['tenant_id', 'name']).doUpdateSet((eb) => ({ value: eb('tenant_counters.value', '+', 1) })))
-  .returning('value'));
+const advanceCounter = preparedQuery('counters.advance', (db: Db, tenantId: string, name: CounterName) => advanceCounters(db, tenantId, [name]));
 
 /** Moves a counter forward to at least `value` (used when records arrive with their own numbers, as the demo's do). */
 export async function advanceSerialTo(tx: Tx, tenantId: string, name: CounterName, value: number): Promise<void> {

@@ -22,6 +22,8 @@ export type DialectName = 'sqlite' | 'postgres';
  */
 export class Tx {
   readonly #advanced = new Map<string, number>();
+  /** What a statement of this change already notified, in the statement itself (tenant → the number it sent). */
+  readonly #announced = new Map<string, number>();
   #revoked = false;
 
   constructor(readonly store: Store, readonly db: Transaction<Database>) {}
@@ -29,6 +31,15 @@ export class Tx {
   /** The tenant's change sequence reached `seq` in this change. */
   advanced(tenantId: string, seq: number): void {
     if ((this.#advanced.get(tenantId) ?? -1) < seq) this.#advanced.set(tenantId, seq);
+  }
+
+  /**
+   * The tenant's change sequence reached `seq` in a statement that also sent its notification (PostgreSQL): the end of
+   * the change need not send it again unless the change advanced the sequence further.
+   */
+  announced(tenantId: string, seq: number): void {
+    this.advanced(tenantId, seq);
+    if ((this.#announced.get(tenantId) ?? -1) < seq) this.#announced.set(tenantId, seq);
   }
 
   /** This change revokes a token or an API app: every process drops the tokens it has checked. */
@@ -39,6 +50,12 @@ export class Tx {
   /** What this change signals: each tenant's highest sequence number taken, and whether it revoked anything. */
   get signals(): { advanced: ReadonlyMap<string, number>; revoked: boolean } {
     return { advanced: this.#advanced, revoked: this.#revoked };
+  }
+
+  /** The tenants whose highest number no statement of this change has notified yet, with that number. */
+  get unannounced(): ReadonlyMap<string, number> {
+    if (this.#announced.size === 0) return this.#advanced;
+    return new Map([...this.#advanced].filter(([tenantId, seq]) => this.#announced.get(tenantId) !== seq));
   }
 }
 
@@ -163,7 +180,7 @@ export class Store {
       const value = await work(tx);
       // PostgreSQL delivers a notification when its transaction commits and drops it on rollback: every process hears
       // of exactly the changes it can read. SQLite's other processes see data_version move instead.
-      if (this.dialect === 'postgres') await sendChangeNotifications(trx, tx.signals.advanced, tx.signals.revoked);
+      if (this.dialect === 'postgres') await sendChangeNotifications(trx, tx.unannounced, tx.signals.revoked);
       committed = tx;
       return value;
     };

@@ -1,7 +1,8 @@
 import type { Updateable } from 'kysely';
 import type { Tx } from '../db/store.js';
 import type { TasksTable } from '../db/tables.js';
-import { traceColumns, type TraceInput } from '../traces/record.js';
+import { insertTrace } from '../traces/insert.js';
+import { traceRow, type TraceInput } from '../traces/record.js';
 import type { TaskTraceType } from '../wire/enums.js';
 import { createTasksRepository } from './repository.js';
 
@@ -11,7 +12,7 @@ export interface TaskTrace extends TraceInput {
 
 /** Writes a task's trace at a given position of its history, in the caller's transaction. */
 export async function writeTaskTrace(tx: Tx, tenantId: string, taskId: string, position: number, trace: TaskTrace, now: number): Promise<void> {
-  await createTasksRepository(tx).insertTrace({ ...(await traceColumns(tx, tenantId, position, trace, now)), task_id: taskId });
+  await insertTrace(tx, { ...traceRow(tenantId, position, trace, now), task_id: taskId });
 }
 
 /**

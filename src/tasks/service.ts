@@ -8,7 +8,6 @@ import type { CaseInfo } from '../cases/schemas.js';
 import { toCaseInfo } from '../cases/mapping.js';
 import { requireContact } from '../contacts/references.js';
 import { loadCustomer } from '../contacts/service.js';
-import { nextSerial } from '../db/counters.js';
 import type { Store, Tx } from '../db/store.js';
 import type { TasksTable } from '../db/tables.js';
 import { requireUser } from '../users/references.js';
@@ -19,7 +18,8 @@ import { ApiError } from '../wire/errors.js';
 import { newId } from '../wire/ids.js';
 import { diffFields } from '../traces/record.js';
 import { toTraceItem } from '../traces/schemas.js';
-import { recordTaskChange, writeTaskTrace } from './changes.js';
+import { recordTaskChange } from './changes.js';
+import { traceRow } from '../traces/record.js';
 import { serializeTaskDetail, type CachedDetail } from './detail-cache.js';
 import { toTaskInfo, toTaskListItem } from './mapping.js';
 import { both, createdRange, instantOf } from '../lists/filters.js';
@@ -129,11 +129,9 @@ export async function createTask(store: Store, tenant: TenantContext, input: Cre
     if (relateId) await requireCase(tx, tenantId, relateId, 'taskInfo.relateId', 'change');
 
     const taskId = newId('task');
-    const tasks = createTasksRepository(tx);
-    await tasks.insertTask({
+    await createTasksRepository(tx).insertNewTask({
       tenant_id: tenantId,
       id: taskId,
-      task_no: await nextSerial(tx, tenantId, 'task_no'),
       title: input.title,
       description: input.description ?? null,
       relate_type: type,
@@ -149,8 +147,7 @@ export async function createTask(store: Store, tenant: TenantContext, input: Cre
       created_at: now,
       last_modified_at: now,
       trace_count: 1,
-    });
-    await writeTaskTrace(tx, tenantId, taskId, 1, { type: 'CreateTask', operator: creator, changes: [] }, now);
+    }, { ...traceRow(tenantId, 1, { type: 'CreateTask', operator: creator, changes: [] }, now), task_id: taskId });
     // The case's own history shows the task too, linked by relatedId.
     if (relateId) {
       await recordCaseChange(tx, tenantId, relateId, {}, {

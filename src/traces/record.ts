@@ -1,5 +1,3 @@
-import { nextSerial } from '../db/counters.js';
-import type { Tx } from '../db/store.js';
 import { newId } from '../wire/ids.js';
 
 /** One field a change altered, in wire names and wire values (dates as the tenant reads them). */
@@ -27,16 +25,15 @@ export interface TraceInput {
 }
 
 /**
- * The columns every trace row has, task or case: its position in the record's history, its place in the
- * tenant-wide sequence (taken now, inside the writer's transaction, so that sequence order is commit order),
- * who, when and what.
+ * The columns every trace row has, task or case, but its place in the tenant-wide sequence (traces/insert.ts takes it
+ * inside the writer's transaction, so that sequence order is commit order): its position in the record's history, who,
+ * when and what.
  */
-export async function traceColumns(tx: Tx, tenantId: string, position: number, trace: TraceInput, now: number) {
+export function traceRow(tenantId: string, position: number, trace: TraceInput, now: number) {
   return {
     tenant_id: tenantId,
     id: newId('trace'),
     position,
-    seq: await nextSerial(tx, tenantId, 'trace_seq'),
     type: trace.type,
     creator_id: trace.operator.id,
     creator_name: trace.operator.name,
