@@ -72,7 +72,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   return {
     database: databaseLocation(flags.db, env),
     poolSize: integerIn(flags.poolSize !== undefined ? '--pool-size' : 'OPENCASE_DB_POOL', flags.poolSize ?? env.OPENCASE_DB_POOL ?? '10', 1, 1000),
-    groupCommitBatches: integerIn('OPENCASE_PG_GROUP_COMMIT', env.OPENCASE_PG_GROUP_COMMIT ?? '0', 0, 64),
+    groupCommitBatches: integerIn('OPENCASE_PG_GROUP_COMMIT', env.OPENCASE_PG_GROUP_COMMIT ?? '1', 0, 64),
     cacheStalenessMs: integerIn('OPENCASE_CACHE_STALENESS_MS', env.OPENCASE_CACHE_STALENESS_MS ?? '100', 0, 10_000),
     databaseWaitSeconds: integerIn('OPENCASE_DB_WAIT', env.OPENCASE_DB_WAIT ?? '30', 0, 3600),
     host: flags.host ?? env.HOST ?? '127.0.0.1',

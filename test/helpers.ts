@@ -92,7 +92,10 @@ export async function startTestApp(
   // Tests move the clock by hours and days; tokens outlive that unless a test sets its own lifetime.
   // Tests also fail token calls on purpose, more than one address's allowance of failures a minute.
   const config = loadConfig({ db: location, port: '0' }, { OPENCASE_LOG_LEVEL: 'info', OPENCASE_TOKEN_TTL: '2592000', OPENCASE_TOKEN_FAILURES: '1000', ...options.env });
-  const database = openDatabase(location, { stalenessMs: options.env?.OPENCASE_CACHE_STALENESS_MS === undefined ? undefined : Number(options.env.OPENCASE_CACHE_STALENESS_MS) });
+  const database = openDatabase(location, {
+    stalenessMs: options.env?.OPENCASE_CACHE_STALENESS_MS === undefined ? undefined : Number(options.env.OPENCASE_CACHE_STALENESS_MS),
+    groupCommitBatches: config.groupCommitBatches,
+  });
   await migrateToLatest(database.db);
   // As the server does: caches on PostgreSQL wait for the change signal.
   await database.start();

@@ -26,8 +26,11 @@ export const DEFAULT_POOL_SIZE = 10;
  */
 export const DEFAULT_STALENESS_MS = 100;
 
-/** PostgreSQL: see db/transactions.ts and docs/scaling.md, "Group commit on PostgreSQL". */
-export const DEFAULT_GROUP_COMMIT_BATCHES = 0;
+/**
+ * PostgreSQL: group commit batches in flight per process; see db/transactions.ts and docs/scaling.md, "Group commit on
+ * PostgreSQL" (measured creates/s in one tenant, one run: off 525, 1 batch 890, 2 batches 775, 4 batches 506).
+ */
+export const DEFAULT_GROUP_COMMIT_BATCHES = 1;
 
 export interface OpenOptions {
   poolSize?: number;

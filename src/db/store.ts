@@ -16,6 +16,13 @@ export type Db = Kysely<Database>;
 export type DialectName = 'sqlite' | 'postgres';
 
 /**
+ * PostgreSQL group commit: how long a change after the first of its batch may wait for a lock before it runs first in
+ * the next batch instead (db/transactions.ts): far below deadlock_timeout (1 s), above a batch's usual hold of a
+ * tenant's counter rows.
+ */
+const BATCH_LOCK_WAIT_MS = 50;
+
+/**
  * One change in progress: the Kysely transaction it runs in, and what it has done that every process must hear of
  * once it commits (the tenants whose change sequence it advanced, a revocation). Functions that may only run inside a
  * change (locked reads, applyChange, nextSerial, the trace writers) take a Tx: a Store does not compile there.
@@ -127,7 +134,10 @@ export class Store {
     this.#servedFromSignal = parts.servedFromSignal ?? false;
     this.#close = parts.close;
     this.#groupCommit = parts.dialect === 'sqlite' || parts.groupCommitBatches
-      ? new GroupCommit(parts.db, { concurrentBatches: parts.groupCommitBatches ?? 1 })
+      ? new GroupCommit(parts.db, {
+        concurrentBatches: parts.groupCommitBatches ?? 1,
+        ...(parts.dialect === 'postgres' && { lockWaitAfterFirstMs: BATCH_LOCK_WAIT_MS }),
+      })
       : undefined;
   }
 

@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './tables.js';
+import { errorCode } from './error-code.js';
 import { isRetryableConflict, lostEveryAttempt, TRANSACTION_ATTEMPTS } from './retry.js';
 
 /** A change waiting for its turn in the next group commit. */
@@ -17,9 +18,18 @@ export interface GroupCommitOptions {
    * a row lock or its commit's flush does not hold every other change of the process behind it.
    */
   concurrentBatches: number;
+  /**
+   * PostgreSQL: how long a change after the first of its batch may wait for a lock before it is rolled back to its
+   * savepoint and put first in the next batch (lock_timeout). Absent: as long as it takes (SQLite, which has no row
+   * locks). See #commitBatch for why the first change of a batch waits as long as it takes and the others do not.
+   */
+  lockWaitAfterFirstMs?: number;
 }
 
 const SAVEPOINT = CompiledQuery.raw('savepoint change');
+const NO_LOCK_TIMEOUT = CompiledQuery.raw('set local lock_timeout to default');
+/** lock_not_available: a lock wait ran out of lock_timeout. */
+const LOCK_TIMEOUT_CODE = '55P03';
 const RELEASE = CompiledQuery.raw('release savepoint change');
 const ROLLBACK = CompiledQuery.raw('rollback to savepoint change');
 
@@ -67,10 +77,18 @@ export class GroupCommit {
   async #commitBatch(): Promise<void> {
     const batch = this.#queue.splice(0, MAX_CHANGES_PER_COMMIT);
     if (batch.length === 0) return;
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown } | { ok: false; retry: true }> = [];
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown } | { ok: false; retry: true; first?: true }> = [];
+    const { lockWaitAfterFirstMs } = this.options;
     try {
       await this.db.transaction().execute(async (trx) => {
-        for (const change of batch) {
+        for (const [i, change] of batch.entries()) {
+          // A batch holds the locks of each change it ran until it commits, taken change after change, outside the lock
+          // order of docs/semantics.md: a later change that waits for a row another transaction holds, while that one
+          // waits for a row an earlier change of the batch took, is a deadlock, which PostgreSQL takes deadlock_timeout
+          // (1 s) to see. Only the first change of a batch holds nothing of the others when it waits, so only it waits
+          // as long as it takes; after it, a wait longer than lockWaitAfterFirstMs sends the change to the head of the
+          // queue, where it runs first in the next batch (measured: docs/scaling.md, "Group commit on PostgreSQL").
+          if (i === 1 && lockWaitAfterFirstMs !== undefined) await trx.executeQuery(CompiledQuery.raw(`set local lock_timeout = ${Math.max(1, Math.round(lockWaitAfterFirstMs))}`));
           await trx.executeQuery(SAVEPOINT);
           change.runs++;
           try {
@@ -86,12 +104,18 @@ export class GroupCommit {
               // gone with every change of the batch, and this change's error is the cause each of them fails with.
               throw error;
             }
+            // It waited too long behind another transaction: not a lost race, so it does not count as a run.
             // PostgreSQL broke a deadlock (or a serialization failure) by failing this change's statement: rolled back
             // to its savepoint, the change has released its locks and runs again in a later batch.
-            if (isRetryableConflict(error)) outcomes.push(change.runs < TRANSACTION_ATTEMPTS ? { ok: false, retry: true } : { ok: false, error: lostEveryAttempt(TRANSACTION_ATTEMPTS) });
+            if (i > 0 && lockWaitAfterFirstMs !== undefined && errorCode(error) === LOCK_TIMEOUT_CODE) {
+              change.runs--;
+              outcomes.push({ ok: false, retry: true, first: true });
+            } else if (isRetryableConflict(error)) outcomes.push(change.runs < TRANSACTION_ATTEMPTS ? { ok: false, retry: true } : { ok: false, error: lostEveryAttempt(TRANSACTION_ATTEMPTS) });
             else outcomes.push({ ok: false, error });
           }
         }
+        // COMMIT takes a lock too when the batch notified (async.c's, one at a time per cluster): it must not time out.
+        if (batch.length > 1 && lockWaitAfterFirstMs !== undefined) await trx.executeQuery(NO_LOCK_TIMEOUT);
       });
     } catch (error) {
       batch.forEach((change, i) => {
@@ -100,12 +124,14 @@ export class GroupCommit {
       });
       return;
     }
+    const first: PendingChange[] = [];
     batch.forEach((change, i) => {
       const outcome = outcomes[i];
       if (outcome?.ok) change.resolve(outcome.value);
-      else if (outcome && 'retry' in outcome) this.#queue.push(change);
+      else if (outcome && 'retry' in outcome) (outcome.first ? first : this.#queue).push(change);
       else change.reject(outcome?.error);
     });
+    this.#queue.unshift(...first);
     if (this.#queue.length > 0) this.#schedule();
   }
 }
