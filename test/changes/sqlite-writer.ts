@@ -21,6 +21,10 @@ let committedAt = 0;
 for (let i = 0; i < Number(transactions); i++) {
   seqs.push(...(await writeChange(database.db, tenantId, PLANS[i % PLANS.length] ?? ['task'])).traceSeqs);
   committedAt = Date.now();
+  // A pause after each commit, so that the other writers, asleep in SQLite's busy handler (up to 100 ms at a time), get
+  // the write lock too: back to back, one writer on a loaded CI machine took all of its 100 turns before the other's
+  // first, and the test that relies on the writers interleaving proved nothing.
+  await sleep(10);
 }
 await database.close();
 process.stdout.write(`${JSON.stringify({ seqs, committedAt })}\n`);
