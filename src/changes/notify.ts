@@ -15,7 +15,7 @@ export async function sendChangeNotifications(trx: Kysely<Database>, changes: Re
 
 /**
  * The notification that the tenant's change sequence reached `seq`, as a SQL call for a statement that takes the number
- * itself (a create's, tasks/repository.ts): the payload changePayload builds, put together by PostgreSQL, so that the
+ * itself (a trace's, traces/insert.ts, and a task create's, tasks/repository.ts): the payload changePayload builds, put together by PostgreSQL, so that the
  * change does not spend a round trip of its own on it while it holds the tenant's counter rows. The tenant id is the
  * caller's checked one (TenantContext), the number a counter's: both read back as changePayload's.
  */

@@ -53,7 +53,15 @@ export class GroupCommit {
   /** Batches scheduled or running. */
   #inFlight = 0;
 
-  constructor(private readonly db: Kysely<Database>, private readonly options: GroupCommitOptions = { concurrentBatches: 1 }) {}
+  /** `set local lock_timeout` for a batch's changes after the first, when their lock waits are bounded. */
+  readonly #lockWaitTimeout: CompiledQuery | undefined;
+
+  constructor(private readonly db: Kysely<Database>, private readonly options: GroupCommitOptions = { concurrentBatches: 1 }) {
+    const { lockWaitAfterFirstMs } = options;
+    this.#lockWaitTimeout = lockWaitAfterFirstMs === undefined
+      ? undefined
+      : CompiledQuery.raw(`set local lock_timeout = ${Math.max(1, Math.round(lockWaitAfterFirstMs))}`);
+  }
 
   run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -78,7 +86,7 @@ export class GroupCommit {
     const batch = this.#queue.splice(0, MAX_CHANGES_PER_COMMIT);
     if (batch.length === 0) return;
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown } | { ok: false; retry: true; first?: true }> = [];
-    const { lockWaitAfterFirstMs } = this.options;
+    const lockWaitTimeout = this.#lockWaitTimeout;
     try {
       await this.db.transaction().execute(async (trx) => {
         for (const [i, change] of batch.entries()) {
@@ -88,7 +96,7 @@ export class GroupCommit {
           // (1 s) to see. Only the first change of a batch holds nothing of the others when it waits, so only it waits
           // as long as it takes; after it, a wait longer than lockWaitAfterFirstMs sends the change to the head of the
           // queue, where it runs first in the next batch (measured: docs/scaling.md, "Group commit on PostgreSQL").
-          if (i === 1 && lockWaitAfterFirstMs !== undefined) await trx.executeQuery(CompiledQuery.raw(`set local lock_timeout = ${Math.max(1, Math.round(lockWaitAfterFirstMs))}`));
+          if (i === 1 && lockWaitTimeout) await trx.executeQuery(lockWaitTimeout);
           await trx.executeQuery(SAVEPOINT);
           change.runs++;
           try {
@@ -104,18 +112,19 @@ export class GroupCommit {
               // gone with every change of the batch, and this change's error is the cause each of them fails with.
               throw error;
             }
-            // It waited too long behind another transaction: not a lost race, so it does not count as a run.
-            // PostgreSQL broke a deadlock (or a serialization failure) by failing this change's statement: rolled back
-            // to its savepoint, the change has released its locks and runs again in a later batch.
-            if (i > 0 && lockWaitAfterFirstMs !== undefined && errorCode(error) === LOCK_TIMEOUT_CODE) {
+            if (i > 0 && lockWaitTimeout && errorCode(error) === LOCK_TIMEOUT_CODE) {
+              // It waited too long behind another transaction: not a lost race, so it does not count as a run.
               change.runs--;
               outcomes.push({ ok: false, retry: true, first: true });
-            } else if (isRetryableConflict(error)) outcomes.push(change.runs < TRANSACTION_ATTEMPTS ? { ok: false, retry: true } : { ok: false, error: lostEveryAttempt(TRANSACTION_ATTEMPTS) });
-            else outcomes.push({ ok: false, error });
+            } else if (isRetryableConflict(error)) {
+              // PostgreSQL broke a deadlock (or a serialization failure) by failing this change's statement: rolled
+              // back to its savepoint, the change has released its locks and runs again in a later batch.
+              outcomes.push(change.runs < TRANSACTION_ATTEMPTS ? { ok: false, retry: true } : { ok: false, error: lostEveryAttempt(TRANSACTION_ATTEMPTS) });
+            } else outcomes.push({ ok: false, error });
           }
         }
         // COMMIT takes a lock too when the batch notified (async.c's, one at a time per cluster): it must not time out.
-        if (batch.length > 1 && lockWaitAfterFirstMs !== undefined) await trx.executeQuery(NO_LOCK_TIMEOUT);
+        if (batch.length > 1 && lockWaitTimeout) await trx.executeQuery(NO_LOCK_TIMEOUT);
       });
     } catch (error) {
       batch.forEach((change, i) => {

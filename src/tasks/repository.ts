@@ -212,7 +212,7 @@ function tasksChanges(tx: Tx) {
         tx.announced(tenantId, Number(row.seq));
         return;
       }
-      await db.insertInto('tasks').values({ ...task, task_no: await nextSerial(tx, tenantId, 'task_no') }).execute();
+      await tasksQueries(tx).insertTask({ ...task, task_no: await nextSerial(tx, tenantId, 'task_no') });
       await insertTrace(tx, trace);
     },
 
