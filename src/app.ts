@@ -13,6 +13,7 @@ import { statisticsRoutes } from './statistics/routes.js';
 import { traceRoutes } from './traces/routes.js';
 import { changeRoutes } from './changes/routes.js';
 import { userRoutes } from './users/routes.js';
+import { sessionRoutes } from './sessions/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 import { badUrlReply, clientErrorReply, installWireFormat } from './wire/fastify.js';
 import { ApiError } from './wire/errors.js';
@@ -153,7 +154,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.config.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: options.config.corsOrigins,
-      methods: ['GET', 'POST', 'PATCH'],
+      methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
       allowedHeaders: ['access-token', 'content-type', 'authorization', 'last-event-id'],
       exposedHeaders: ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
       maxAge: 600,
@@ -187,6 +188,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await extensions.register(caseExtensionRoutes);
     await extensions.register(traceRoutes);
     await extensions.register(changeRoutes);
+  }, { prefix: EXTENSIONS_PREFIX });
+  // Sign-in, refresh, sign-out and set-password: a person holds no access token yet (or only the refresh cookie).
+  await app.register(async (people) => {
+    refuseUnknownFields(people);
+    await people.register(sessionRoutes);
   }, { prefix: EXTENSIONS_PREFIX });
   // Last, once every route is known: `GET /`, and a 405 for `GET task/list` rather than task detail's "id must be…".
   registerRouteHints(app, routeHints);

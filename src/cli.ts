@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import cluster from 'node:cluster';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { nonEmpty, positiveInteger } from './cli-arguments.js';
 import {
-  createTenant, InvalidTenantInputError, revokeApp, revokeToken, rotateSecret, setWireProfile, showTenant, UnknownCredentialError, type TenantSettings,
+  createApiApp, createTenant, InvalidTenantInputError, revokeApp, revokeToken, rotateSecret, setWireProfile, showTenant, UnknownCredentialError, type TenantSettings,
 } from './auth/service.js';
 import { parseWireSetting, WIRE_PROFILE_SWITCHES, type WireProfile } from './wire/profile.js';
 import { reportListening, runWorkers } from './cluster.js';
@@ -11,7 +11,10 @@ import { generate } from './generate/generator.js';
 import { ConfigError, databaseLocation, loadConfig } from './config.js';
 import { DatabaseOpenError, migrateToLatest, openDatabase, waitForDatabase, type Store } from './db/database.js';
 import { closeOnSignals, demoBanner, startServer } from './server.js';
-import { createUser, UnknownTenantError } from './users/service.js';
+import { createUser, findUserId, listUsers, setPassword, UnknownTenantError, updateUser } from './users/service.js';
+import { PASSWORD_RULE } from './users/schemas.js';
+import { ROLES } from './permissions/table.js';
+import type { Role } from './db/tables.js';
 import { addClientCommands } from './client/commands.js';
 import { OpencaseError } from './client/errors.js';
 
@@ -149,19 +152,107 @@ tenant.command('set')
     printTenant(await withMigratedDatabase(flags.db, (store) => setWireProfile(store, flags.tenant, flags.wire)), flags.json);
   });
 
-const user = program.command('user').description('manage users (agents)');
+const user = program.command('user').description('manage users (agents), their sign-in and their role');
+const roleOption = (description: string) => new Option('--role <role>', description).choices(ROLES);
+
+/** The password a command reads from standard input: its one line, without the newline, checked as the API checks it. */
+async function passwordFromStdin(): Promise<string> {
+  const password = (await readStdin()).replace(/\r?\n$/, '');
+  if (password.length < 10 || password.length > 1024) throw new InvalidTenantInputError(`the password on standard input ${PASSWORD_RULE}`);
+  return password;
+}
+
+/** A user's one line: id, login, role, status, name. */
+function userLine(printed: { id: string; login: string | null; role: string; status?: string; name: string }): string {
+  return `user ${printed.id}  login ${printed.login ?? '-'}  ${printed.role}${printed.status ? `  ${printed.status}` : ''}  (${printed.name})`;
+}
+
 user.command('create')
-  .description('create a user (agent) in a tenant')
+  .description('create a user in a tenant; with --login and --password-stdin, one who signs in (POST /opencase/v1/session)')
   .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
   .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
   .requiredOption('--name <name>', 'user name', nonEmpty)
+  .option('--login <login>', 'what the user signs in with (unique in the tenant)', nonEmpty)
+  .addOption(roleOption('agent (default), supervisor or admin'))
+  .option('--password-stdin', 'read the password from standard input (10 to 1024 characters; keeps it out of the shell history)')
   .option('--json', 'print one JSON object')
-  .action(async (flags: { db?: string; tenant: string; name: string; json?: boolean }) => {
-    const created = await withMigratedDatabase(flags.db, (store) => createUser(store, flags.tenant, flags.name, Date.now()));
-    process.stdout.write(flags.json ? `${JSON.stringify(created)}\n` : `user ${created.userId} (${created.name}) in tenant ${created.tenantId}\n`);
+  .action(async (flags: { db?: string; tenant: string; name: string; login?: string; role?: Role; passwordStdin?: boolean; json?: boolean }) => {
+    if (flags.passwordStdin && flags.login === undefined) throw new InvalidTenantInputError('--password-stdin needs --login: a password is for signing in');
+    const password = flags.passwordStdin ? await passwordFromStdin() : undefined;
+    const created = await withMigratedDatabase(flags.db, (store) =>
+      createUser(store, flags.tenant, { name: flags.name, login: flags.login, role: flags.role, password }, Date.now()));
+    process.stdout.write(flags.json ? `${JSON.stringify(created)}\n` : `${userLine({ ...created, id: created.userId })} in tenant ${created.tenantId}\n`);
+  });
+
+user.command('set-password')
+  .description('set a user\'s password from standard input; its sessions end at once, in every process')
+  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+  .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
+  .option('--user <id>', 'the user\'s id', nonEmpty)
+  .option('--login <login>', 'or the user\'s login', nonEmpty)
+  .requiredOption('--password-stdin', 'read the password from standard input (10 to 1024 characters)')
+  .action(async (flags: { db?: string; tenant: string; user?: string; login?: string }) => {
+    if ((flags.user === undefined) === (flags.login === undefined)) throw new InvalidTenantInputError('name the user with --user or --login (one of the two)');
+    const password = await passwordFromStdin();
+    const userId = await withMigratedDatabase(flags.db, async (store) => {
+      const id = await findUserId(store, flags.tenant, { userId: flags.user, login: flags.login });
+      await setPassword(store, flags.tenant, id, password, Date.now());
+      return id;
+    });
+    process.stdout.write(`password of user ${userId} set; its sessions ended\n`);
+  });
+
+for (const [name, status, said] of [['disable', 'disabled', 'its sessions and tokens stop at once, in every process'], ['enable', 'active', 'it may sign in again']] as const) {
+  user.command(name)
+    .description(`${name} a user: ${said}`)
+    .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+    .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
+    .option('--user <id>', 'the user\'s id', nonEmpty)
+    .option('--login <login>', 'or the user\'s login', nonEmpty)
+    .option('--json', 'print one JSON object')
+    .action(async (flags: { db?: string; tenant: string; user?: string; login?: string; json?: boolean }) => {
+      if ((flags.user === undefined) === (flags.login === undefined)) throw new InvalidTenantInputError('name the user with --user or --login (one of the two)');
+      const changed = await withMigratedDatabase(flags.db, async (store) =>
+        updateUser(store, flags.tenant, await findUserId(store, flags.tenant, { userId: flags.user, login: flags.login }), { status }, Date.now()));
+      process.stdout.write(flags.json ? `${JSON.stringify(changed)}\n` : `${userLine(changed)}\n`);
+    });
+}
+
+user.command('list')
+  .description('list a tenant\'s users, oldest first')
+  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+  .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
+  .option('--json', 'print one JSON object per line')
+  .action(async (flags: { db?: string; tenant: string; json?: boolean }) => {
+    await withMigratedDatabase(flags.db, async (store) => {
+      const operator = { tenantId: flags.tenant, timeZone: 'UTC' };
+      // Every page, 100 at a time: the operator's list is never cut short.
+      for (let start = 0; ; start += 100) {
+        const page = await listUsers(store, operator, start, 100);
+        for (const row of page.users) process.stdout.write(flags.json ? `${JSON.stringify(row)}\n` : `${userLine(row)}\n`);
+        if (start + 100 >= page.count) break;
+      }
+    });
   });
 
 const apiApp = program.command('app').description('manage API apps (client credentials)');
+apiApp.command('create')
+  .description('create another API app for a tenant (its secret shown once); without --role it acts as any user with every permission, as AICC\'s machine-to-machine interface does')
+  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+  .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
+  .requiredOption('--name <name>', 'what the app is for', nonEmpty)
+  .addOption(roleOption('limit the app to this role\'s permissions (agent, supervisor or admin)'))
+  .option('--user <id>', 'the user it acts as when a call names none (default: the tenant\'s first user)', nonEmpty)
+  .option('--json', 'print one JSON object')
+  .action(async (flags: { db?: string; tenant: string; name: string; role?: Role; user?: string; json?: boolean }) => {
+    const created = await withMigratedDatabase(flags.db, (store) =>
+      createApiApp(store, { tenantId: flags.tenant, name: flags.name, role: flags.role ?? null, userId: flags.user }, Date.now()));
+    process.stdout.write(flags.json ? `${JSON.stringify(created)}\n` : [
+      `client_id     ${created.clientId}`,
+      `client_secret ${created.clientSecret}  (shown once; only its hash is stored)`,
+      `acts as       ${created.userId}${created.role ? `, limited to role ${created.role}` : ', any user, every permission'}`,
+    ].join('\n') + '\n');
+  });
 apiApp.command('revoke')
   .description('revoke an API app: its secret and all its tokens stop working at once, in every running process')
   .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')

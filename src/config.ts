@@ -15,6 +15,14 @@ export interface Config {
   demo: boolean;
   /** Lifetime of an access token; AICC's example shows 7200, the OAuth2 default here is one hour. */
   tokenTtlSeconds: number;
+  /** Lifetime of a signed-in user's access token: short, renewed with the refresh cookie. */
+  sessionTokenTtlSeconds: number;
+  /** Lifetime of a sign-in, however often it is refreshed: a working day by default. */
+  sessionTtlSeconds: number;
+  /** Failed sign-ins a minute from one address (those in flight counted) before it is refused for the rest of the minute. */
+  signInFailuresPerMinute: number;
+  /** Failed sign-ins of one login in 15 minutes past which only addresses that have not failed for it may still try. */
+  signInLoginFailures: number;
   /** Largest request body accepted before a 413. */
   bodyLimitBytes: number;
   /** Largest reply built: a list's page stops before the row that would pass it, a detail keeps the newest history that fits; both say so (lists/reply-bound.ts). */
@@ -79,6 +87,10 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     port: integerIn(flags.port !== undefined ? '--port' : 'PORT', flags.port ?? env.PORT ?? '8080', 0, 65535),
     demo: flags.demo ?? false,
     tokenTtlSeconds: integerIn('OPENCASE_TOKEN_TTL', env.OPENCASE_TOKEN_TTL ?? '3600', 60, 30 * 86400),
+    sessionTokenTtlSeconds: integerIn('OPENCASE_SESSION_TOKEN_TTL', env.OPENCASE_SESSION_TOKEN_TTL ?? '900', 10, 3600),
+    sessionTtlSeconds: integerIn('OPENCASE_SESSION_TTL', env.OPENCASE_SESSION_TTL ?? '43200', 60, 30 * 86400),
+    signInFailuresPerMinute: integerIn('OPENCASE_SIGNIN_FAILURES', env.OPENCASE_SIGNIN_FAILURES ?? '10', 1, 10_000_000),
+    signInLoginFailures: integerIn('OPENCASE_SIGNIN_LOGIN_FAILURES', env.OPENCASE_SIGNIN_LOGIN_FAILURES ?? '20', 1, 10_000_000),
     bodyLimitBytes: integerIn('OPENCASE_BODY_LIMIT', env.OPENCASE_BODY_LIMIT ?? String(1024 * 1024), 1024, 64 * 1024 * 1024),
     replyLimitBytes: integerIn('OPENCASE_REPLY_LIMIT', env.OPENCASE_REPLY_LIMIT ?? String(DEFAULT_REPLY_LIMIT), 64 * 1024, 1024 * 1024 * 1024),
     logLevel,

@@ -14,7 +14,7 @@ describe(`concurrent changes of one task, on ${TEST_BACKEND}`, () => {
   it('each change reads the state the one before it left: the history is one unbroken chain ending in the state shown', { timeout: 60_000 }, async () => {
     const tracesBefore = (await t.database.db.selectFrom('task_traces').select('position')
       .where('tenant_id', '=', DEMO_TENANT.id).where('task_id', '=', DEMO_TASK_ID).execute()).length;
-    const agents = [DEMO_USER.id, ...await Promise.all(['Agent A', 'Agent B'].map(async (name) => (await createUser(t.database, DEMO_TENANT.id, name, Date.now())).userId))];
+    const agents = [DEMO_USER.id, ...await Promise.all(['Agent A', 'Agent B'].map(async (name) => (await createUser(t.database, DEMO_TENANT.id, { name: name }, Date.now())).userId))];
     const responses = await Promise.all(Array.from({ length: REQUESTS }, (_, i) => (i % 2 === 0
       ? postAicc(t.app, t.token, 'task/status/update', { id: DEMO_TASK_ID, status: STATUSES[(i / 2) % 3], creatorId: DEMO_USER.id })
       : postAicc(t.app, t.token, 'task/transfer', { id: DEMO_TASK_ID, ownerId: agents[((i - 1) / 2) % 3], creatorId: DEMO_USER.id }))));

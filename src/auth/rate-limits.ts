@@ -2,6 +2,7 @@ import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify';
 import type { Config } from '../config.js';
 import { ApiError } from '../wire/errors.js';
+import { callerLabel } from '../permissions/caller.js';
 
 export const MINUTE_MS = 60_000;
 
@@ -55,8 +56,8 @@ export class FixedWindows {
 }
 
 /**
- * Every API route is limited per API app (the token's app, known once the access-token hook has run, so the limit
- * counts before the body is validated), any other route without a limit of its own per address; the token route
+ * Every API route is limited per API app or signed-in user (the token's caller, whose sessions share one allowance;
+ * known once the access-token hook has run, so the limit counts before the body is validated), any other route without a limit of its own per address; the token route
  * sets its own limit per address (routes.ts), which @fastify/rate-limit keeps, and routes with `rateLimit: false`
  * (probes, metrics, the document) have none. Counts are kept in each process: with N processes an app may make N
  * times the limit. Replies carry X-RateLimit-Limit, -Remaining and -Reset; past the limit they are 429 envelopes
@@ -76,7 +77,7 @@ export async function installRateLimits(app: FastifyInstance, config: Config): P
       const now = Date.now();
       // `tenant` is decorated only where the access-token hook runs: elsewhere it is undefined.
       const tenant = request.tenant;
-      const window = tenant ? apps.count(tenant.appId, now) : addresses.count(request.ip, now);
+      const window = tenant ? apps.count(callerLabel(tenant.caller), now) : addresses.count(request.ip, now);
       const reset = String(Math.ceil((window.start + MINUTE_MS - now) / 1000));
       const allowed = window.count <= max;
       reply.header('x-ratelimit-limit', limit);

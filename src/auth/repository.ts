@@ -13,7 +13,7 @@ const tenantByTokenHash = preparedQuery('auth.tenantByTokenHash', (db: Db, token
   .leftJoin('tenant_counters', (join) => join
     .onRef('tenant_counters.tenant_id', '=', 'access_tokens.tenant_id')
     .on('tenant_counters.name', '=', CHANGE_SEQUENCE))
-  .select(['tenants.id as tenantId', 'tenants.time_zone as timeZone', 'access_tokens.app_id as appId', 'api_apps.user_id as appUserId'])
+  .select(['tenants.id as tenantId', 'tenants.time_zone as timeZone', 'access_tokens.app_id as appId', 'api_apps.user_id as appUserId', 'api_apps.role as appRole'])
   .select(['tenants.wire_case_detail_result', 'tenants.wire_task_list_result', 'tenants.wire_success_message', 'tenants.wire_unknown_fields'])
   .select((eb) => eb.fn.coalesce('tenant_counters.value', sql.lit(0)).as('changeSeq'))
   .select('access_tokens.expires_at as expiresAt')

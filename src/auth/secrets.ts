@@ -59,6 +59,13 @@ export async function hashClientSecret(secret: string): Promise<string> {
   return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
+/**
+ * People's passwords are hashed as client secrets are (scrypt, memory-hard: 16 MB and 46 ms a hash here), in the same
+ * fair, bounded queue, so that a flood of sign-ins costs what a flood of token calls does. An admin's or the CLI's
+ * hash waits in the operator's lane.
+ */
+export const hashPassword = hashClientSecret;
+
 /** A stored hash that matches no secret, checked when the client_id is unknown so that timing reveals nothing. */
 const DECOY_HASH = `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${'A'.repeat(22)}$${'A'.repeat(43)}`;
 
@@ -73,6 +80,9 @@ export async function verifyClientSecret(secret: string, storedHash: string | nu
   const actual = await scryptAsync(turn, secret, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
   return timingSafeEqual(actual, expected) && storedHash !== null;
 }
+
+/** Whether a password matches its user's stored hash (null: no such user, or no password set), at one scrypt either way. */
+export const verifyPassword = verifyClientSecret;
 
 /**
  * Client secrets this process verified recently, so that a client asking for tokens again does not pay scrypt each

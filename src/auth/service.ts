@@ -6,15 +6,17 @@ import { isValidTimeZone } from '../wire/dates.js';
 import type { WireProfile } from '../wire/profile.js';
 import { newId, randomBase62 } from '../wire/ids.js';
 import { createAuthRepository } from './repository.js';
+import type { Caller } from '../permissions/caller.js';
+import type { Role } from '../db/tables.js';
+import { findSessionTenant, isSessionToken } from '../sessions/repository.js';
 import { hashClientSecret, hashToken, newSecret, verifyClientSecret, type HashTurn } from './secrets.js';
 
 /** Who a request acts for, as established by its access-token. */
 export interface TenantContext {
   tenantId: string;
   timeZone: string;
-  appId: string;
-  /** The user the API app acts as: the operator of a change whose request names none. */
-  appUserId: string;
+  /** The API app or the signed-in user the token speaks for (permissions/caller.ts). */
+  caller: Caller;
   /**
    * The tenant's change sequence as the token was checked: a response cached when the sequence stood at this
    * number is still current (see db/counters.ts).
@@ -88,16 +90,30 @@ export async function authenticate(
     }
   }
   onCheck(false);
-  const found = await createAuthRepository(store).findTenantByTokenHash(hashToken(accessToken), now);
+  const found = await findTenantOfToken(store, accessToken, now);
   if (!found) return null;
   const {
     expiresAt, wire_case_detail_result: caseDetailResult, wire_task_list_result: taskListResult,
-    wire_success_message: successMessage, wire_unknown_fields: unknownFields, ...context
+    wire_success_message: successMessage, wire_unknown_fields: unknownFields, tenantId, timeZone, changeSeq, caller,
   } = found;
-  const tenant: TenantContext = { ...context, wire: { caseDetailResult, taskListResult, successMessage, unknownFields } };
+  const tenant: TenantContext = { tenantId, timeZone, changeSeq: Number(changeSeq), caller, wire: { caseDetailResult, taskListResult, successMessage, unknownFields } };
   store.changes.noteSeq(tenant.tenantId, tenant.changeSeq);
   if (version !== undefined) store.tokens.set(accessToken, version, expiresAt, tenant);
   return tenant;
+}
+
+/** A session's token (sessions/) or an API app's, each from its own table: the two are told apart by their form. */
+async function findTenantOfToken(store: Store, accessToken: string, now: number) {
+  if (isSessionToken(accessToken)) {
+    const found = await findSessionTenant(store, hashToken(accessToken), now);
+    if (!found) return undefined;
+    const { sessionId, userId, role, ...rest } = found;
+    return { ...rest, caller: { kind: 'session', sessionId, userId, role } satisfies Caller };
+  }
+  const found = await createAuthRepository(store).findTenantByTokenHash(hashToken(accessToken), now);
+  if (!found) return undefined;
+  const { appId, appUserId, appRole, ...rest } = found;
+  return { ...rest, caller: { kind: 'app', appId, userId: appUserId, role: appRole } satisfies Caller };
 }
 
 export class InvalidTenantInputError extends Error {}
@@ -139,6 +155,30 @@ export async function rotateSecret(store: Store, clientId: string, options: { re
   });
 }
 
+/**
+ * A further API app of a tenant, acting as `userId` (the tenant's first user by default). Without a role it acts as any
+ * user of its tenant with every permission, as AICC's machine-to-machine interface does; with one it holds that role's
+ * permissions (permissions/table.ts). Its secret is returned here once and stored only as a hash.
+ */
+export async function createApiApp(
+  store: Store, input: { tenantId: string; name: string; role: Role | null; userId?: string | undefined }, now: number,
+): Promise<{ appId: string; clientId: string; clientSecret: string; userId: string; role: Role | null }> {
+  const clientSecret = newSecret();
+  const clientSecretHash = await hashClientSecret(clientSecret);
+  return store.transaction(async (tx) => {
+    if (!(await createAuthRepository(tx).findTenant(input.tenantId))) throw new UnknownTenantError(input.tenantId);
+    const users = createUsersRepository(tx);
+    const user = input.userId !== undefined ? await users.findUser(input.tenantId, input.userId) : (await users.listUsers(input.tenantId, 0, 1))[0];
+    if (!user) throw new UnknownCredentialError(`tenant ${input.tenantId} has no user ${input.userId ?? ''} for the app to act as`);
+    const app = {
+      tenant_id: input.tenantId, id: newId('apiApp'), name: input.name, client_id: randomBase62(24), client_secret_hash: clientSecretHash,
+      user_id: user.id, created_at: now, role: input.role,
+    };
+    await createAuthRepository(tx).insertApiApp(app);
+    return { appId: app.id, clientId: app.client_id, clientSecret, userId: user.id, role: input.role };
+  });
+}
+
 export interface NewTenant {
   tenantId: string;
   userId: string;
@@ -165,7 +205,8 @@ export async function createTenant(
     const userId = newId('user');
     const clientId = randomBase62(24);
     await createAuthRepository(tx).insertTenant({ id: tenantId, name: input.name, time_zone: input.timeZone, created_at: now });
-    await createUsersRepository(tx).insertUser({ tenant_id: tenantId, id: userId, name: input.userName, created_at: now });
+    // The tenant's first user, the one its API app acts as: its administrator.
+    await createUsersRepository(tx).insertUser({ tenant_id: tenantId, id: userId, name: input.userName, created_at: now, role: 'admin' });
     const caseTypeId = await createDefaultCaseType(tx, tenantId, userId, now);
     await createAuthRepository(tx).insertApiApp({
       tenant_id: tenantId,

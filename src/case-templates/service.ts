@@ -1,3 +1,4 @@
+import { authorize } from '../permissions/checks.js';
 import type { Selectable } from 'kysely';
 import type { TenantContext } from '../auth/service.js';
 import type { Store, Queryable } from '../db/store.js';
@@ -40,6 +41,7 @@ async function requireUniqueName(q: Queryable, tenantId: string, name: string, e
 /** opencase extension: a case template, the custom fields a case type's cases carry. */
 export async function createTemplate(store: Store, tenant: TenantContext, input: CreateTemplateInput, now: number): Promise<{ templateId: string }> {
   const fields = normalizeFields(input.fields);
+  await authorize(store, tenant, 'template.write');
   return store.transaction(async (tx) => {
     await requireUniqueName(tx, tenant.tenantId, input.name);
     const templateId = newId('template');
@@ -52,12 +54,14 @@ export async function createTemplate(store: Store, tenant: TenantContext, input:
 }
 
 export async function getTemplate(store: Store, tenant: TenantContext, id: string): Promise<TemplateInfo> {
+  await authorize(store, tenant, 'template.read');
   const row = await createCaseTemplatesRepository(store).findTemplate(tenant.tenantId, id);
   if (!row) throw notFound(id);
   return toTemplateInfo(row, tenant.timeZone);
 }
 
 export async function listTemplates(store: Store, tenant: TenantContext, start: number, limit: number): Promise<{ count: number; templates: TemplateInfo[] }> {
+  await authorize(store, tenant, 'template.read');
   const repository = createCaseTemplatesRepository(store);
   const [count, rows] = await Promise.all([repository.countTemplates(tenant.tenantId), repository.listTemplates(tenant.tenantId, start, limit)]);
   return { count, templates: rows.map((row) => toTemplateInfo(row, tenant.timeZone)) };
@@ -71,6 +75,7 @@ export async function listTemplates(store: Store, tenant: TenantContext, start: 
  */
 export async function updateTemplate(store: Store, tenant: TenantContext, id: string, input: UpdateTemplateInput, now: number): Promise<void> {
   const fields = input.fields !== undefined ? normalizeFields(input.fields) : undefined;
+  await authorize(store, tenant, 'template.write');
   await store.transaction(async (tx) => {
     const repository = createCaseTemplatesRepository(tx);
     const current = await repository.findTemplateForChange(tenant.tenantId, id);

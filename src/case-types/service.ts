@@ -4,7 +4,7 @@ import { createCaseTemplatesRepository } from '../case-templates/repository.js';
 import { createCasesRepository } from '../cases/repository.js';
 import type { Store, Queryable } from '../db/store.js';
 import type { CaseTypesTable } from '../db/tables.js';
-import { requireUser } from '../users/references.js';
+import { actingUser, authorize } from '../permissions/checks.js';
 import { formatWireDate } from '../wire/dates.js';
 import { COMPLETED_STATUS } from '../wire/enums.js';
 import { characters } from '../wire/bytes.js';
@@ -96,6 +96,7 @@ function notFound(id: string): ApiError {
 
 /** 查询工单类型列表: newest first; typeName is a case-insensitive contains. */
 export async function listCaseTypes(store: Store, tenant: TenantContext, input: ListCaseTypesInput) {
+  await authorize(store, tenant, 'caseType.read');
   const filters = {
     ...(input.typeName !== undefined && { typeNameContains: input.typeName }),
     ...(input.status !== undefined && { status: input.status }),
@@ -110,6 +111,7 @@ export async function listCaseTypes(store: Store, tenant: TenantContext, input: 
 
 /** 查询工单类型详情. */
 export async function getCaseType(store: Store, tenant: TenantContext, id: string): Promise<{ caseTypeInfo: CaseTypeInfo }> {
+  await authorize(store, tenant, 'caseType.read');
   const row = await createCaseTypesRepository(store).findCaseTypeWithNames(tenant.tenantId, id);
   if (!row) throw notFound(id);
   return {
@@ -159,8 +161,9 @@ async function requireParent(q: Queryable, tenantId: string, parentId: string | 
 export async function createCaseType(store: Store, tenant: TenantContext, input: CreateCaseTypeInput, now: number): Promise<{ caseTypeId: string }> {
   const flow = parseFlow(input.caseStatus, 'caseStatus');
   const spelled = spelledFields(input);
+  await authorize(store, tenant, 'caseType.write');
   return store.transaction(async (tx) => {
-    const creator = await requireUser(tx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
+    const creator = await actingUser(tx, tenant, input.creatorId, 'creatorId');
     await requireUniqueName(tx, tenant.tenantId, input.typeName);
     await requireParent(tx, tenant.tenantId, input.parentId);
     await requireTemplate(tx, tenant.tenantId, spelled.templateId);
@@ -196,11 +199,12 @@ export async function updateCaseType(
 ): Promise<void> {
   const flow = input.caseStatus !== undefined ? parseFlow(input.caseStatus, 'caseStatus') : undefined;
   const spelled = spelledFields(input);
+  await authorize(store, tenant, 'caseType.write');
   await store.transaction(async (tx) => {
     const repository = createCaseTypesRepository(tx);
     const current = await repository.findCaseTypeForChange(tenant.tenantId, id);
     if (!current) throw notFound(id);
-    const modifier = await requireUser(tx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
+    const modifier = await actingUser(tx, tenant, input.creatorId, 'creatorId');
     if (input.typeName !== undefined) await requireUniqueName(tx, tenant.tenantId, input.typeName, id);
     await requireParent(tx, tenant.tenantId, input.parentId, id);
     if (spelled.templateId !== undefined && spelled.templateId !== current.template_id) {

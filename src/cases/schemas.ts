@@ -8,7 +8,7 @@ import { Envelope } from '../wire/envelope.js';
 import {
   CASE_CLASSIFICATIONS, CASE_ORIGIN_ALIASES, CASE_STATES, CASE_ORIGINS, CASE_OWNER_TYPES, CASE_PROCESS_TYPES, CASE_RESUMEN_TYPES, PRIORITIES,
 } from '../wire/enums.js';
-import { WireId } from '../wire/ids.js';
+import { OperatorId, WireId } from '../wire/ids.js';
 import { alphabetical, ListStart, Nullable, StringEnum } from '../wire/schema.js';
 
 const Text = Nullable(Type.String());
@@ -90,7 +90,7 @@ export const ModifyCaseBody = Type.Object({
     priority: Type.Optional(Nullable(StringEnum(PRIORITIES))),
     dueDate: Type.Optional(Nullable(WireDate)),
     contactId: Type.Optional(WireId),
-    creatorId: WireId,
+    creatorId: OperatorId,
     contactPhone: Type.Optional(Nullable(Phone)),
     attachment: Type.Optional(Nullable(Attachment)),
   }),
@@ -102,7 +102,7 @@ export const TransferCaseBody = Type.Object({
   id: WireId,
   ownerId: WireId,
   ownerType: Type.Optional(StringEnum(CASE_OWNER_TYPES)),
-  creatorId: WireId,
+  creatorId: OperatorId,
   remark: Remark,
 });
 export type TransferCaseInput = Static<typeof TransferCaseBody>;
@@ -110,7 +110,7 @@ export type TransferCaseInput = Static<typeof TransferCaseBody>;
 /** 处理工单: an internal note, an email or an SMS, recorded on the case (opencase sends no mail or SMS). */
 export const ProcessCaseBody = Type.Object({
   caseId: WireId,
-  creatorId: WireId,
+  creatorId: OperatorId,
   processInfo: Type.Object({
     type: StringEnum(CASE_PROCESS_TYPES),
     title: Title,
@@ -124,11 +124,11 @@ export const ProcessCaseBody = Type.Object({
 export type ProcessCaseInput = Static<typeof ProcessCaseBody>;
 
 /** 取消工单, and opencase's suspend and resume, which take the same fields. */
-export const CancelCaseBody = Type.Object({ id: WireId, creatorId: WireId, remark: Remark });
+export const CancelCaseBody = Type.Object({ id: WireId, creatorId: OperatorId, remark: Remark });
 export type CancelCaseInput = Static<typeof CancelCaseBody>;
 
 /** 关闭工单 (path `close`, without `case/`): the key is `caseId`, as in case/process; `remark` is absent from one revision. */
-export const CloseCaseBody = Type.Object({ caseId: WireId, creatorId: WireId, remark: Type.Optional(Remark) });
+export const CloseCaseBody = Type.Object({ caseId: WireId, creatorId: OperatorId, remark: Type.Optional(Remark) });
 export type CloseCaseInput = Static<typeof CloseCaseBody>;
 
 /** opencase extension: reopen a closed case, at `status` (a status of its flow before the last; the first by default). */
@@ -143,7 +143,7 @@ export const CaseActionBody = Type.Object({ creatorId: Type.Optional(WireId), re
 export type CaseActionInput = Static<typeof CaseActionBody>;
 
 /** 修改工单状态 / 工单流转 (path `status/update`, without `case/`). */
-export const UpdateCaseStatusBody = Type.Object({ id: WireId, creatorId: WireId, status: Type.String({ minLength: 1, maxLength: 128 }) });
+export const UpdateCaseStatusBody = Type.Object({ id: WireId, creatorId: OperatorId, status: Type.String({ minLength: 1, maxLength: 128 }) });
 export type UpdateCaseStatusInput = Static<typeof UpdateCaseStatusBody>;
 
 /** case/list's priority and origin take a name or the list page's ordinal ("0".."3"). */

@@ -15,6 +15,8 @@ import { createTasksRepository } from '../tasks/repository.js';
 import { diffFields, type FieldChange } from '../traces/record.js';
 import { toTraceItem } from '../traces/schemas.js';
 import { requireUser } from '../users/references.js';
+import { actingUser, authorize, operatorIdOf, type Operator } from '../permissions/checks.js';
+import type { Action } from '../permissions/table.js';
 import { formatWireDate } from '../wire/dates.js';
 import { CASE_ORIGIN_ALIASES, CASE_ORIGINS, COMPLETED_STATUS, PRIORITY_ORDINALS, type CaseState } from '../wire/enums.js';
 import { detailPartial, fitNewest } from '../lists/reply-bound.js';
@@ -61,6 +63,18 @@ async function loadCase(tx: Tx, tenantId: string, caseId: string): Promise<CaseR
   return found;
 }
 
+/**
+ * The operator of a change of `row`, allowed to make it: the user the call acts as (permissions/checks.ts actingUser),
+ * holding `action` on this case, which its owner (a user, or a queue and its members) owns.
+ */
+async function operatorFor(
+  tx: Tx, tenant: TenantContext, action: Action, row: CaseRow, creatorId: string | null | undefined, field: string, required: boolean,
+): Promise<Operator> {
+  const operator = await actingUser(tx, tenant, creatorId, field, { required });
+  await authorize(tx, tenant, action, { operator, record: { what: `case ${row.id}`, ownerId: row.owner_id, ownerType: row.owner_type } });
+  return operator;
+}
+
 /** A closed case is final: every change is refused (reopen, an opencase extension, is the way back). */
 function requireNotClosed(row: CaseRow): void {
   if (row.is_closed === 1) throw new ApiError('conflict', `case ${row.id} is closed: reopen it (POST /opencase/v1/cases/${row.id}/reopen) to change it`);
@@ -88,6 +102,7 @@ export async function createCase(store: Store, tenant: TenantContext, input: Cre
   if (!input.ownerId && !autoAssigned) {
     throw new ApiError('invalidRequest', 'caseInfo.ownerId is required when caseInfo.isAtuoAssigned is false');
   }
+  await authorize(store, tenant, 'case.create');
   return store.transaction(async (tx) => {
     // Share-locked first (this case has no row to lock yet): a type update that drops the first status waits for
     // this create, or this create sees the flow without it.
@@ -96,7 +111,7 @@ export async function createCase(store: Store, tenant: TenantContext, input: Cre
     if (caseType.status !== 'Active') throw new ApiError('invalidRequest', `caseInfo.type ${input.type} is Inactive: cases need an Active case type`);
     const template = await templateForWrite(tx, tenantId, caseType.template_id);
     const templateValues = checkTemplateValues(template, sentTemplateValues(input), timeZone, { creating: true, typeId: caseType.id });
-    const creator = await requireUser(tx, tenantId, input.creatorId ?? tenant.appUserId, 'caseInfo.creatorId');
+    const creator = await actingUser(tx, tenant, input.creatorId, 'caseInfo.creatorId');
     await requireContact(tx, tenantId, input.contactId, 'caseInfo.contactId');
     const cases = createCasesRepository(tx);
     let ownerId = input.ownerId ?? null;
@@ -153,6 +168,7 @@ export async function createCase(store: Store, tenant: TenantContext, input: Cre
 export async function getCaseDetail(
   store: Store, tenant: TenantContext, caseId: string, replyLimitBytes: number,
 ): Promise<{ detail: CaseDetail; partial: string | undefined }> {
+  await authorize(store, tenant, 'case.read');
   const cases = createCasesRepository(store);
   const row = await cases.findCaseWithNames(tenant.tenantId, caseId);
   if (!row) throw notFound(caseId);
@@ -163,7 +179,7 @@ export async function getCaseDetail(
     cases.findTraces(tenant.tenantId, caseId),
     loadCustomerInfo(store, tenant.tenantId, row.contact_id, tenant.timeZone),
     createTasksRepository(store).listTasksOfCase(tenant.tenantId, caseId),
-    cases.isFollower(tenant.tenantId, caseId, tenant.appUserId),
+    cases.isFollower(tenant.tenantId, caseId, tenant.caller.userId),
     templateFieldsOfCases(store, tenant.tenantId, [{ id: caseId, template }], tenant.timeZone),
   ]);
   const detail = {
@@ -192,7 +208,7 @@ export async function modifyCase(store: Store, tenant: TenantContext, input: Mod
   await store.transaction(async (tx) => {
     const row = await loadCase(tx, tenantId, input.id);
     requireNotCancelled(row, 'modifying it');
-    const operator = await requireUser(tx, tenantId, input.creatorId, 'caseInfo.creatorId');
+    const operator = await operatorFor(tx, tenant, 'case.modify', row, input.creatorId, 'caseInfo.creatorId', true);
     if (input.ownerId) await requireUser(tx, tenantId, input.ownerId, 'caseInfo.ownerId');
     if (input.contactId) await requireContact(tx, tenantId, input.contactId, 'caseInfo.contactId');
     const sent = sentTemplateValues(input);
@@ -242,7 +258,7 @@ export async function transferCase(store: Store, tenant: TenantContext, input: T
   await store.transaction(async (tx) => {
     const row = await loadCase(tx, tenantId, input.id);
     requireNotCancelled(row, 'transferring it');
-    const operator = await requireUser(tx, tenantId, input.creatorId, 'creatorId');
+    const operator = await operatorFor(tx, tenant, 'case.transfer', row, input.creatorId, 'creatorId', true);
     if (ownerType === 'user') await requireOwnerUser(tx, tenantId, input.ownerId);
     else if (!(await createQueuesRepository(tx).findQueue(tenantId, input.ownerId))) {
       throw new ApiError('invalidRequest', `ownerId ${input.ownerId} is not a queue of this tenant`);
@@ -262,9 +278,10 @@ export async function processCase(store: Store, tenant: TenantContext, input: Pr
   await store.transaction(async (tx) => {
     const row = await loadCase(tx, tenantId, input.caseId);
     requireNotCancelled(row, 'processing it');
-    const operator = await requireUser(tx, tenantId, input.creatorId, 'creatorId');
+    const operator = await operatorFor(tx, tenant, 'case.process', row, input.creatorId, 'creatorId', true);
     const info = input.processInfo;
-    if (info.creatorId) await requireUser(tx, tenantId, info.creatorId, 'processInfo.creatorId');
+    // The handler AICC lets the note name: for a signed-in user, itself too.
+    if (info.creatorId) await requireUser(tx, tenantId, operatorIdOf(tenant, info.creatorId, 'processInfo.creatorId'), 'processInfo.creatorId');
     const channel: FieldChange[] = [{ field: 'processInfo.type', from: null, to: info.type }];
     for (const [field, value] of [['processInfo.from', info.from], ['processInfo.fromName', info.fromName], ['processInfo.toAddress', info.toAddress]] as const) {
       if (value) channel.push({ field, from: null, to: value });
@@ -281,7 +298,7 @@ export async function cancelCase(store: Store, tenant: TenantContext, input: Can
     const row = await loadCase(tx, tenant.tenantId, input.id);
     requireNotClosed(row);
     if (row.is_cancelled === 1) throw new ApiError('conflict', `case ${row.id} is already cancelled`);
-    const operator = await requireUser(tx, tenant.tenantId, input.creatorId, 'creatorId');
+    const operator = await operatorFor(tx, tenant, 'case.cancel', row, input.creatorId, 'creatorId', true);
     await recordCaseChange(tx, tenant.tenantId, row.id, { is_cancelled: 1, cancelled_at: now, ...endSuspension(row, now) }, {
       type: 'CancelCase', operator, changes: [{ field: 'isCanced', from: 'false', to: 'true' }], title: input.remark,
     }, now);
@@ -295,7 +312,7 @@ export async function suspendCase(store: Store, tenant: TenantContext, caseId: s
     requireNotCancelled(row, 'suspending it');
     if (row.state === 'Completed') throw new ApiError('conflict', `case ${row.id} is Completed: there is no clock to pause`);
     if (row.suspended_at !== null) throw new ApiError('conflict', `case ${row.id} is already suspended`);
-    const operator = await requireUser(tx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
+    const operator = await operatorFor(tx, tenant, 'case.suspend', row, input.creatorId, 'creatorId', false);
     await recordCaseChange(tx, tenant.tenantId, row.id, { suspended_at: now }, {
       type: 'SuspendCase', operator, changes: [{ field: 'isSuspend', from: 'false', to: 'true' }], title: input.remark ?? null,
     }, now);
@@ -310,7 +327,9 @@ export async function resumeCase(store: Store, tenant: TenantContext, caseId: st
   await store.transaction(async (tx) => {
     const row = await loadCase(tx, tenant.tenantId, caseId);
     requireNotClosed(row);
-    const operator = await requireUser(tx, tenant.tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
+    // Undoing a cancellation takes the cancel permission; ending a suspension, the suspend permission.
+    const action = row.is_cancelled === 1 ? 'case.cancel' : 'case.suspend';
+    const operator = await operatorFor(tx, tenant, action, row, input.creatorId, 'creatorId', false);
     let patch: Updateable<CasesTable>;
     let changes: FieldChange[];
     if (row.is_cancelled === 1) {
@@ -337,7 +356,7 @@ export async function updateCaseStatus(store: Store, tenant: TenantContext, inpu
   await store.transaction(async (tx) => {
     const row = await loadCase(tx, tenant.tenantId, input.id);
     requireNotCancelled(row, 'changing its status');
-    const operator = await requireUser(tx, tenant.tenantId, input.creatorId, 'creatorId');
+    const operator = await operatorFor(tx, tenant, 'case.status', row, input.creatorId, 'creatorId', true);
     // Share-locked after the case row: a type update dropping the status waits for this change (and then sees the
     // case in it: a 409), or this change waits for the update and sees the flow without it. Read unlocked, both
     // committed on PostgreSQL (measured: 23 of 30 tries left a case in a status its type no longer had).
@@ -379,7 +398,7 @@ export async function closeCase(store: Store, tenant: TenantContext, input: Clos
   await store.transaction(async (tx) => {
     const row = await loadCase(tx, tenantId, input.caseId);
     requireNotCancelled(row, 'closing it');
-    const operator = await requireUser(tx, tenantId, input.creatorId, 'creatorId');
+    const operator = await operatorFor(tx, tenant, 'case.close', row, input.creatorId, 'creatorId', true);
     const flow = await flowOfCase(tx, tenantId, row);
     const last = flow.at(-1) ?? COMPLETED_STATUS;
     if (row.status !== last) {
@@ -402,7 +421,7 @@ export async function reopenCase(store: Store, tenant: TenantContext, caseId: st
   await store.transaction(async (tx) => {
     const row = await loadCase(tx, tenantId, caseId);
     if (row.is_closed !== 1) throw new ApiError('conflict', `case ${row.id} is not closed: change its status with status/update instead`);
-    const operator = await requireUser(tx, tenantId, input.creatorId ?? tenant.appUserId, 'creatorId');
+    const operator = await operatorFor(tx, tenant, 'case.reopen', row, input.creatorId, 'creatorId', false);
     const flow = await flowOfCase(tx, tenantId, row);
     const open = flow.slice(0, -1);
     const status = input.status ?? open[0];
@@ -453,8 +472,8 @@ async function listByTemplateValues(cases: CasesRepository, tenantId: string, fi
 /** opencase extension: the caller's user (or the user named) follows or stops following a case. */
 export async function setFollowing(store: Store, tenant: TenantContext, caseId: string, userId: string | undefined, follow: boolean, now: number): Promise<void> {
   await store.transaction(async (tx) => {
-    await loadCase(tx, tenant.tenantId, caseId);
-    const user = await requireUser(tx, tenant.tenantId, userId ?? tenant.appUserId, 'userId');
+    const row = await loadCase(tx, tenant.tenantId, caseId);
+    const user = await operatorFor(tx, tenant, 'case.follow', row, userId, 'userId', false);
     const cases = createCasesRepository(tx);
     if (follow) await cases.follow(tenant.tenantId, caseId, user.id, now);
     else await cases.unfollow(tenant.tenantId, caseId, user.id);
@@ -474,9 +493,11 @@ function fromOrdinal(value: string, ordered: readonly string[]): string {
  */
 export async function listCases(store: Store, tenant: TenantContext, input: ListCasesInput, now: number): Promise<{ caseList: CaseListItem[]; count: number }> {
   const { tenantId, timeZone } = tenant;
+  await authorize(store, tenant, 'case.read');
   const range = createdRange(input, timeZone, CASE_LIST_MAX_DAYS);
-  const actor = input.creatorId ?? tenant.appUserId;
   const c = input.classification;
+  // With a classification, creatorId names whose list this is: for a signed-in user, its own.
+  const actor = c === undefined ? input.creatorId ?? tenant.caller.userId : operatorIdOf(tenant, input.creatorId, 'creatorId');
   const r = input.resumenType;
 
   const owner = [input.ownerId, input.queueId, c === 'Todo' || c === 'Processed' ? actor : undefined].reduce(both<string>, undefined);

@@ -7,7 +7,7 @@ import type { ExportedTrace } from '../traces/schemas.js';
 import { formatWireDate } from '../wire/dates.js';
 import type { ChangeSource } from './source.js';
 
-const COLUMNS = ['id', 'seq', 'type', 'creator_id', 'creator_name', 'related_id', 'title', 'description', 'attachment', 'changes_json', 'created_at'] as const;
+const COLUMNS = ['id', 'seq', 'type', 'creator_id', 'creator_name', 'related_id', 'title', 'description', 'attachment', 'changes_json', 'created_at', 'acted_via'] as const;
 
 /** Tenants whose time zone is kept; a tenant's zone is set when it is created and never changes, so only the bound evicts. */
 const TIME_ZONES_KEPT = 10_000;
@@ -59,6 +59,7 @@ export function kyselyChangeSource(db: Kysely<Database>, options: { timeZonesKep
         seq: Number(row.seq),
         title: row.title,
         type: row.type,
+        via: row.acted_via,
       }));
     },
 

@@ -1,3 +1,4 @@
+import { authorize } from '../permissions/checks.js';
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -86,6 +87,8 @@ export async function changeRoutes(app: FastifyInstance, options: ChangeRoutesOp
     },
   }, async (request, reply) => {
     const tenant = tenantOf(request);
+    // The stream has no service of its own: its permission is checked here, from the same table.
+    await authorize(app.store, tenant, 'changes.read');
     const lastEventId = request.headers['last-event-id'];
     const resumeAfter = lastEventId !== undefined ? Number(lastEventId) : request.query.after !== undefined ? Number(request.query.after) : undefined;
 

@@ -1,3 +1,4 @@
+import { authorize } from '../permissions/checks.js';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { TenantContext } from '../auth/service.js';
 import { advanceChangeSequence } from '../db/counters.js';
@@ -139,6 +140,7 @@ function notFound(contactId: string): ApiError {
 
 /** opencase extension: a contact of the caller's tenant as `customerInfo` shows it. */
 export async function getContact(store: Store, tenant: TenantContext, contactId: string): Promise<CustomerInfo> {
+  await authorize(store, tenant, 'contact.read');
   const info = await loadCustomerInfo(store, tenant.tenantId, contactId, tenant.timeZone);
   if (!info) throw notFound(contactId);
   return info;
@@ -153,6 +155,7 @@ export async function getContact(store: Store, tenant: TenantContext, contactId:
 export async function listContacts(
   store: Store, tenant: TenantContext, start: number, limit: number, customerName: string | undefined, replyLimitBytes: number,
 ): Promise<{ page: { contacts: ContactInfo[]; count: number }; partial: string | undefined }> {
+  await authorize(store, tenant, 'contact.read');
   const repository = createContactsRepository(store);
   const [count, sizes] = await Promise.all([
     repository.countContacts(tenant.tenantId, customerName),
@@ -200,6 +203,7 @@ async function organizationFor(tx: Tx, tenantId: string, input: { organizationId
 
 /** opencase extension: a contact, with its address and organization when given, in one transaction. */
 export async function createContact(store: Store, tenant: TenantContext, input: CreateContactInput, now: number): Promise<{ contactId: string }> {
+  await authorize(store, tenant, 'contact.write');
   return store.transaction(async (tx) => {
     const repository = createContactsRepository(tx);
     const organizationId = await organizationFor(tx, tenant.tenantId, input, now);
@@ -225,6 +229,7 @@ export async function createContact(store: Store, tenant: TenantContext, input: 
 
 /** opencase extension: changes the fields sent (null clears); `address` updates the contact's address or adds one. */
 export async function updateContact(store: Store, tenant: TenantContext, contactId: string, input: UpdateContactInput, now: number): Promise<void> {
+  await authorize(store, tenant, 'contact.write');
   await store.transaction(async (tx) => {
     const repository = createContactsRepository(tx);
     // Locked first, then its address, then the change sequence (docs/semantics.md, "Lock order"): two updates of one

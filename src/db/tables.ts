@@ -17,11 +17,21 @@ export interface TenantsTable {
   wire_unknown_fields: Generated<WireProfile['unknownFields']>;
 }
 
+/** Who a user is allowed to be (permissions/table.ts). */
+export type Role = 'agent' | 'supervisor' | 'admin';
+export type UserStatus = 'active' | 'disabled';
+
 export interface UsersTable {
   tenant_id: string;
   id: string;
   name: string;
   created_at: number;
+  /** Unique in the tenant; null for a user who cannot sign in (an API app's machine user). */
+  login: string | null;
+  /** `scrypt$N$r$p$salt$key` (auth/secrets.ts); null until a password is set. */
+  password_hash: string | null;
+  status: Generated<UserStatus>;
+  role: Generated<Role>;
 }
 
 export interface ApiAppsTable {
@@ -33,6 +43,8 @@ export interface ApiAppsTable {
   user_id: string;
   created_at: number;
   revoked_at: number | null;
+  /** Null: acts as any user with every permission (AICC's machine-to-machine interface); else limited to the role. */
+  role: Role | null;
 }
 
 export interface AccessTokensTable {
@@ -225,6 +237,8 @@ interface TraceColumns {
   attachment: string | null;
   changes_json: string | null;
   created_at: number;
+  /** How the change came in: `app:<appId>` (an API app's token) or `user:<userId>` (a signed-in user's session); null before issue 15. */
+  acted_via: string | null;
 }
 
 export interface TaskTracesTable extends TraceColumns {
@@ -240,6 +254,48 @@ export interface CaseFollowersTable {
   case_id: string;
   user_id: string;
   created_at: number;
+}
+
+export interface QueueMembersTable {
+  tenant_id: string;
+  queue_id: string;
+  user_id: string;
+  created_at: number;
+}
+
+/** A sign-in: its access tokens live 15 minutes, its refresh tokens rotate, the session ends at expires_at. */
+export interface SessionsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  revoked_reason: string | null;
+}
+
+export interface SessionRefreshTokensTable {
+  token_hash: string;
+  session_id: string;
+  created_at: number;
+  /** Set when the token was exchanged for the next one: presenting it again is reuse, and ends the session. */
+  replaced_at: number | null;
+}
+
+export interface SessionTokensTable {
+  token_hash: string;
+  session_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface PasswordLinksTable {
+  token_hash: string;
+  tenant_id: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
 }
 
 export interface QueuesTable {
@@ -307,6 +363,11 @@ export interface Database {
   case_traces: CaseTracesTable;
   case_followers: CaseFollowersTable;
   queues: QueuesTable;
+  queue_members: QueueMembersTable;
+  sessions: SessionsTable;
+  session_refresh_tokens: SessionRefreshTokensTable;
+  session_tokens: SessionTokensTable;
+  password_links: PasswordLinksTable;
   tenant_counters: TenantCountersTable;
   case_templates: CaseTemplatesTable;
   case_field_values: CaseFieldValuesTable;

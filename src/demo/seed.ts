@@ -13,6 +13,7 @@ import { createTasksRepository } from '../tasks/repository.js';
 import { createUsersRepository } from '../users/repository.js';
 import { parseWireDate } from '../wire/dates.js';
 import { newId } from '../wire/ids.js';
+import { callerLabel } from '../permissions/caller.js';
 import {
   DEMO_ADDRESS, DEMO_CASE, DEMO_CASE_TYPE, DEMO_CLIENT, DEMO_CONTACT, DEMO_ORGANIZATION, DEMO_TASK, DEMO_TENANT, DEMO_USER,
 } from './records.js';
@@ -38,9 +39,10 @@ export async function ensureDemoTenant(store: Store, now: number): Promise<boole
     const tenant_id = DEMO_TENANT.id;
     if (!(await auth.insertTenantIfAbsent({ id: tenant_id, name: DEMO_TENANT.name, time_zone: DEMO_TENANT.timeZone, created_at: now }))) return false;
 
-    await createUsersRepository(tx).insertUser({ tenant_id, id: DEMO_USER.id, name: DEMO_USER.name, created_at: at(DEMO_USER.createdDate) });
+    const demoAppId = newId('apiApp');
+    await createUsersRepository(tx).insertUser({ tenant_id, id: DEMO_USER.id, name: DEMO_USER.name, created_at: at(DEMO_USER.createdDate), role: 'admin' });
     await auth.insertApiApp({
-      tenant_id, id: newId('apiApp'), name: 'demo', client_id: DEMO_CLIENT.clientId, client_secret_hash: secretHash, user_id: DEMO_USER.id, created_at: now,
+      tenant_id, id: demoAppId, name: 'demo', client_id: DEMO_CLIENT.clientId, client_secret_hash: secretHash, user_id: DEMO_USER.id, created_at: now,
     });
 
     const contacts = createContactsRepository(tx);
@@ -120,7 +122,7 @@ export async function ensureDemoTenant(store: Store, now: number): Promise<boole
       trace_count: 1,
     });
     await writeTaskTrace(tx, tenant_id, DEMO_TASK.id, 1, {
-      type: 'CreateTask', operator: { id: DEMO_USER.id, name: DEMO_TASK.creatorName }, changes: [],
+      type: 'CreateTask', operator: { id: DEMO_USER.id, name: DEMO_TASK.creatorName, via: callerLabel({ kind: 'app', appId: demoAppId }) }, changes: [],
     }, createdAt);
     await advanceSerialTo(tx, tenant_id, 'task_no', DEMO_TASK.taskNo);
     return true;

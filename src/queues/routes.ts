@@ -5,8 +5,11 @@ import { pageOf } from '../lists/paging.js';
 import { fitPage, nextStart } from '../lists/reply-bound.js';
 import { success } from '../wire/envelope.js';
 import { errorResponses } from '../wire/fastify.js';
-import { CreateQueueBody, CreateQueueResponse, ListQueuesResponse, QueuesQuery } from './schemas.js';
-import { createQueue, listQueues } from './service.js';
+import { acknowledged, Acknowledgement } from '../wire/envelope.js';
+import {
+  CreateQueueBody, CreateQueueResponse, ListQueuesResponse, QueueIdParams, QueueMemberBody, QueueMemberParams, QueueMembersResponse, QueuesQuery,
+} from './schemas.js';
+import { createQueue, listQueueMembers, listQueues, setQueueMember } from './service.js';
 
 /** opencase extension routes for queues, under `/opencase/v1`. */
 export async function queueRoutes(app: FastifyInstance): Promise<void> {
@@ -20,5 +23,22 @@ export async function queueRoutes(app: FastifyInstance): Promise<void> {
   typed.get('/queues', { schema: { querystring: QueuesQuery, response: { 200: ListQueuesResponse, ...errorResponses } } }, async (request, reply) => {
     const { start, limit } = pageOf(request.query, 100);
     return success(fitPage(reply, await listQueues(app.store, tenantOf(request), start, limit), 'queues', app.config.replyLimitBytes, nextStart(start)));
+  });
+
+  typed.get('/queues/:id/members', { schema: { params: QueueIdParams, response: { 200: QueueMembersResponse, ...errorResponses } } }, async (request) => {
+    return success(await listQueueMembers(app.store, tenantOf(request), request.params.id));
+  });
+
+  const memberSchema = { params: QueueMemberParams, body: QueueMemberBody, response: { 200: Acknowledgement, ...errorResponses } };
+  const noBodyIsEmpty = async (request: { body: unknown }) => {
+    request.body ??= {};
+  };
+  typed.put('/queues/:id/members/:userId', { schema: memberSchema, preValidation: noBodyIsEmpty }, async (request) => {
+    await setQueueMember(app.store, tenantOf(request), request.params.id, request.params.userId, true, app.clock());
+    return acknowledged();
+  });
+  typed.delete('/queues/:id/members/:userId', { schema: memberSchema, preValidation: noBodyIsEmpty }, async (request) => {
+    await setQueueMember(app.store, tenantOf(request), request.params.id, request.params.userId, false, app.clock());
+    return acknowledged();
   });
 }

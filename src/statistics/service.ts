@@ -1,4 +1,5 @@
 import type { TenantContext } from '../auth/service.js';
+import { authorize } from '../permissions/checks.js';
 import { createCaseTypesRepository } from '../case-types/repository.js';
 import { createCasesRepository, type CaseFilters } from '../cases/repository.js';
 import { resumenFilters, type CaseResumenType } from '../cases/resumen.js';
@@ -12,7 +13,7 @@ import { createStatisticsRepository, type DaySums } from './repository.js';
 const DAY_MS = 86_400_000;
 
 /** What the statistics need of the caller's tenant. */
-type Tenant = Pick<TenantContext, 'tenantId' | 'timeZone'>;
+type Tenant = Pick<TenantContext, 'tenantId' | 'timeZone' | 'caller'>;
 
 /** Without startTime the report covers endTime and the 30 days before it: a month, as case/list's longest range (31 days). */
 export const DEFAULT_REPORT_DAYS = 31;
@@ -29,6 +30,7 @@ function averageDays(totalMs: number, cases: number): number {
  * in one statement, so that each number is the count of the list that resumenType gives.
  */
 export async function currentOverview(store: Store, tenant: Tenant, now: number): Promise<CaseOverview> {
+  await authorize(store, tenant, 'statistics.read');
   const filters = Object.fromEntries(CASE_RESUMEN_TYPES.map((type) => [type, resumenFilters(type, now, tenant.timeZone)])) as Record<CaseResumenType, CaseFilters>;
   const { counts, completionMs } = await createCasesRepository(store).countEach(tenant.tenantId, filters, 'finishedCases');
   return {
@@ -66,6 +68,7 @@ function reportRange(input: CaseReportInput, now: number, timeZone: string): { f
  * statistics the case writes keep (statistics/changes.ts): the sums of the days before the range, then each day's.
  */
 export async function caseReport(store: Store, tenant: Tenant, input: CaseReportInput, now: number): Promise<CaseReport> {
+  await authorize(store, tenant, 'statistics.read');
   const { tenantId, timeZone } = tenant;
   const { firstDay, lastDay } = reportRange(input, now, timeZone);
   let caseType: { id: string; name: string } | null = null;

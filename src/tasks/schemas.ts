@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import { WireDate } from '../wire/dates.js';
 import { Envelope } from '../wire/envelope.js';
 import { PRIORITIES, RELATE_TYPES, TASK_CLASSIFICATIONS, TASK_PROCESS_TYPES, TASK_STATUSES } from '../wire/enums.js';
-import { WireId } from '../wire/ids.js';
+import { OperatorId, WireId } from '../wire/ids.js';
 import { alphabetical, ListStart, Nullable, StringEnum } from '../wire/schema.js';
 
 const Text = Nullable(Type.String());
@@ -52,7 +52,7 @@ export const CreateTaskBody = Type.Object({
     relateId: Type.Optional(Nullable(WireId)),
     ownerId: WireId,
     contactId: Type.Optional(Nullable(WireId)),
-    creatorId: WireId,
+    creatorId: OperatorId,
     priority: Type.Optional(Nullable(Priority)),
     dueDate: Type.Optional(Nullable(WireDate)),
     attachment: Type.Optional(Nullable(Attachment)),
@@ -83,17 +83,17 @@ export const ModifyTaskBody = Type.Object({
 export type ModifyTaskInput = Static<typeof ModifyTaskBody>['taskInfo'];
 
 /** 分配任务. */
-export const TransferTaskBody = Type.Object({ id: WireId, ownerId: WireId, creatorId: WireId });
+export const TransferTaskBody = Type.Object({ id: WireId, ownerId: WireId, creatorId: OperatorId });
 export type TransferTaskInput = Static<typeof TransferTaskBody>;
 
 /** 修改任务状态: any status to any other ("non-strict", as AICC documents). */
-export const UpdateTaskStatusBody = Type.Object({ id: WireId, creatorId: WireId, status: TaskStatus });
+export const UpdateTaskStatusBody = Type.Object({ id: WireId, creatorId: OperatorId, status: TaskStatus });
 export type UpdateTaskStatusInput = Static<typeof UpdateTaskStatusBody>;
 
 /** 处理任务: the key is `taskId` here, not `id`, as AICC documents. */
 export const ProcessTaskBody = Type.Object({
   taskId: WireId,
-  creatorId: WireId,
+  creatorId: OperatorId,
   processInfo: Type.Object({
     type: StringEnum(TASK_PROCESS_TYPES),
     title: Title,
@@ -107,7 +107,7 @@ export type ProcessTaskInput = Static<typeof ProcessTaskBody>;
 export const ListTasksBody = Type.Object({
   start: ListStart,
   limit: Type.Integer({ minimum: 1, maximum: 100 }),
-  creatorId: WireId,
+  creatorId: OperatorId,
   title: Type.Optional(Type.String({ maxLength: 128 })),
   status: Type.Optional(TaskStatus),
   priority: Type.Optional(Priority),

@@ -11,6 +11,9 @@ import { loadCustomer } from '../contacts/service.js';
 import type { Store, Tx } from '../db/store.js';
 import type { TasksTable } from '../db/tables.js';
 import { requireUser } from '../users/references.js';
+import { actingUser, authorize, operatorIdOf, requireActive, type OwnedRecord } from '../permissions/checks.js';
+import type { Action } from '../permissions/table.js';
+import { callerLabel } from '../permissions/caller.js';
 import { formatWireDate } from '../wire/dates.js';
 import { success } from '../wire/envelope.js';
 import { RELATE_TYPE_CASE } from '../wire/enums.js';
@@ -45,9 +48,19 @@ function checkRelation(type: string | null, relateId: string | null, prefix: str
   if (type === null && relateId !== null) throw new ApiError('invalidRequest', `${prefix}type is required when ${prefix}relateId is set`);
 }
 
-/** The operator a change is recorded under: the user the request names, else the API app's user. */
-function operatorOf(tx: Tx, tenant: TenantContext, creatorId: string | undefined, field: string) {
-  return requireUser(tx, tenant.tenantId, creatorId ?? tenant.appUserId, field);
+/** A task as the permission checks see it: owned by its owner, a user (permissions/checks.ts). */
+function ownedTask(task: { id: string; owner_id: string }): OwnedRecord {
+  return { what: `task ${task.id}`, ownerId: task.owner_id, ownerType: 'user' };
+}
+
+/**
+ * The operator of a change of `task`, allowed to make it: the user the call acts as (permissions/checks.ts
+ * actingUser), holding `action` on this task.
+ */
+async function operatorFor(tx: Tx, tenant: TenantContext, action: Action, task: { id: string; owner_id: string }, creatorId: string | undefined, field: string, required: boolean) {
+  const operator = await actingUser(tx, tenant, creatorId, field, { required });
+  await authorize(tx, tenant, action, { operator, record: ownedTask(task) });
+  return operator;
 }
 
 /**
@@ -89,6 +102,7 @@ export async function getTaskDetail(
 export async function getTaskDetailBody(
   store: Store, tenant: TenantContext, taskId: string, replyLimitBytes: number,
 ): Promise<CachedDetail> {
+  await authorize(store, tenant, 'task.read');
   const cache = store.taskDetails;
   const key = `${tenant.tenantId}/${tenant.timeZone}/${tenant.wire.successMessage}/${taskId}`;
   const current = cache.current(key, tenant.changeSeq);
@@ -117,10 +131,15 @@ export async function createTask(store: Store, tenant: TenantContext, input: Cre
   checkRelation(type, relateId, 'taskInfo.');
   const dueAt = input.dueDate ? instantOf(input.dueDate, tenant.timeZone, 'taskInfo.dueDate') : null;
 
+  const creatorId = operatorIdOf(tenant, input.creatorId, 'taskInfo.creatorId', { required: true });
+  await authorize(store, tenant, 'task.create');
+
   return store.transaction(async (tx) => {
     const { tenantId } = tenant;
     const owner = await requireUser(tx, tenantId, input.ownerId, 'taskInfo.ownerId');
-    const creator = input.creatorId === owner.id ? owner : await requireUser(tx, tenantId, input.creatorId, 'taskInfo.creatorId');
+    const creator = creatorId === owner.id ? owner : await requireUser(tx, tenantId, creatorId, 'taskInfo.creatorId');
+    requireActive(creator, 'taskInfo.creatorId');
+    const operator = { id: creator.id, name: creator.name, via: callerLabel(tenant.caller) };
     if (input.contactId) await requireContact(tx, tenantId, input.contactId, 'taskInfo.contactId');
     // The case row before the tenant's counters (the lock order of docs/semantics.md): its history takes the task's
     // trace below, and a status change of the case locks the case, then the counters. Locked only at that later write,
@@ -146,11 +165,11 @@ export async function createTask(store: Store, tenant: TenantContext, input: Cre
       created_at: now,
       last_modified_at: now,
       trace_count: 1,
-    }, { ...traceRow(tenantId, 1, { type: 'CreateTask', operator: creator, changes: [] }, now), task_id: taskId });
+    }, { ...traceRow(tenantId, 1, { type: 'CreateTask', operator, changes: [] }, now), task_id: taskId });
     // The case's own history shows the task too, linked by relatedId.
     if (relateId) {
       await recordCaseChange(tx, tenantId, relateId, {}, {
-        type: 'CreateTask', operator: creator, changes: [], relatedId: taskId, title: input.title, description: null,
+        type: 'CreateTask', operator, changes: [], relatedId: taskId, title: input.title, description: null,
       }, now);
     }
     return { taskId };
@@ -165,7 +184,7 @@ export async function modifyTask(store: Store, tenant: TenantContext, input: Mod
   await store.transaction(async (tx) => {
     const task = await createTasksRepository(tx).findTaskForChange(tenantId, input.id);
     if (!task) throw notFound(input.id);
-    const operator = await operatorOf(tx, tenant, input.creatorId, 'taskInfo.creatorId');
+    const operator = await operatorFor(tx, tenant, 'task.modify', task, input.creatorId, 'taskInfo.creatorId', false);
 
     const type = input.type !== undefined ? input.type : task.relate_type;
     const relateId = input.relateId !== undefined ? input.relateId : task.relate_id;
@@ -197,7 +216,7 @@ export async function transferTask(store: Store, tenant: TenantContext, input: T
   await store.transaction(async (tx) => {
     const task = await createTasksRepository(tx).findTaskForChange(tenant.tenantId, input.id);
     if (!task) throw notFound(input.id);
-    const operator = await operatorOf(tx, tenant, input.creatorId, 'creatorId');
+    const operator = await operatorFor(tx, tenant, 'task.transfer', task, input.creatorId, 'creatorId', true);
     await requireUser(tx, tenant.tenantId, input.ownerId, 'ownerId');
     if (input.ownerId === task.owner_id) return;
     await recordTaskChange(tx, tenant.tenantId, task.id, { owner_id: input.ownerId }, {
@@ -216,7 +235,7 @@ export async function updateTaskStatus(store: Store, tenant: TenantContext, inpu
   await store.transaction(async (tx) => {
     const task = await createTasksRepository(tx).findTaskForChange(tenant.tenantId, input.id);
     if (!task) throw notFound(input.id);
-    const operator = await operatorOf(tx, tenant, input.creatorId, 'creatorId');
+    const operator = await operatorFor(tx, tenant, 'task.status', task, input.creatorId, 'creatorId', true);
     if (input.status === task.status) return;
     const patch = { status: input.status, stay_at: now, closed_at: input.status === 'Completed' ? now : null };
     await recordTaskChange(tx, tenant.tenantId, task.id, patch, {
@@ -232,7 +251,7 @@ export async function processTask(store: Store, tenant: TenantContext, input: Pr
   await store.transaction(async (tx) => {
     const task = await createTasksRepository(tx).findTaskForChange(tenant.tenantId, input.taskId);
     if (!task) throw notFound(input.taskId);
-    const operator = await operatorOf(tx, tenant, input.creatorId, 'creatorId');
+    const operator = await operatorFor(tx, tenant, 'task.process', task, input.creatorId, 'creatorId', true);
     await recordTaskChange(tx, tenant.tenantId, task.id, {}, {
       type: 'ProcessTask',
       operator,
@@ -259,11 +278,14 @@ const serializeWrappedTaskList = fastJson(ListTasksArrayResponse);
 export async function listTasksBody(
   store: Store, tenant: TenantContext, input: ListTasksInput, replyLimitBytes: number,
 ): Promise<{ body: Buffer; partial: string | undefined }> {
+  await authorize(store, tenant, 'task.read');
+  // The list is relative to its acting user: a signed-in user's, when the call names none, keys its cached reply.
+  const actor = { ...input, creatorId: operatorIdOf(tenant, input.creatorId, 'creatorId', { required: true }) };
   const cache = store.taskLists;
-  const key = ListResponseCache.keyOf(tenant.tenantId, `${tenant.timeZone}/${replyShapeKey(tenant.wire)}`, input);
+  const key = ListResponseCache.keyOf(tenant.tenantId, `${tenant.timeZone}/${replyShapeKey(tenant.wire)}`, actor);
   const cached = cache.reply(key, tenant.changeSeq);
   if (cached !== undefined) return cached;
-  const full = await listTasks(store, tenant, input);
+  const full = await listTasks(store, tenant, actor);
   const { rows: taskList, partial } = fitRows(full.taskList, replyLimitBytes, nextStart(input.start));
   const page = { count: full.count, taskList };
   const message = tenant.wire.successMessage;
@@ -274,7 +296,9 @@ export async function listTasksBody(
   return { body, partial };
 }
 
-export async function listTasks(store: Store, tenant: TenantContext, input: ListTasksInput): Promise<{ count: number; taskList: TaskListItem[] }> {
+export async function listTasks(
+  store: Store, tenant: TenantContext, input: ListTasksInput & { creatorId: string },
+): Promise<{ count: number; taskList: TaskListItem[] }> {
   const { tenantId, timeZone } = tenant;
   if (input.type !== undefined && input.relateId === undefined) throw new ApiError('invalidRequest', 'relateId is required when type is set');
   const range = createdRange(input, timeZone);

@@ -8,7 +8,7 @@ import type { CaseTracesTable, TaskTracesTable } from '../db/tables.js';
 /** The columns a trace is written with, but its place in the tenant's change sequence (taken as it is inserted). */
 export const NEW_TRACE_COLUMNS = [
   'tenant_id', 'id', 'position', 'type', 'creator_id', 'creator_name', 'related_id', 'title', 'description',
-  'attachment', 'changes_json', 'created_at',
+  'attachment', 'changes_json', 'created_at', 'acted_via',
 ] as const satisfies ReadonlyArray<keyof TaskTracesTable & keyof CaseTracesTable>;
 
 export type NewTraceColumns = { [C in (typeof NEW_TRACE_COLUMNS)[number]]: Insertable<TaskTracesTable>[C] };

@@ -15,7 +15,8 @@ export function describeChanges(changes: FieldChange[]): string {
 /** What a trace says: who did it, and what, in the terms of AICC's trace item plus the field-by-field changes. */
 export interface TraceInput {
   type: string;
-  operator: { id: string; name: string };
+  /** Who acted, and through what: `app:<appId>` or `user:<userId>` (permissions/caller.ts callerLabel). */
+  operator: { id: string; name: string; via: string };
   changes: FieldChange[];
   title?: string | null;
   /** Defaults to the description of the changes. */
@@ -43,6 +44,7 @@ export function traceRow(tenantId: string, position: number, trace: TraceInput, 
     attachment: trace.attachment ?? null,
     changes_json: trace.changes.length > 0 ? JSON.stringify(trace.changes) : null,
     created_at: now,
+    acted_via: trace.operator.via,
   };
 }
 

@@ -56,6 +56,8 @@ export const ExportedTrace = Type.Object({
   seq: Type.Integer(),
   title: Text,
   type: Type.String(),
+  /** Through what the change came: `app:<appId>` (an API app) or `user:<userId>` (a signed-in user's session); null for changes made before opencase recorded it. */
+  via: Nullable(Type.String({ description: 'app:<appId> when an API app made the change, user:<userId> when a signed-in user did through a session; null on traces older than this field' })),
 });
 export type ExportedTrace = Static<typeof ExportedTrace>;
 

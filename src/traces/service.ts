@@ -1,3 +1,4 @@
+import { authorize } from '../permissions/checks.js';
 import type { TenantContext } from '../auth/service.js';
 import type { Store } from '../db/store.js';
 import { fitRows } from '../lists/reply-bound.js';
@@ -13,6 +14,7 @@ import type { ExportedTrace } from './schemas.js';
 export async function exportTraces(
   store: Store, tenant: TenantContext, after: number, limit: number, replyLimitBytes: number,
 ): Promise<{ page: { nextCursor: string; traces: ExportedTrace[] }; partial: string | undefined }> {
+  await authorize(store, tenant, 'changes.read');
   const all = await store.feed.readAfter(tenant.tenantId, after, limit);
   const { rows: traces, partial } = fitRows(all, replyLimitBytes, (shown) => `after=${all[shown - 1]?.seq ?? after}`);
   return { page: { nextCursor: String(traces.at(-1)?.seq ?? after), traces }, partial };

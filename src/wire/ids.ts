@@ -23,6 +23,7 @@ export const idPrefixes = {
   trace: 'ctrc',
   queue: 'queu',
   template: 'ctpl',
+  session: 'sess',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;
@@ -46,3 +47,12 @@ export function newId(kind: IdKind): string {
 
 /** The wire schema of every id field AICC documents as "string, 20". */
 export const WireId = Type.String({ pattern: ID_PATTERN, description: `${ID_RULE}` });
+
+/**
+ * The operator (`creatorId`) of a call where AICC marks it required: an API app must send it (its service says so, as
+ * AICC would), a signed-in user may leave it out and acts as itself.
+ */
+export const OperatorId = Type.Optional(Type.String({
+  pattern: ID_PATTERN,
+  description: `${ID_RULE}; required of API apps (the user the change is made as), taken from the token for a signed-in user`,
+}));

@@ -83,6 +83,7 @@ function describeUnknown(key: string, field: string, context: SchemaErrorDataVar
   const meant = closestField(key, known);
   const where = call ? ` in ${call}` : '';
   if (meant) return `unknown field ${join(field, key, context)}${where} (did you mean ${join(field, meant, context)}?)`;
+  if (known.length === 0) return `unknown field ${join(field, key, context)}${where} (${field === context ? 'this call takes no fields: send {} or no body' : `${field} takes no fields`})`;
   return `unknown field ${join(field, key, context)}${where} (${field === context ? 'the fields are' : `${field} takes`}: ${listOf(known)})`;
 }
 

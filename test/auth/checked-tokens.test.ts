@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { CheckedTokens } from '../../src/auth/checked-tokens.js';
 import { DEFAULT_WIRE_PROFILE } from '../../src/wire/profile.js';
 
-const tenant = { tenantId: 'tnnt0000000000000001', timeZone: 'UTC', appId: 'app', appUserId: 'user', changeSeq: 4, wire: { ...DEFAULT_WIRE_PROFILE } };
+const tenant = { tenantId: 'tnnt0000000000000001', timeZone: 'UTC', caller: { kind: 'app' as const, appId: 'app', userId: 'user', role: null }, changeSeq: 4, wire: { ...DEFAULT_WIRE_PROFILE } };
 
 describe('CheckedTokens', () => {
   it('answers only at the commit version of the check, and only before the token expires', () => {

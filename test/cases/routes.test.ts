@@ -21,7 +21,7 @@ describe('cases: create, detail, modify, transfer, process, cancel, status/updat
   before(async () => {
     t = await startTestApp();
     token = await fetchToken(t.app);
-    agent = (await createUser(t.database, DEMO_TENANT.id, 'Chen Jing', Date.now())).userId;
+    agent = (await createUser(t.database, DEMO_TENANT.id, { name: 'Chen Jing' }, Date.now())).userId;
   });
   after(() => t.close());
   beforeEach(() => {
@@ -117,7 +117,7 @@ describe('cases: create, detail, modify, transfer, process, cancel, status/updat
   });
 
   it('isAtuoAssigned without an owner assigns the user with the fewest open cases; "Whatapp" is stored as Whatsapp', async () => {
-    const idle = (await createUser(t.database, DEMO_TENANT.id, 'Idle Agent', Date.now())).userId;
+    const idle = (await createUser(t.database, DEMO_TENANT.id, { name: 'Idle Agent' }, Date.now())).userId;
     const id = await create({ ownerId: undefined, isAtuoAssigned: true, origin: 'Whatapp' });
     const { caseInfo, caseTrace } = await detail(id);
     assert.equal(caseInfo.ownerId, idle, 'the only user without open cases');

@@ -91,10 +91,10 @@ export async function writeChange(
         const objectColumn = step === 'task' ? 'task_id' : 'case_id';
         await sql`
           insert into ${sql.table(table)} (tenant_id, id, ${sql.ref(objectColumn)}, position, seq, type, creator_id, creator_name,
-            related_id, title, description, attachment, changes_json, created_at)
+            related_id, title, description, attachment, changes_json, created_at, acted_via)
           values (${tenantId}, ${`ctrc${randomBytes(8).toString('hex')}`}, ${`${step === 'task' ? 'ccqG' : 'c6m8'}object0000000001`}, ${seq}, ${seq},
             'StatusUpdate', 'user1', 'User One', null, ${`change ${seq}`}, null, null,
-            ${JSON.stringify([{ field: 'status', from: 'Pending', to: String(seq) }])}, ${options.createdAt ?? Date.now()})`.execute(trx);
+            ${JSON.stringify([{ field: 'status', from: 'Pending', to: String(seq) }])}, ${options.createdAt ?? Date.now()}, 'app:apap0000000000000001')`.execute(trx);
         traceSeqs.push(seq);
       }
       if (isPostgres && steps.length > 0) await sql`select pg_notify(${CHANGES_CHANNEL}, ${changePayload(tenantId, highest)})`.execute(trx);

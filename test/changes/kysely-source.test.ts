@@ -32,6 +32,7 @@ describe(`kyselyChangeSource (${process.env.OPENCASE_TEST_BACKEND === 'postgres'
         seq: 1,
         title: 'change 1',
         type: 'StatusUpdate',
+        via: 'app:apap0000000000000001',
       });
     } finally {
       await database.close();

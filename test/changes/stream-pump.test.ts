@@ -10,7 +10,7 @@ function entry(seq: number): ExportedTrace {
   return {
     attachment: null, changes: [{ field: 'status', from: 'Pending', to: 'Processing' }], createdAt: '2024-01-02T03:04:05.000Z',
     createdDate: '2024-01-02 11:04:05', creatorId: 'user00000000000000001', creatorName: 'Agent', description: 'd'.repeat(200),
-    id: `ctrc${String(seq).padStart(16, '0')}`, objectId: 'ccqG0000000000000001', objectType: 'Task', relatedId: null, seq, title: null, type: 'StatusUpdate',
+    id: `ctrc${String(seq).padStart(16, '0')}`, objectId: 'ccqG0000000000000001', objectType: 'Task', relatedId: null, seq, title: null, type: 'StatusUpdate', via: null,
   };
 }
 

@@ -96,7 +96,7 @@ async function mixedChangesAllLand(t: ReturnType<typeof useTestApp>): Promise<vo
   const { taskId } = resultOf<{ taskId: string }>(await postAicc(t.app, t.token, 'task', {
     taskInfo: { title: 'first', ownerId: DEMO_USER.id, creatorId: DEMO_USER.id, type: 'Case', relateId: caseId },
   }));
-  const agent = (await createUser(t.database, DEMO_TENANT.id, 'Lock agent', Date.now())).userId;
+  const agent = (await createUser(t.database, DEMO_TENANT.id, { name: 'Lock agent' }, Date.now())).userId;
 
   // Every kind of change that meets this case, its type, its template, its tasks and the tenant's counters.
   const mix: Array<() => ReturnType<typeof postAicc>> = [];

@@ -62,7 +62,7 @@ describe('migration 0002_case_statistics', () => {
       ]).execute();
 
       await migrateToLatest(db);
-      const tenant = { tenantId: 'tnnt0000000000000old', timeZone: zone };
+      const tenant = { tenantId: 'tnnt0000000000000old', timeZone: zone, caller: { kind: 'app' as const, appId: 'app', userId: 'user', role: null } };
       const result = await caseReport(database, tenant, { startTime: '2024-05-02', endTime: '2024-05-03', start: 0, limit: 10 }, at('2024-05-04 00:00:00', zone));
       assert.deepEqual(result.caseStatisticsList.map(({ date, newCases, finishedCases, averageDuration, unfinishedCases, overCases }) =>
         ({ date, newCases, finishedCases, averageDuration, unfinishedCases, overCases })), [

@@ -28,7 +28,7 @@ describe('task writes: create, modify, transfer, status/update, process', () => 
   before(async () => {
     t = await startTestApp();
     token = await fetchToken(t.app);
-    otherUserId = (await createUser(t.database, 'tnnt000000000000demo', 'Wang Fang', Date.now())).userId;
+    otherUserId = (await createUser(t.database, 'tnnt000000000000demo', { name: 'Wang Fang' }, Date.now())).userId;
   });
   after(() => t.close());
   beforeEach(() => {
@@ -114,7 +114,7 @@ describe('task writes: create, modify, transfer, status/update, process', () => 
       ['no taskInfo', {}, /^taskInfo is required$/],
       ['no title', { taskInfo: { ownerId: DEMO_USER.id, creatorId: DEMO_USER.id } }, /^taskInfo\.title is required$/],
       ['no ownerId', { taskInfo: { title: 'x', creatorId: DEMO_USER.id } }, /^taskInfo\.ownerId is required$/],
-      ['no creatorId', { taskInfo: { title: 'x', ownerId: DEMO_USER.id } }, /^taskInfo\.creatorId is required$/],
+      ['no creatorId', { taskInfo: { title: 'x', ownerId: DEMO_USER.id } }, /^taskInfo\.creatorId is required: the user this change is made as/],
       ['empty title', { taskInfo: { ...base, title: '' } }, /^taskInfo\.title must not be empty$/],
       ['title of 129', { taskInfo: { ...base, title: 'x'.repeat(129) } }, /^taskInfo\.title must be at most 128 characters$/],
       ['description of 20001', { taskInfo: { ...base, description: 'x'.repeat(20001) } }, /^taskInfo\.description must be at most 20000/],
@@ -224,7 +224,7 @@ describe('task writes: create, modify, transfer, status/update, process', () => 
 
     it('rejects a missing field, an unknown owner or operator, and an unknown task, writing nothing', async () => {
       const id = await create();
-      await assertRejected('task/transfer', { id, ownerId: otherUserId }, 400, /^creatorId is required$/);
+      await assertRejected('task/transfer', { id, ownerId: otherUserId }, 400, /^creatorId is required: the user this change is made as/);
       await assertRejected('task/transfer', { id, creatorId: DEMO_USER.id }, 400, /^ownerId is required$/);
       await assertRejected('task/transfer', { id, ownerId: '10gg0000000000000000', creatorId: DEMO_USER.id }, 400, /^ownerId .* is not a user of this tenant$/);
       await assertRejected('task/transfer', { id, ownerId: otherUserId, creatorId: '10gg0000000000000000' }, 400, /^creatorId .* is not a user/);
@@ -267,7 +267,7 @@ describe('task writes: create, modify, transfer, status/update, process', () => 
       assert.equal((await postAicc(t.app, token, 'task/status/update', { id, status: 'Pending', creatorId: DEMO_USER.id })).statusCode, 200);
       assert.equal(await snapshot(), before);
       await assertRejected('task/status/update', { id, status: 'Closed', creatorId: DEMO_USER.id }, 400, /^status must be one of: Pending, Processing, Completed$/);
-      await assertRejected('task/status/update', { id, status: 'Completed' }, 400, /^creatorId is required$/);
+      await assertRejected('task/status/update', { id, status: 'Completed' }, 400, /^creatorId is required: the user this change is made as/);
     });
   });
 

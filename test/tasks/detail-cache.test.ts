@@ -34,7 +34,7 @@ describe('task detail after every kind of change (the response cache never serve
     assert.equal((await detail('POST')).taskInfo.title, 'renamed');
     await ok('task/process', { taskId: DEMO_TASK_ID, creatorId: DEMO_USER.id, processInfo: { type: 'Iternal', title: 't', description: 'd' } });
     assert.equal((await detail()).taskTrace.length, 4);
-    const agent = (await createUser(t.database, DEMO_TENANT.id, 'Ma Li', Date.now())).userId;
+    const agent = (await createUser(t.database, DEMO_TENANT.id, { name: 'Ma Li' }, Date.now())).userId;
     await ok('task/transfer', { id: DEMO_TASK_ID, ownerId: agent, creatorId: DEMO_USER.id });
     assert.equal((await detail()).taskInfo.ownerName, 'Ma Li');
     await ok('status/update', { id: DEMO_CASE.id, status: 'Completed', creatorId: DEMO_USER.id });

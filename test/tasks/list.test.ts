@@ -22,7 +22,7 @@ describe('POST task/list', () => {
   before(async () => {
     t = await startTestApp();
     token = await fetchToken(t.app);
-    agent = (await createUser(t.database, DEMO_TENANT.id, 'Zhao Lei', Date.now())).userId;
+    agent = (await createUser(t.database, DEMO_TENANT.id, { name: 'Zhao Lei' }, Date.now())).userId;
     // 30 tasks an hour apart: every third owned by the agent, every fifth created by the agent, titles with LIKE wildcards.
     for (let i = 0; i < 30; i++) {
       t.now.value = START + i * 3_600_000;
@@ -110,7 +110,7 @@ describe('POST task/list', () => {
   it('start, limit and creatorId are required; wrong types and values are 400s naming the field', async () => {
     await rejected({ limit: 10, creatorId: DEMO_USER.id }, /^start is required$/);
     await rejected({ start: 0, creatorId: DEMO_USER.id }, /^limit is required$/);
-    await rejected({ start: 0, limit: 10 }, /^creatorId is required$/);
+    await rejected({ start: 0, limit: 10 }, /^creatorId is required: the user this change is made as/);
     await rejected({ start: -1, limit: 10, creatorId: DEMO_USER.id }, /^start must be at least 0$/);
     await rejected({ start: '0', limit: 10, creatorId: DEMO_USER.id }, /^start must be an integer$/);
     await rejected({ start: 0, limit: 2.5, creatorId: DEMO_USER.id }, /^limit must be an integer$/);

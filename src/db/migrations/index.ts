@@ -4,6 +4,7 @@ import * as caseStatistics from './0002_case_statistics.js';
 import * as closedCases from './0003_closed_cases.js';
 import * as wireProfile from './0004_wire_profile.js';
 import * as caseTemplates from './0005_case_templates.js';
+import * as people from './0006_people.js';
 
 /** Migrations are compiled into the package (no directory scan at run time); names sort in the order they run. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003_closed_cases': closedCases,
   '0004_wire_profile': wireProfile,
   '0005_case_templates': caseTemplates,
+  '0006_people': people,
 };
 
 export const migrationProvider: MigrationProvider = {
