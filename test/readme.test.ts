@@ -16,19 +16,21 @@ const run = promisify(execFile);
 
 /** The README's curl examples, run as written with bash and curl against a real demo server (its port swapped in). */
 /** A demo server as `npm start` makes it, on a database of its own, for the describe block it is called in. */
-function useDemoServer(beforeStart: () => Promise<unknown> = async () => undefined): { readonly url: string } {
+function useDemoServer(beforeStart: () => Promise<unknown> = async () => undefined): { readonly url: string; readonly db: string } {
   let server: CliServer | undefined;
   let remove: (() => void) | undefined;
+  let db = '';
   before(async () => {
     const dir = tempDir();
     remove = dir.remove;
-    [server] = await Promise.all([startCliServer(['--demo', '--db', join(dir.dir, 'readme.db')]), beforeStart()]);
+    db = join(dir.dir, 'readme.db');
+    [server] = await Promise.all([startCliServer(['--demo', '--db', db]), beforeStart()]);
   });
   after(async () => {
     await server?.stop();
     remove?.();
   });
-  return { get url() { return server?.url ?? ''; } };
+  return { get url() { return server?.url ?? ''; }, get db() { return db; } };
 }
 
 describe('the README examples', () => {
@@ -69,6 +71,30 @@ describe('the README examples', () => {
         assert.equal(lines.at(-1), '404001 404');
       } finally {
         rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('"People": the first admin made with the CLI signs in, refreshes and signs out as written', async () => {
+      const block = shellBlocks.find((candidate) => candidate.includes('session/refresh'));
+      assert.ok(block, 'the README has the block');
+      const dir = tempDir();
+      try {
+        const script = `set -euo pipefail\n${block.replace(/\ncurl/g, '\necho\ncurl')}\necho\n`
+          .replaceAll('./data/opencase.db', fresh.db).replaceAll('http://127.0.0.1:8080', fresh.url).replaceAll('cookies.txt', join(dir.dir, 'cookies.txt'));
+        const { stdout } = await run('bash', ['-c', script], { cwd: ROOT });
+        const [created, signedIn, refreshed, signedOut, ...rest] = stdout.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+        assert.deepEqual(rest, []);
+        assert.equal(created?.role, 'admin');
+        const session = signedIn?.result as { accessToken: string; userId: string; role: string };
+        assert.deepEqual({ resCode: signedIn?.resCode, userId: session.userId, role: session.role }, { resCode: '0', userId: created?.userId, role: 'admin' });
+        assert.equal(refreshed?.resCode, '0', JSON.stringify(refreshed));
+        assert.notEqual((refreshed?.result as { accessToken: string }).accessToken, session.accessToken);
+        assert.equal(signedOut?.resCode, '0', JSON.stringify(signedOut));
+        // Signed out: the refreshed token no longer works.
+        const after = await fetch(`${fresh.url}/opencase/v1/users`, { headers: { 'access-token': (refreshed?.result as { accessToken: string }).accessToken } });
+        assert.equal(after.status, 401);
+      } finally {
+        dir.remove();
       }
     });
 
