@@ -37,6 +37,9 @@ This document shows the default wire profile. Where AICC's pages leave the wire 
  * Collects every route's own TypeBox schemas (the ones that validate and serialize) into an OpenAPI 3.1 document.
  * Registered before the routes, so that it sees each of them.
  */
+/** Where a person signs in, refreshes, signs out or sets a password: no access token is needed (a cookie may do). */
+const PEOPLE_PATHS = new Set(['/opencase/v1/session', '/opencase/v1/session/refresh', '/opencase/v1/password']);
+
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -64,7 +67,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
           : OPERATIONS_PATHS.has(url) ? 'operations'
             : /\/openapi\/task/.test(url) ? 'AICC tasks'
               : /\/openapi\/caseType/.test(url) ? 'AICC case types' : 'AICC cases';
-      const open = tag === 'auth' || tag === 'operations';
+      const open = tag === 'auth' || tag === 'operations' || PEOPLE_PATHS.has(url);
       const operationId = operationIdOf(route.method, url);
       const summary = schema.summary ?? SUMMARIES[operationId];
       return {

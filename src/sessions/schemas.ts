@@ -3,10 +3,12 @@ import { ROLES } from '../permissions/table.js';
 import { Envelope } from '../wire/envelope.js';
 import { WireId } from '../wire/ids.js';
 import { StringEnum } from '../wire/schema.js';
+import { Login } from '../users/schemas.js';
 
 /** Sign-in: `tenantId` only when the login exists in more than one tenant (the reply says so). */
 export const SignInBody = Type.Object({
-  login: Type.String({ minLength: 1, maxLength: 256 }),
+  login: Login,
+  // Any length up to the bound: a password set before a rule changed still signs in.
   password: Type.String({ minLength: 1, maxLength: 1024 }),
   tenantId: Type.Optional(WireId),
 });

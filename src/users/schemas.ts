@@ -62,7 +62,7 @@ export const PasswordLinkResponse = Envelope(Type.Object({
 
 /** Sets a password with a set-password link's token; takes no access token. */
 export const SetPasswordBody = Type.Object({
-  token: Type.String({ minLength: 1, maxLength: 256 }),
+  token: Type.String({ minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9_-]+$', description: 'the token of POST /opencase/v1/users/{id}/password-link' }),
   password: Password,
 });
 export type SetPasswordInput = Static<typeof SetPasswordBody>;

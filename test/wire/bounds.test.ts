@@ -152,6 +152,16 @@ describe('bounds of every field a request stores', () => {
     return [...statuses, 'Completed'].join(',');
   };
 
+  /** A password of 1024 four-byte characters, the most a password may be. */
+  const LONG_PASSWORD = wide(70).repeat(1024);
+  let person = { login: '', token: '' };
+  /** A new user with a login, and a set-password link's token for it. */
+  const personWithLink = async () => {
+    const login = `person.${Math.random()}`;
+    const { userId } = await ok('POST', '/opencase/v1/users', { name: 'p', login });
+    return { login, token: (await ok('POST', `/opencase/v1/users/${userId}/password-link`)).token ?? '' };
+  };
+
   /** For each route that stores what it is sent: a fresh valid request, and fillers for fields with a rule of their own. */
   const routes: Record<string, { url: () => Promise<string> | string; body: () => Promise<object> | object; fill?: Record<string, (length: number) => string> }> = {
     'POST /service/AICC__Case/1.0.0/openapi/task': { url: () => `${AICC}/task`, body: () => ({ taskInfo: { title: 't', ownerId: U, creatorId: U } }) },
@@ -218,6 +228,24 @@ describe('bounds of every field a request stores', () => {
     },
     'POST /opencase/v1/cases/{id}/reopen': { url: async () => `/opencase/v1/cases/${await closedCase()}/reopen`, body: () => ({ creatorId: U }), fill: { status: () => longStatus } },
     'GET /opencase/v1/contacts': { url: () => '/opencase/v1/contacts', body: () => ({}) },
+    'PATCH /opencase/v1/users/{id}': { url: async () => `/opencase/v1/users/${(await ok('POST', '/opencase/v1/users', { name: 'n' })).userId}`, body: () => ({}) },
+    // A password at its bound signs in: the user is given it through a set-password link first.
+    'POST /opencase/v1/session': {
+      url: async () => {
+        person = await personWithLink();
+        await ok('POST', '/opencase/v1/password', { token: person.token, password: LONG_PASSWORD });
+        return '/opencase/v1/session';
+      },
+      body: () => ({ login: person.login, password: 'placeholder' }),
+      fill: { password: () => LONG_PASSWORD },
+    },
+    'POST /opencase/v1/password': {
+      url: async () => {
+        person = await personWithLink();
+        return '/opencase/v1/password';
+      },
+      body: () => ({ token: person.token, password: 'placeholder' }),
+    },
   };
 
   /** Sets `value` at `path` in a copy of `body`, making the objects and arrays on the way. */
