@@ -11,7 +11,7 @@ import { generate } from './generate/generator.js';
 import { ConfigError, databaseLocation, loadConfig } from './config.js';
 import { DatabaseOpenError, migrateToLatest, openDatabase, waitForDatabase, type Store } from './db/database.js';
 import { closeOnSignals, demoBanner, startServer } from './server.js';
-import { createUser, findUserId, listUsers, setPassword, UnknownTenantError, updateUser } from './users/service.js';
+import { createUser, findUserId, listUsers, setPassword, UnknownTenantError, UnknownUserError, updateUser } from './users/service.js';
 import { PASSWORD_RULE } from './users/schemas.js';
 import { ROLES } from './permissions/table.js';
 import type { Role } from './db/tables.js';
@@ -21,7 +21,7 @@ import { OpencaseError } from './client/errors.js';
 /** Errors a person caused (a flag, a path, a locked file): one line, no stack. */
 function describeFailure(error: unknown): string {
   if (error instanceof ConfigError || error instanceof DatabaseOpenError || error instanceof InvalidTenantInputError
-    || error instanceof UnknownTenantError || error instanceof UnknownCredentialError || error instanceof OpencaseError) {
+    || error instanceof UnknownTenantError || error instanceof UnknownUserError || error instanceof UnknownCredentialError || error instanceof OpencaseError) {
     return error.message;
   }
   const code = (error as { code?: string }).code;
@@ -184,18 +184,30 @@ user.command('create')
     process.stdout.write(flags.json ? `${JSON.stringify(created)}\n` : `${userLine({ ...created, id: created.userId })} in tenant ${created.tenantId}\n`);
   });
 
-user.command('set-password')
-  .description('set a user\'s password from standard input; its sessions end at once, in every process')
-  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
-  .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
-  .option('--user <id>', 'the user\'s id', nonEmpty)
-  .option('--login <login>', 'or the user\'s login', nonEmpty)
+/** The flags of a command on one user of a tenant: the user named by its id or by its login. */
+interface NamedUserFlags { db?: string; tenant: string; user?: string; login?: string }
+
+function namedUserCommand(name: string, description: string): Command {
+  return user.command(name)
+    .description(description)
+    .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+    .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
+    .option('--user <id>', 'the user\'s id', nonEmpty)
+    .option('--login <login>', 'or the user\'s login', nonEmpty);
+}
+
+/** The id of the user `--user` or `--login` names (exactly one of the two). */
+function namedUser(store: Store, flags: NamedUserFlags): Promise<string> {
+  if ((flags.user === undefined) === (flags.login === undefined)) throw new InvalidTenantInputError('name the user with --user or --login (one of the two)');
+  return findUserId(store, flags.tenant, { userId: flags.user, login: flags.login });
+}
+
+namedUserCommand('set-password', 'set a user\'s password from standard input; its sessions end at once, in every process')
   .requiredOption('--password-stdin', 'read the password from standard input (10 to 1024 characters)')
-  .action(async (flags: { db?: string; tenant: string; user?: string; login?: string }) => {
-    if ((flags.user === undefined) === (flags.login === undefined)) throw new InvalidTenantInputError('name the user with --user or --login (one of the two)');
+  .action(async (flags: NamedUserFlags) => {
     const password = await passwordFromStdin();
     const userId = await withMigratedDatabase(flags.db, async (store) => {
-      const id = await findUserId(store, flags.tenant, { userId: flags.user, login: flags.login });
+      const id = await namedUser(store, flags);
       await setPassword(store, flags.tenant, id, password, Date.now());
       return id;
     });
@@ -203,17 +215,10 @@ user.command('set-password')
   });
 
 for (const [name, status, said] of [['disable', 'disabled', 'its sessions and tokens stop at once, in every process'], ['enable', 'active', 'it may sign in again']] as const) {
-  user.command(name)
-    .description(`${name} a user: ${said}`)
-    .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
-    .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
-    .option('--user <id>', 'the user\'s id', nonEmpty)
-    .option('--login <login>', 'or the user\'s login', nonEmpty)
+  namedUserCommand(name, `${name} a user: ${said}`)
     .option('--json', 'print one JSON object')
-    .action(async (flags: { db?: string; tenant: string; user?: string; login?: string; json?: boolean }) => {
-      if ((flags.user === undefined) === (flags.login === undefined)) throw new InvalidTenantInputError('name the user with --user or --login (one of the two)');
-      const changed = await withMigratedDatabase(flags.db, async (store) =>
-        updateUser(store, flags.tenant, await findUserId(store, flags.tenant, { userId: flags.user, login: flags.login }), { status }, Date.now()));
+    .action(async (flags: NamedUserFlags & { json?: boolean }) => {
+      const changed = await withMigratedDatabase(flags.db, async (store) => updateUser(store, flags.tenant, await namedUser(store, flags), { status }, Date.now()));
       process.stdout.write(flags.json ? `${JSON.stringify(changed)}\n` : `${userLine(changed)}\n`);
     });
 }

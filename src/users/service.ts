@@ -19,6 +19,14 @@ export class UnknownTenantError extends Error {
   }
 }
 
+/** A user a CLI flag names that the tenant does not have: the CLI says so in one line. */
+export class UnknownUserError extends Error {
+  constructor(tenantId: string, named: string) {
+    super(`tenant ${tenantId} has no user ${named}`);
+    this.name = 'UnknownUserError';
+  }
+}
+
 /** A set-password link lives a day: long enough to hand over, short enough not to linger in a mailbox. */
 export const PASSWORD_LINK_TTL_SECONDS = 86_400;
 
@@ -145,7 +153,7 @@ export async function setPassword(store: Store, tenantId: string, userId: string
   const passwordHash = await hashPassword(password);
   await store.transaction(async (tx) => {
     const users = createUsersRepository(tx);
-    if (!(await users.findUserForChange(tenantId, userId))) throw new UnknownTenantError(`${tenantId} with user ${userId}`);
+    if (!(await users.findUserForChange(tenantId, userId))) throw new UnknownUserError(tenantId, userId);
     await users.updateUser(tenantId, userId, { password_hash: passwordHash });
     await endSessionsOf(tx, tenantId, userId, 'password changed', now);
   });
@@ -155,7 +163,7 @@ export async function setPassword(store: Store, tenantId: string, userId: string
 export async function findUserId(store: Store, tenantId: string, given: { userId?: string | undefined; login?: string | undefined }): Promise<string> {
   const users = createUsersRepository(store);
   const row = given.userId !== undefined ? await users.findUser(tenantId, given.userId) : await users.findUserByLogin(tenantId, given.login ?? '');
-  if (!row) throw new UnknownTenantError(`${tenantId} with user ${given.userId ?? `login ${given.login}`}`);
+  if (!row) throw new UnknownUserError(tenantId, given.userId ?? `with login ${given.login}`);
   return row.id;
 }
 
