@@ -158,6 +158,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       allowedHeaders: ['access-token', 'content-type', 'authorization', 'last-event-id'],
       exposedHeaders: ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
       maxAge: 600,
+      // The refresh cookie of a sign-in: the origins are an exact list, never a wildcard, so credentials may go with them.
+      credentials: true,
     });
   }
   await installRateLimits(app, options.config);

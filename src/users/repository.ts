@@ -57,6 +57,12 @@ function userChanges(tx: Tx) {
       await db.insertInto('password_links').values(link).execute();
     },
 
+    /** Ends every unused link of a user (a new link, or a new password, makes the older ones worthless). */
+    async retirePasswordLinks(tenantId: string, userId: string, now: number): Promise<void> {
+      await db.updateTable('password_links').set({ used_at: now })
+        .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('used_at', 'is', null).execute();
+    },
+
     /** Marks a live link used, with its user; undefined when another use won the race, or it expired meanwhile. */
     usePasswordLink(tokenHash: string, now: number) {
       return db.updateTable('password_links').set({ used_at: now })

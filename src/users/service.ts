@@ -111,7 +111,8 @@ async function endSessionsOf(tx: Tx, tenantId: string, userId: string, reason: s
 /**
  * Changes a user's name, login, role or status. A change of role or status reaches the user's tokens at once, in every
  * process: disabling ends its sessions; a new role is read at the token's next check. A signed-in admin cannot take
- * its own admin role or disable itself: the tenant would be left without the person who could undo it.
+ * its own admin role, disable itself or take away its own login: the tenant would be left without the person who could undo
+ * it.
  */
 export async function updateUserAs(store: Store, tenant: TenantContext, userId: string, input: UpdateUserInput, now: number): Promise<UserInfo> {
   await authorize(store, tenant, 'user.write');
@@ -119,6 +120,7 @@ export async function updateUserAs(store: Store, tenant: TenantContext, userId: 
   if (caller.kind === 'session' && caller.userId === userId) {
     if (input.status === 'disabled') throw new ApiError('conflict', `user ${userId} is you: you cannot disable yourself; another admin can`);
     if (input.role !== undefined && input.role !== caller.role) throw new ApiError('conflict', `user ${userId} is you: you cannot change your own role; another admin can`);
+    if (input.login === null) throw new ApiError('conflict', `user ${userId} is you: you cannot take away your own login; another admin can`);
   }
   return updateUser(store, tenant.tenantId, userId, input, now, tenant.timeZone);
 }
@@ -155,6 +157,7 @@ export async function setPassword(store: Store, tenantId: string, userId: string
     const users = createUsersRepository(tx);
     if (!(await users.findUserForChange(tenantId, userId))) throw new UnknownUserError(tenantId, userId);
     await users.updateUser(tenantId, userId, { password_hash: passwordHash });
+    await users.retirePasswordLinks(tenantId, userId, now);
     await endSessionsOf(tx, tenantId, userId, 'password changed', now);
   });
 }
@@ -178,6 +181,8 @@ export async function createPasswordLink(store: Store, tenant: TenantContext, us
     const user = await createUsersRepository(tx).findUserForChange(tenant.tenantId, userId);
     if (!user) throw notFound(userId);
     if (user.login === null) throw new ApiError('conflict', `user ${userId} has no login to sign in with: give it one first (PATCH /opencase/v1/users/${userId} {"login": …})`);
+    // One link at a time: an older one, perhaps sent somewhere it leaked, stops working.
+    await createUsersRepository(tx).retirePasswordLinks(tenant.tenantId, userId, now);
     await createUsersRepository(tx).insertPasswordLink({
       token_hash: hashToken(token), tenant_id: tenant.tenantId, user_id: userId, created_at: now, expires_at: now + PASSWORD_LINK_TTL_SECONDS * 1000, used_at: null,
     });
@@ -200,6 +205,7 @@ export async function usePasswordLink(store: Store, token: string, password: str
     const link = await users.usePasswordLink(tokenHash, now);
     if (!link) throw unusable();
     await users.updateUser(link.tenant_id, link.user_id, { password_hash: passwordHash });
+    await users.retirePasswordLinks(link.tenant_id, link.user_id, now);
     await endSessionsOf(tx, link.tenant_id, link.user_id, 'password changed', now);
     return { userId: link.user_id };
   });

@@ -44,6 +44,8 @@ describe('security headers and CORS', () => {
       assert.match(String(preflight.headers['access-control-allow-headers']), /access-token/);
       // A change stream resumed from a browser sends Last-Event-ID (GET /opencase/v1/changes).
       assert.match(String(preflight.headers['access-control-allow-headers']), /last-event-id/);
+      // A console on such an origin keeps the refresh cookie of its sign-in.
+      assert.equal(preflight.headers['access-control-allow-credentials'], 'true');
       const elsewhere = await withCors.app.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://evil.example' } });
       assert.equal(elsewhere.headers['access-control-allow-origin'], undefined);
     } finally {
