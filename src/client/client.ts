@@ -3,7 +3,7 @@ import { OpencaseError } from './errors.js';
 import type {
   CaseActionRequest, Contact, ContactList, CreateCaseTypeRequest, CreateCaseTypeResult, CreateContactRequest, CreateContactResult,
   CreateQueueRequest, CreateQueueResult, CreateUserRequest, CreateUserResult, FollowRequest, ListContactsRequest, PageRequest,
-  QueueList, Trace, TracePage, TracesRequest, UpdateCaseTypeRequest, UpdateContactRequest, UserList,
+  PasswordLink, QueueList, QueueMembers, Trace, TracePage, TracesRequest, UpdateCaseTypeRequest, UpdateContactRequest, UpdateUserRequest, User, UserList,
   CaseTemplate, CaseTemplateList, CreateTemplateRequest, CreateTemplateResult, UpdateTemplateRequest,
 } from './types.js';
 import type {
@@ -40,7 +40,7 @@ export interface AccessToken {
   expiresAt: Date;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH';
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 /** A list request without its paging: `listAll` pages by itself. */
 type Unpaged<Request> = Omit<Request, 'start' | 'limit'>;
 
@@ -151,16 +151,25 @@ export class OpencaseClient {
     update: (id: string, request: UpdateTemplateRequest) => this.request<void>('PATCH', `${EXTENSIONS_PREFIX}/case-templates/${encodeURIComponent(id)}`, request),
   };
 
-  /** opencase: the tenant's users (agents). */
+  /** opencase: the tenant's users (agents, supervisors, admins); creating and changing them takes an admin. */
   readonly users = {
     create: (request: CreateUserRequest) => this.request<CreateUserResult>('POST', `${EXTENSIONS_PREFIX}/users`, request),
     list: (request: PageRequest = {}) => this.request<UserList>('GET', `${EXTENSIONS_PREFIX}/users${queryString(request)}`),
+    get: (id: string) => this.request<User>('GET', `${EXTENSIONS_PREFIX}/users/${encodeURIComponent(id)}`),
+    /** Name, login, role or status; `status: "disabled"` ends the user's sessions at once. */
+    update: (id: string, request: UpdateUserRequest) => this.request<User>('PATCH', `${EXTENSIONS_PREFIX}/users/${encodeURIComponent(id)}`, request),
+    /** A one-time set-password link's token, for the user to send with its new password to `POST /opencase/v1/password`. */
+    passwordLink: (id: string) => this.request<PasswordLink>('POST', `${EXTENSIONS_PREFIX}/users/${encodeURIComponent(id)}/password-link`, {}),
   };
 
   /** opencase: queues (skill groups) cases can be assigned to. */
   readonly queues = {
     create: (request: CreateQueueRequest) => this.request<CreateQueueResult>('POST', `${EXTENSIONS_PREFIX}/queues`, request),
     list: (request: PageRequest = {}) => this.request<QueueList>('GET', `${EXTENSIONS_PREFIX}/queues${queryString(request)}`),
+    /** Who works the cases a queue owns: an agent changes them as its own. */
+    members: (id: string) => this.request<QueueMembers>('GET', `${EXTENSIONS_PREFIX}/queues/${encodeURIComponent(id)}/members`),
+    addMember: (id: string, userId: string) => this.request<void>('PUT', `${EXTENSIONS_PREFIX}/queues/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`, {}),
+    removeMember: (id: string, userId: string) => this.request<void>('DELETE', `${EXTENSIONS_PREFIX}/queues/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`, {}),
   };
 
   /** opencase: contacts (customers). */

@@ -12,10 +12,12 @@ import type {
   ProcessCaseBody, TransferCaseBody, UpdateCaseStatusBody,
 } from '../cases/schemas.js';
 import type { ContactResponse, ContactsQuery, CreateContactBody, CreateContactResponse, ListContactsResponse, UpdateContactBody } from '../contacts/schemas.js';
-import type { CreateQueueBody, CreateQueueResponse, ListQueuesResponse } from '../queues/schemas.js';
+import type { CreateQueueBody, CreateQueueResponse, ListQueuesResponse, QueueMembersResponse } from '../queues/schemas.js';
 import type { TaskDetailResponse } from '../tasks/detail-schema.js';
 import type { TracesQuery, TracesResponse } from '../traces/schemas.js';
-import type { CreateUserBody, CreateUserResponse, ListUsersResponse, PageQuery } from '../users/schemas.js';
+import type {
+  CreateUserBody, CreateUserResponse, ListUsersResponse, PageQuery, PasswordLinkResponse, UpdateUserBody, UserResponse,
+} from '../users/schemas.js';
 import type {
   CreateTaskBody, CreateTaskResponse, ListTasksBody, ListTasksResponse, ModifyTaskBody, ProcessTaskBody, TransferTaskBody,
   UpdateTaskStatusBody,
@@ -91,6 +93,10 @@ export type UserList = ResultOf<typeof ListUsersResponse>;
 export type CreateQueueRequest = Static<typeof CreateQueueBody>;
 export type CreateQueueResult = ResultOf<typeof CreateQueueResponse>;
 export type QueueList = ResultOf<typeof ListQueuesResponse>;
+export type QueueMembers = ResultOf<typeof QueueMembersResponse>;
+export type User = ResultOf<typeof UserResponse>;
+export type UpdateUserRequest = Static<typeof UpdateUserBody>;
+export type PasswordLink = ResultOf<typeof PasswordLinkResponse>;
 export type CreateContactRequest = Static<typeof CreateContactBody>;
 export type CreateContactResult = ResultOf<typeof CreateContactResponse>;
 export type UpdateContactRequest = Static<typeof UpdateContactBody>;

@@ -93,6 +93,13 @@ describe('OpencaseClient against a live server', () => {
     assert.ok((await client.users.list({ limit: 100 })).users.some((item) => item.id === userId));
     const { queueId } = await client.queues.create({ name: 'client-test-queue' });
     assert.ok((await client.queues.list()).queues.some((item) => item.id === queueId));
+    await client.users.update(userId, { login: 'client.test.agent', role: 'supervisor' });
+    assert.deepEqual((({ login, role, status }) => ({ login, role, status }))(await client.users.get(userId)), { login: 'client.test.agent', role: 'supervisor', status: 'active' });
+    assert.equal((await client.users.passwordLink(userId)).expiresIn, 86_400);
+    await client.queues.addMember(queueId, userId);
+    assert.deepEqual((await client.queues.members(queueId)).members.map((member) => member.id), [userId]);
+    await client.queues.removeMember(queueId, userId);
+    assert.equal((await client.queues.members(queueId)).count, 0);
 
     // A case of its own: the demo case must stay as the documentation shows it for the other tests.
     const { caseId } = await client.cases.create({ caseInfo: { title: 'Client test', description: 'Follow and suspend', type: DEMO_CASE_TYPE.id, isAtuoAssigned: true, contactId } });
