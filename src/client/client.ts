@@ -1,9 +1,12 @@
 import { AICC_PREFIX, EXTENSIONS_PREFIX, TOKEN_PATH } from '../wire/paths.js';
+
+/** Where a person signs in, refreshes and signs out. */
+const SESSION_PATH = `${EXTENSIONS_PREFIX}/session`;
 import { OpencaseError } from './errors.js';
 import type {
   CaseActionRequest, Contact, ContactList, CreateCaseTypeRequest, CreateCaseTypeResult, CreateContactRequest, CreateContactResult,
   CreateQueueRequest, CreateQueueResult, CreateUserRequest, CreateUserResult, FollowRequest, ListContactsRequest, PageRequest,
-  PasswordLink, QueueList, QueueMembers, Trace, TracePage, TracesRequest, UpdateCaseTypeRequest, UpdateContactRequest, UpdateUserRequest, User, UserList,
+  PasswordLink, QueueList, SignedIn, SignInRequest, QueueMembers, Trace, TracePage, TracesRequest, UpdateCaseTypeRequest, UpdateContactRequest, UpdateUserRequest, User, UserList,
   CaseTemplate, CaseTemplateList, CreateTemplateRequest, CreateTemplateResult, UpdateTemplateRequest,
 } from './types.js';
 import type {
@@ -13,11 +16,15 @@ import type {
   TransferCaseRequest, TransferTaskRequest, UpdateCaseStatusRequest, UpdateTaskStatusRequest,
 } from './types.js';
 
-export interface OpencaseClientOptions {
-  /** The server's origin, e.g. `http://127.0.0.1:8080` or an AICC tenant's `https://<domain>`. */
+/**
+ * How the client gets its tokens: an API app's client credentials (AICC's token call), or a person's sign-in session
+ * with opencase (`signIn`, then the refresh cookie the server set, which a browser keeps and sends by itself).
+ */
+export type ClientCredentials = { clientId: string; clientSecret: string } | { session: true };
+
+export type OpencaseClientOptions = ClientCredentials & {
+  /** The server's origin, e.g. `http://127.0.0.1:8080` or an AICC tenant's `https://<domain>`; `''` in a page it serves. */
   baseUrl: string | URL;
-  clientId: string;
-  clientSecret: string;
   /** How many times a call refused with 429 or 503 is sent again (default 3). */
   maxRetries?: number;
   /** A Retry-After longer than this is not waited for: the 429 or 503 is thrown at once (default 30 s). */
@@ -33,7 +40,7 @@ export interface OpencaseClientOptions {
   taskDetailMethod?: 'GET' | 'POST';
   /** Another fetch (a proxy agent, a test double); the default is the global one. */
   fetch?: typeof globalThis.fetch;
-}
+};
 
 export interface AccessToken {
   accessToken: string;
@@ -55,8 +62,7 @@ const PAGE_SIZE = 100;
  */
 export class OpencaseClient {
   readonly #baseUrl: string;
-  readonly #clientId: string;
-  readonly #clientSecret: string;
+  readonly #credentials: ClientCredentials;
   readonly #maxRetries: number;
   readonly #maxRetryDelayMs: number;
   readonly #refreshMarginMs: number | undefined;
@@ -69,8 +75,7 @@ export class OpencaseClient {
 
   constructor(options: OpencaseClientOptions) {
     this.#baseUrl = String(options.baseUrl).replace(/\/+$/, '');
-    this.#clientId = options.clientId;
-    this.#clientSecret = options.clientSecret;
+    this.#credentials = 'session' in options ? { session: true } : { clientId: options.clientId, clientSecret: options.clientSecret };
     this.#maxRetries = options.maxRetries ?? 3;
     this.#maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
     this.#refreshMarginMs = options.refreshMarginMs;
@@ -220,16 +225,53 @@ export class OpencaseClient {
     }
   }
 
+  /**
+   * opencase: signs a person in; the client then acts as that user, renewing its access token with the refresh cookie
+   * the server set (in a browser, kept and sent by the browser itself). Only for a client made with `{session: true}`.
+   */
+  async signIn(request: SignInRequest): Promise<SignedIn> {
+    if (!('session' in this.#credentials)) throw new OpencaseError('', 'signIn is for a client made with {session: true}; this one uses client credentials', 0);
+    const requestedAt = Date.now();
+    const { response, json } = await this.#send(SESSION_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+    if (!(isEnvelope(json) && json.resCode === '0' && response.ok)) throw failureOf(response, json);
+    const signedIn = json.result as SignedIn;
+    this.#keep(signedIn.accessToken, signedIn.expiresIn, requestedAt);
+    return signedIn;
+  }
+
+  /** opencase: signs out: the session's tokens stop at once, and its refresh cookie is cleared. */
+  async signOut(): Promise<void> {
+    const token = this.#token?.value.accessToken;
+    this.#token = undefined;
+    const { response, json } = await this.#send(SESSION_PATH, { method: 'DELETE', headers: token ? { 'access-token': token } : {} });
+    // Signed out already (no token and no cookie): nothing to end.
+    if (response.status === 401) return;
+    if (!(isEnvelope(json) && json.resCode === '0' && response.ok)) throw failureOf(response, json);
+  }
+
   async #fetchToken(): Promise<AccessToken> {
     const requestedAt = Date.now();
+    if ('session' in this.#credentials) {
+      // The refresh cookie is the whole request: a browser sends it along with this same-origin call.
+      const { response, json } = await this.#send(`${SESSION_PATH}/refresh`, { method: 'POST' });
+      if (!(isEnvelope(json) && json.resCode === '0' && response.ok)) throw failureOf(response, json);
+      const renewed = json.result as SignedIn;
+      return this.#keep(renewed.accessToken, renewed.expiresIn, requestedAt);
+    }
+    const { clientId, clientSecret } = this.#credentials;
     const { response, json } = await this.#send(TOKEN_PATH, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.#clientId, client_secret: this.#clientSecret }).toString(),
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString(),
     });
     if (!response.ok || !isTokenReply(json)) throw failureOf(response, json);
-    const lifetimeMs = json.expires_in * 1000;
-    const value = { accessToken: json.access_token, expiresAt: new Date(requestedAt + lifetimeMs) };
+    return this.#keep(json.access_token, json.expires_in, requestedAt);
+  }
+
+  /** Keeps a token, to be renewed a margin before it expires. */
+  #keep(accessToken: string, expiresInSeconds: number, requestedAt: number): AccessToken {
+    const lifetimeMs = expiresInSeconds * 1000;
+    const value = { accessToken, expiresAt: new Date(requestedAt + lifetimeMs) };
     const marginMs = Math.min(this.#refreshMarginMs ?? Math.min(60_000, lifetimeMs / 2), lifetimeMs);
     this.#token = { value, renewAt: requestedAt + lifetimeMs - marginMs };
     return value;

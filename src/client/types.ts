@@ -12,6 +12,7 @@ import type {
   ProcessCaseBody, TransferCaseBody, UpdateCaseStatusBody,
 } from '../cases/schemas.js';
 import type { ContactResponse, ContactsQuery, CreateContactBody, CreateContactResponse, ListContactsResponse, UpdateContactBody } from '../contacts/schemas.js';
+import type { SessionResponse, SignInBody } from '../sessions/schemas.js';
 import type { CreateQueueBody, CreateQueueResponse, ListQueuesResponse, QueueMembersResponse } from '../queues/schemas.js';
 import type { TaskDetailResponse } from '../tasks/detail-schema.js';
 import type { TracesQuery, TracesResponse } from '../traces/schemas.js';
@@ -94,6 +95,8 @@ export type CreateQueueRequest = Static<typeof CreateQueueBody>;
 export type CreateQueueResult = ResultOf<typeof CreateQueueResponse>;
 export type QueueList = ResultOf<typeof ListQueuesResponse>;
 export type QueueMembers = ResultOf<typeof QueueMembersResponse>;
+export type SignInRequest = Static<typeof SignInBody>;
+export type SignedIn = ResultOf<typeof SessionResponse>;
 export type User = ResultOf<typeof UserResponse>;
 export type UpdateUserRequest = Static<typeof UpdateUserBody>;
 export type PasswordLink = ResultOf<typeof PasswordLinkResponse>;

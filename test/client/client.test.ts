@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { OpencaseClient, OpencaseError } from 'opencase/client';
 import { revokeToken } from '../../src/auth/service.js';
-import { DEMO_CASE, DEMO_CASE_TYPE, DEMO_CLIENT, DEMO_CONTACT, DEMO_TASK_ID, DEMO_USER } from '../../src/demo/records.js';
+import { DEMO_CASE, DEMO_CASE_TYPE, DEMO_CLIENT, DEMO_CONTACT, DEMO_TASK_ID, DEMO_TENANT, DEMO_USER } from '../../src/demo/records.js';
 import { TOKEN_PATH } from '../../src/wire/paths.js';
 import { taskDetailExample, useTestApp } from '../helpers.js';
+import { createUser } from '../../src/users/service.js';
 
 const example = taskDetailExample();
 
@@ -242,3 +243,57 @@ describe('OpencaseClient and the rate limit', () => {
     assert.ok(Date.now() - startedAt < 5_000, 'did not wait out the minute');
   });
 });
+
+/**
+ * The real fetch with a cookie jar of one cookie, as a browser keeps the refresh cookie of a same-origin sign-in: it
+ * stores what Set-Cookie says and sends it back.
+ */
+function browserLikeFetch() {
+  const jar = { cookie: '' };
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const headers = new Headers(init?.headers);
+    if (jar.cookie) headers.set('cookie', jar.cookie);
+    const response = await globalThis.fetch(input, { ...init, headers });
+    const set = response.headers.get('set-cookie');
+    if (set) {
+      const [pair = ''] = set.split(';');
+      jar.cookie = pair.endsWith('=') ? '' : pair;
+    }
+    return response;
+  };
+  return { jar, fetch };
+}
+
+describe('OpencaseClient signed in as a person (session mode, as the console uses it)', () => {
+  const t = useTestApp({ env: { OPENCASE_SESSION_TOKEN_TTL: '60' } });
+  let baseUrl: string;
+  let userId: string;
+  before(async () => {
+    baseUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    ({ userId } = await createUser(t.database, DEMO_TENANT.id, { name: 'Console User', login: 'console.user', role: 'agent', password: 'console passphrase' }, Date.now()));
+  });
+
+  it('signs in, acts as its user, renews its token with the refresh cookie when the server refuses it, and signs out', async () => {
+    const { jar, fetch } = browserLikeFetch();
+    const client = new OpencaseClient({ baseUrl, session: true, fetch });
+    const signedIn = await client.signIn({ login: 'console.user', password: 'console passphrase' });
+    assert.deepEqual([signedIn.userId, signedIn.role, signedIn.expiresIn], [userId, 'agent', 60]);
+    assert.match(jar.cookie, /^opencase_refresh=/);
+    const { taskId } = await client.tasks.create({ taskInfo: { title: 'from the console', ownerId: userId } });
+    assert.equal((await client.tasks.get(taskId)).taskInfo.creatorId, userId, 'a session acts as its user, with creatorId left out');
+
+    // The token ends (its minute passes on the server's clock): the next call renews it through the cookie, once.
+    const before = (await client.token()).accessToken;
+    const cookie = jar.cookie;
+    t.now.value += 61_000;
+    assert.equal((await client.tasks.get(taskId)).taskInfo.id, taskId);
+    assert.notEqual((await client.token()).accessToken, before);
+    assert.notEqual(jar.cookie, cookie, 'the refresh cookie was rotated');
+
+    await client.signOut();
+    assert.equal(jar.cookie, '', 'signing out clears the cookie');
+    await assert.rejects(client.tasks.get(taskId), (error: unknown) => error instanceof OpencaseError && error.resCode === '401004');
+    await assert.rejects(new OpencaseClient({ baseUrl, clientId: 'x', clientSecret: 'y' }).signIn({ login: 'a', password: 'b' }), /signIn is for a client made with \{session: true\}/);
+  });
+});
+
