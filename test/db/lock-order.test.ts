@@ -115,7 +115,8 @@ async function mixedChangesAllLand(t: ReturnType<typeof useTestApp>): Promise<vo
         () => postAicc(t.app, t.token, 'task/modify', { taskInfo: { id: taskId, title: `first ${i}`, creatorId: DEMO_USER.id } }),
         () => postAicc(t.app, t.token, 'case', { caseInfo: { title: 'more', description: 'd', type: caseTypeId, ownerId: DEMO_USER.id, isAtuoAssigned: false, contactId: DEMO_CONTACT.id, [field]: 'P2' } }),
         () => ext('PATCH', `case-types/${caseTypeId}`, { description: `round ${i}` }),
-        () => ext('PATCH', `case-templates/${templateId}`, { fields: [{ name: field, type: 'text', maxLength: 20 + i }] }),
+        // The same widening each time: run in any order (they race), none narrows the field.
+        () => ext('PATCH', `case-templates/${templateId}`, { fields: [{ name: field, type: 'text', maxLength: 40 }] }),
         () => ext('PATCH', `contacts/${DEMO_CONTACT.id}`, { remark: `round ${i}` }),
       );
     }
