@@ -70,6 +70,8 @@ export class OpencaseClient {
   readonly #fetch: typeof globalThis.fetch;
   readonly #taskDetailMethod: 'GET' | 'POST';
   #token: { value: AccessToken; renewAt: number } | undefined;
+  /** Session mode: who the last sign-in or refresh said the client acts as. */
+  #signedIn: SignedIn | undefined;
   /** The token call in flight: concurrent calls share it rather than each fetching a token. */
   #pendingToken: Promise<AccessToken> | undefined;
 
@@ -80,7 +82,8 @@ export class OpencaseClient {
     this.#maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
     this.#refreshMarginMs = options.refreshMarginMs;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    // Bound: a browser's fetch called as a method of another object throws "Illegal invocation".
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#taskDetailMethod = options.taskDetailMethod ?? 'GET';
   }
 
@@ -235,14 +238,21 @@ export class OpencaseClient {
     const { response, json } = await this.#send(SESSION_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
     if (!(isEnvelope(json) && json.resCode === '0' && response.ok)) throw failureOf(response, json);
     const signedIn = json.result as SignedIn;
+    this.#signedIn = signedIn;
     this.#keep(signedIn.accessToken, signedIn.expiresIn, requestedAt);
     return signedIn;
+  }
+
+  /** Session mode: the user and role of the session, once a sign-in or a refresh (`token()`) has answered. */
+  get signedIn(): Pick<SignedIn, 'userId' | 'role'> | undefined {
+    return this.#signedIn && { userId: this.#signedIn.userId, role: this.#signedIn.role };
   }
 
   /** opencase: signs out: the session's tokens stop at once, and its refresh cookie is cleared. */
   async signOut(): Promise<void> {
     const token = this.#token?.value.accessToken;
     this.#token = undefined;
+    this.#signedIn = undefined;
     const { response, json } = await this.#send(SESSION_PATH, { method: 'DELETE', headers: token ? { 'access-token': token } : {} });
     // Signed out already (no token and no cookie): nothing to end.
     if (response.status === 401) return;
@@ -256,6 +266,7 @@ export class OpencaseClient {
       const { response, json } = await this.#send(`${SESSION_PATH}/refresh`, { method: 'POST' });
       if (!(isEnvelope(json) && json.resCode === '0' && response.ok)) throw failureOf(response, json);
       const renewed = json.result as SignedIn;
+      this.#signedIn = renewed;
       return this.#keep(renewed.accessToken, renewed.expiresIn, requestedAt);
     }
     const { clientId, clientSecret } = this.#credentials;

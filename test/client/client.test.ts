@@ -279,6 +279,11 @@ describe('OpencaseClient signed in as a person (session mode, as the console use
     const signedIn = await client.signIn({ login: 'console.user', password: 'console passphrase' });
     assert.deepEqual([signedIn.userId, signedIn.role, signedIn.expiresIn], [userId, 'agent', 60]);
     assert.match(jar.cookie, /^opencase_refresh=/);
+    assert.deepEqual(client.signedIn, { userId, role: 'agent' });
+    // A page opened later holds only the cookie: its first call refreshes, and then knows who it is.
+    const reopened = new OpencaseClient({ baseUrl, session: true, fetch });
+    await reopened.token();
+    assert.deepEqual(reopened.signedIn, { userId, role: 'agent' });
     const { taskId } = await client.tasks.create({ taskInfo: { title: 'from the console', ownerId: userId } });
     assert.equal((await client.tasks.get(taskId)).taskInfo.creatorId, userId, 'a session acts as its user, with creatorId left out');
 
