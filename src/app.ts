@@ -14,6 +14,7 @@ import { traceRoutes } from './traces/routes.js';
 import { changeRoutes } from './changes/routes.js';
 import { userRoutes } from './users/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
+import { consoleRoutes } from './console/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 import { badUrlReply, clientErrorReply, installWireFormat } from './wire/fastify.js';
 import { ApiError } from './wire/errors.js';
@@ -168,6 +169,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(metricsRoute);
   await app.register(healthRoutes);
   await app.register(tokenRoutes);
+  await app.register(consoleRoutes);
   await app.register(async (aicc) => {
     requireAccessToken(aicc);
     refuseUnknownFields(aicc);

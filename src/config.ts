@@ -36,6 +36,8 @@ export interface Config {
   tokenFailuresPerMinute: number;
   /** Origins a browser may call the API from (CORS); empty: CORS off. */
   corsOrigins: string[];
+  /** Where the built console is (web/ built by Vite); undefined: dist/web beside the server's own build. */
+  consoleDirectory: string | undefined;
   /** How long a request (headers and body) may take to arrive, from its first byte or from the connection; then a 408. */
   requestTimeoutSeconds: number;
   /** Open connections per process; past it idle or stalled ones are closed, else new ones. Absent: from the open-file limit. */
@@ -98,6 +100,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     tokenRateLimitPerMinute: integerIn('OPENCASE_TOKEN_RATE_LIMIT', env.OPENCASE_TOKEN_RATE_LIMIT ?? '120', 0, 10_000_000),
     tokenFailuresPerMinute: integerIn('OPENCASE_TOKEN_FAILURES', env.OPENCASE_TOKEN_FAILURES ?? '10', 1, 10_000_000),
     corsOrigins: corsOrigins(env.OPENCASE_CORS_ORIGINS ?? ''),
+    consoleDirectory: env.OPENCASE_CONSOLE_DIR || undefined,
     requestTimeoutSeconds: integerIn('OPENCASE_REQUEST_TIMEOUT', env.OPENCASE_REQUEST_TIMEOUT ?? '30', 1, 3600),
     maxConnections: env.OPENCASE_MAX_CONNECTIONS === undefined ? undefined : integerIn('OPENCASE_MAX_CONNECTIONS', env.OPENCASE_MAX_CONNECTIONS, 1, 1_000_000),
     shutdownTimeoutSeconds: integerIn('OPENCASE_SHUTDOWN_TIMEOUT', env.OPENCASE_SHUTDOWN_TIMEOUT ?? '10', 1, 3600),

@@ -7,7 +7,7 @@ describe('configuration', () => {
     const config = loadConfig({}, {});
     assert.deepEqual(config, {
       database: DEFAULT_DATABASE, poolSize: 10, groupCommitBatches: 1, cacheStalenessMs: 100, databaseWaitSeconds: 30, host: '127.0.0.1', port: 8080, demo: false, tokenTtlSeconds: 3600, sessionTokenTtlSeconds: 900, sessionTtlSeconds: 43200, signInFailuresPerMinute: 10, signInLoginFailures: 20,
-      bodyLimitBytes: 1024 * 1024, replyLimitBytes: 1024 * 1024, logLevel: 'info', rateLimitPerMinute: 12000, tokenRateLimitPerMinute: 120, tokenFailuresPerMinute: 10, corsOrigins: [],
+      bodyLimitBytes: 1024 * 1024, replyLimitBytes: 1024 * 1024, logLevel: 'info', rateLimitPerMinute: 12000, tokenRateLimitPerMinute: 120, tokenFailuresPerMinute: 10, corsOrigins: [], consoleDirectory: undefined,
       // The connection limit is derived from the open-file limit when the server starts (http/connection-limit.ts).
       requestTimeoutSeconds: 30, maxConnections: undefined, shutdownTimeoutSeconds: 10,
     });

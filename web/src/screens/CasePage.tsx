@@ -1,0 +1,125 @@
+import { Alert, Anchor, Badge, Button, Card, Grid, Group, Stack, Stepper, Table, Text, Textarea, TextInput, Timeline, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Link } from 'wouter';
+import { useI18n } from '../i18n';
+import { client } from '../session';
+
+/** The statuses a case may move to from `current`: the next one in a strict flow, any other one in a free flow. */
+export function allowedNext(flow: string[], current: string, strict: boolean): string[] {
+  if (!strict) return flow.filter((status) => status !== current);
+  const at = flow.indexOf(current);
+  const next = at >= 0 ? flow[at + 1] : undefined;
+  return next === undefined ? [] : [next];
+}
+
+export function CasePage({ caseId }: { caseId: string }) {
+  const { t } = useI18n();
+  const queries = useQueryClient();
+  const detail = useQuery({ queryKey: ['case', caseId], queryFn: () => client.cases.get(caseId) });
+  const typeId = detail.data?.caseInfo.type;
+  const caseType = useQuery({ queryKey: ['caseType', typeId], queryFn: () => client.caseTypes.get(typeId ?? ''), enabled: typeId !== undefined });
+  const changed = () => Promise.all([queries.invalidateQueries({ queryKey: ['case', caseId] }), queries.invalidateQueries({ queryKey: ['cases'] })]);
+  const moveTo = useMutation({ mutationFn: (status: string) => client.cases.updateStatus({ id: caseId, status }), onSuccess: changed });
+  const close = useMutation({ mutationFn: () => client.cases.close({ caseId }), onSuccess: changed });
+  const [noteTitle, setNoteTitle] = useState('');
+  const [noteText, setNoteText] = useState('');
+  const note = useMutation({
+    mutationFn: () => client.cases.process({ caseId, processInfo: { type: 'Iternal', title: noteTitle, description: noteText } }),
+    onSuccess: async () => {
+      setNoteTitle('');
+      setNoteText('');
+      await changed();
+    },
+  });
+
+  if (detail.error) return <Alert color="red" role="alert">{t('error.generic', { message: detail.error.message })}</Alert>;
+  if (!detail.data) return <Text>{t('common.loading')}</Text>;
+  const { caseInfo, caseTrace, tasks, customerInfo } = detail.data;
+  const info = caseType.data?.caseTypeInfo;
+  const flow = info ? info.caseStatus.split(',') : [caseInfo.status];
+  const strict = info?.isStrictOrder === true;
+  const atLast = flow.at(-1) === caseInfo.status;
+  const failure = moveTo.error ?? close.error ?? note.error;
+
+  const submitNote = (event: FormEvent) => {
+    event.preventDefault();
+    note.mutate();
+  };
+
+  return (
+    <Stack>
+      <Anchor component={Link} href="/">{t('case.back')}</Anchor>
+      <Group>
+        <Title order={2}>{caseInfo.title}</Title>
+        <Badge size="lg" data-testid="case-status">{caseInfo.status}</Badge>
+        <Text c="dimmed">#{caseInfo.caseNo}</Text>
+      </Group>
+      {failure && <Alert color="red" role="alert">{t('error.generic', { message: failure.message })}</Alert>}
+      <Card withBorder>
+        <Title order={4} mb="sm">{t('case.flow')}</Title>
+        <Stepper active={Math.max(0, flow.indexOf(caseInfo.status))} size="sm" aria-label={t('case.flow')}>
+          {flow.map((status) => <Stepper.Step key={status} label={status} />)}
+        </Stepper>
+        <Group mt="md">
+          {allowedNext(flow, caseInfo.status, strict).map((status) => (
+            <Button key={status} variant="light" loading={moveTo.isPending && moveTo.variables === status} onClick={() => moveTo.mutate(status)}>
+              {t('case.moveTo', { status })}
+            </Button>
+          ))}
+          {atLast && <Button color="green" loading={close.isPending} onClick={() => close.mutate()}>{t('case.close')}</Button>}
+        </Group>
+      </Card>
+      <Grid>
+        <Grid.Col span={{ base: 12, md: 7 }}>
+          <Card withBorder>
+            <Title order={4} mb="sm">{t('case.fields')}</Title>
+            <Table>
+              <Table.Tbody>
+                {([
+                  ['case.description', caseInfo.description],
+                  ['case.owner', caseInfo.ownerName ?? caseInfo.ownerId],
+                  ['case.priority', caseInfo.priority],
+                  ['case.created', caseInfo.createdDate],
+                  ['case.due', caseInfo.dueDate],
+                  ['case.contact', customerInfo?.customerInfo.customerName ?? customerInfo?.customerInfo.name ?? caseInfo.contactId],
+                ] as const).map(([label, value]) => (
+                  <Table.Tr key={label}><Table.Th>{t(label)}</Table.Th><Table.Td>{value ?? '—'}</Table.Td></Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Card>
+          <Card withBorder mt="md">
+            <Title order={4} mb="sm">{t('case.tasks')}</Title>
+            {tasks.length === 0 ? <Text>{t('case.noTasks')}</Text> : tasks.map((task) => (
+              <Group key={task.id}><Badge variant="outline">{task.status}</Badge><Text>{task.title}</Text></Group>
+            ))}
+          </Card>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 5 }}>
+          <Card withBorder>
+            <form onSubmit={submitNote}>
+              <Stack>
+                <Title order={4}>{t('case.note')}</Title>
+                <TextInput label={t('case.noteTitle')} value={noteTitle} onChange={(event) => setNoteTitle(event.currentTarget.value)} required maxLength={128} />
+                <Textarea label={t('case.note')} value={noteText} onChange={(event) => setNoteText(event.currentTarget.value)} required autosize minRows={3} />
+                <Button type="submit" loading={note.isPending}>{t('case.addNote')}</Button>
+              </Stack>
+            </form>
+          </Card>
+          <Card withBorder mt="md">
+            <Title order={4} mb="sm">{t('case.timeline')}</Title>
+            <Timeline bulletSize={14} data-testid="case-timeline">
+              {caseTrace.map((trace, index) => (
+                <Timeline.Item key={index} title={`${trace.type} · ${trace.creatorName}`}>
+                  {trace.title && <Text size="sm" fw={500}>{trace.title}</Text>}
+                  {trace.description && <Text size="sm" c="dimmed">{trace.description}</Text>}
+                </Timeline.Item>
+              ))}
+            </Timeline>
+          </Card>
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}

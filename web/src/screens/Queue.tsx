@@ -1,0 +1,141 @@
+import { Alert, Badge, Button, Group, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { useLocation } from 'wouter';
+import type { ListCasesRequest } from '../../../src/client/index.js';
+import { useI18n, type MessageKey } from '../i18n';
+import { client } from '../session';
+
+/** The queue's views, each AICC's case/list classification relative to the signed-in user (none: every case). */
+const VIEWS = { mine: 'Todo', created: 'Created', followed: 'Follow', all: undefined } as const;
+type View = keyof typeof VIEWS;
+const PAGE_SIZE = 25;
+
+/** Filters a person can combine; kept in the URL's query, so that a view can be reloaded, bookmarked and shared. */
+interface Filters {
+  view: View;
+  title: string;
+  page: number;
+}
+
+function filtersFrom(search: string): Filters {
+  const query = new URLSearchParams(search);
+  const view = query.get('view');
+  return {
+    view: view !== null && view in VIEWS ? (view as View) : 'mine',
+    title: query.get('title') ?? '',
+    page: Math.max(1, Number(query.get('page') ?? '1') || 1),
+  };
+}
+
+function searchOf(filters: Filters): string {
+  const query = new URLSearchParams({ view: filters.view, ...(filters.title && { title: filters.title }), ...(filters.page > 1 && { page: String(filters.page) }) });
+  return `?${query.toString()}`;
+}
+
+/** Whether a key goes into a field being written in (then it is a letter, not a shortcut): radios and buttons are not. */
+export function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  return target instanceof HTMLInputElement && !['radio', 'checkbox', 'button', 'submit', 'reset'].includes(target.type);
+}
+
+export function Queue() {
+  const { t } = useI18n();
+  const [, navigate] = useLocation();
+  const [filters, setFilters] = useState<Filters>(() => filtersFrom(window.location.search));
+  const [titleDraft, setTitleDraft] = useState(filters.title);
+  const [cursor, setCursor] = useState(0);
+  const search = useRef<HTMLInputElement>(null);
+
+  const change = (next: Partial<Filters>) => {
+    const merged = { ...filters, page: 1, ...next };
+    setFilters(merged);
+    setCursor(0);
+    window.history.replaceState(null, '', `${window.location.pathname}${searchOf(merged)}`);
+  };
+
+  const request: ListCasesRequest = {
+    start: (filters.page - 1) * PAGE_SIZE, limit: PAGE_SIZE,
+    ...(VIEWS[filters.view] !== undefined && { classification: VIEWS[filters.view] }),
+    ...(filters.title && { title: filters.title }),
+  };
+  const cases = useQuery({ queryKey: ['cases', request], queryFn: () => client.cases.list(request), placeholderData: keepPreviousData });
+  const rows = cases.data?.caseList ?? [];
+  const pages = Math.max(1, Math.ceil((cases.data?.count ?? 0) / PAGE_SIZE));
+
+  // j / k move through the rows, Enter opens one, / goes to the search box (not while typing in a field).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (isTyping(event.target)) return;
+      if (event.key === 'j') setCursor((at) => Math.min(at + 1, Math.max(0, rows.length - 1)));
+      else if (event.key === 'k') setCursor((at) => Math.max(at - 1, 0));
+      else if (event.key === 'Enter' && rows[cursor]) navigate(`/cases/${rows[cursor].id}`);
+      else if (event.key === '/') {
+        event.preventDefault();
+        search.current?.focus();
+      } else return;
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [rows, cursor, navigate]);
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={2}>{t('queue.title')}</Title>
+        <Text size="sm" c="dimmed">{t('queue.keys')}</Text>
+      </Group>
+      <Group align="end">
+        <SegmentedControl
+          aria-label={t('queue.view')}
+          value={filters.view}
+          onChange={(view) => change({ view: view as View })}
+          data={(Object.keys(VIEWS) as View[]).map((view) => ({ value: view, label: t(`queue.view.${view}` as MessageKey) }))}
+        />
+        <form onSubmit={(event) => { event.preventDefault(); change({ title: titleDraft.trim() }); }}>
+          <TextInput
+            ref={search} aria-label={t('queue.search')} placeholder={t('queue.search')} value={titleDraft}
+            onChange={(event) => setTitleDraft(event.currentTarget.value)}
+            // Escape leaves the box, so that j, k and Enter move through the rows again.
+            onKeyDown={(event) => { if (event.key === 'Escape') event.currentTarget.blur(); }}
+          />
+        </form>
+      </Group>
+      {cases.error && <Alert color="red" role="alert">{t('error.generic', { message: cases.error.message })}</Alert>}
+      <Text size="sm" data-testid="queue-count">{cases.data ? t('queue.count', { count: cases.data.count }) : t('common.loading')}</Text>
+      <Table highlightOnHover aria-label={t('queue.title')}>
+        <Table.Thead>
+          <Table.Tr>
+            {(['no', 'title', 'status', 'priority', 'owner', 'created'] as const).map((column) => <Table.Th key={column}>{t(`queue.col.${column}`)}</Table.Th>)}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((row, index) => (
+            <Table.Tr
+              key={row.id}
+              data-testid="queue-row"
+              aria-selected={index === cursor}
+              bg={index === cursor ? 'var(--mantine-color-blue-light)' : undefined}
+              onClick={() => navigate(`/cases/${row.id}`)}
+              style={{ cursor: 'pointer' }}
+            >
+              <Table.Td>{row.caseNo}</Table.Td>
+              <Table.Td><a href={`/console/cases/${row.id}`} onClick={(event) => { event.preventDefault(); navigate(`/cases/${row.id}`); }}>{row.title}</a></Table.Td>
+              <Table.Td><Badge variant="light">{row.status}</Badge></Table.Td>
+              <Table.Td>{row.priority ?? '—'}</Table.Td>
+              <Table.Td>{row.ownerId ?? '—'}</Table.Td>
+              <Table.Td>{row.createdDate}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {cases.data && rows.length === 0 && <Text>{t('queue.empty')}</Text>}
+      <Group>
+        <Button variant="default" disabled={filters.page <= 1} onClick={() => change({ page: filters.page - 1 })}>{t('common.previous')}</Button>
+        <Text size="sm">{t('common.page', { page: filters.page, pages })}</Text>
+        <Button variant="default" disabled={filters.page >= pages} onClick={() => change({ page: filters.page + 1 })}>{t('common.next')}</Button>
+      </Group>
+    </Stack>
+  );
+}
