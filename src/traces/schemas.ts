@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Envelope } from '../wire/envelope.js';
 import { Nullable, QueryInteger } from '../wire/schema.js';
+import { ID_PATTERN } from '../wire/ids.js';
 
 const Text = Nullable(Type.String());
 
@@ -61,5 +62,9 @@ export const ExportedTrace = Type.Object({
 });
 export type ExportedTrace = Static<typeof ExportedTrace>;
 
-export const TracesQuery = Type.Object({ after: Type.Optional(QueryInteger), limit: Type.Optional(QueryInteger) });
+export const TracesQuery = Type.Object({
+  after: Type.Optional(QueryInteger),
+  limit: Type.Optional(QueryInteger),
+  objectId: Type.Optional(Type.String({ pattern: ID_PATTERN, description: 'only the traces of this case or task: its history, in order' })),
+});
 export const TracesResponse = Envelope(Type.Object({ nextCursor: Type.String(), traces: Type.Array(ExportedTrace) }));

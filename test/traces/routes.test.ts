@@ -58,6 +58,20 @@ describe('GET /opencase/v1/traces: every change of the tenant, in order, by curs
     assert.deepEqual(seen, [1, 2, 3, 4, 5]);
   });
 
+  it('objectId: one case\'s or one task\'s history in the same form and order, paged by the same cursor', async () => {
+    const ofCase = await page(`?objectId=${DEMO_CASE.id}`);
+    assert.deepEqual(ofCase.traces.map((trace) => [trace.seq, trace.objectId, trace.type]), [[3, DEMO_CASE.id, 'StatusUpdate'], [5, DEMO_CASE.id, 'CreateTask']]);
+    assert.deepEqual(ofCase.traces[0]?.changes, [{ field: 'status', from: 'tttttt', to: 'Completed' }, { field: 'state', from: 'Processing', to: 'Completed' }]);
+    assert.equal(ofCase.nextCursor, '5');
+    assert.deepEqual((await page(`?objectId=${DEMO_CASE.id}&after=3`)).traces.map((trace) => trace.seq), [5]);
+    assert.deepEqual((await page(`?objectId=${DEMO_TASK_ID}&limit=1`)).traces.map((trace) => [trace.seq, trace.type]), [[1, 'CreateTask']]);
+    // Another tenant's record, or one that does not exist, has no history here.
+    assert.deepEqual((await page('?objectId=c6m80000000000000000')).traces, []);
+    const contact = await t.app.inject({ method: 'GET', url: '/opencase/v1/traces?objectId=ciIy0000013y7cC8T2rA', headers: { 'access-token': t.token } });
+    assert.equal(contact.statusCode, 400);
+    assert.match(assertErrorEnvelope(contact.body).resMsg, /^objectId must be a case id \(c6m8…\) or a task id \(ccqG…\)$/);
+  });
+
   it('rejects a bad cursor or limit', async () => {
     for (const [query, message] of [['?after=abc', /^after must be a whole number$/], ['?limit=0', /^limit must be at least 1$/], ['?limit=101', /^limit must be at most 100$/]] as const) {
       const response = await t.app.inject({ method: 'GET', url: `/opencase/v1/traces${query}`, headers: { 'access-token': t.token } });
