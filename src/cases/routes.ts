@@ -2,15 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../auth/hook.js';
 import { Acknowledgement, acknowledged, success } from '../wire/envelope.js';
+import { ApiError } from '../wire/errors.js';
 import { errorResponses } from '../wire/fastify.js';
 import { fitPage, nextStart, PARTIAL_HEADER } from '../lists/reply-bound.js';
 import { refuseCaseTypeName } from '../case-types/service.js';
 import {
-  CancelCaseBody, CaseActionBody, CloseCaseBody, ReopenCaseBody, CaseDetailResponse, CaseIdParams, CreateCaseBody, FollowBody, CreateCaseResponse, ListCasesBody, ListCasesResponse, ModifyCaseBody,
+  BulkCaseBody, BulkCaseResponse, CancelCaseBody, CaseActionBody, CloseCaseBody, ReopenCaseBody, CaseDetailResponse, CaseIdParams, CreateCaseBody, FollowBody, CreateCaseResponse, ListCasesBody, ListCasesResponse, ModifyCaseBody,
   ProcessCaseBody, TransferCaseBody, UpdateCaseStatusBody,
 } from './schemas.js';
 import {
-  cancelCase, closeCase, createCase, reopenCase, getCaseDetail, listCases, modifyCase, processCase, resumeCase, setFollowing, suspendCase, transferCase, updateCaseStatus,
+  bulkChangeCases, cancelCase, closeCase, createCase, reopenCase, getCaseDetail, listCases, modifyCase, processCase, resumeCase, setFollowing, suspendCase, transferCase, updateCaseStatus,
 } from './service.js';
 
 /** `caseInfo.type` of a body not validated yet, whatever its shape. */
@@ -18,6 +19,22 @@ function caseInfoTypeOf(body: unknown): unknown {
   if (typeof body !== 'object' || body === null || !('caseInfo' in body)) return undefined;
   const { caseInfo } = body;
   return typeof caseInfo === 'object' && caseInfo !== null && 'type' in caseInfo ? caseInfo.type : undefined;
+}
+
+/**
+ * A bulk body's ids sent twice, refused before the schema (whose uniqueItems would only say that two items are
+ * identical) with the id and both places: a case changed twice in one request is a slip of the caller's selection.
+ */
+function refuseRepeatedIds(body: unknown): void {
+  if (typeof body !== 'object' || body === null || !('ids' in body) || !Array.isArray(body.ids)) return;
+  const first = new Map<unknown, number>();
+  body.ids.forEach((id: unknown, index: number) => {
+    const seen = first.get(id);
+    if (seen !== undefined && typeof id === 'string') {
+      throw new ApiError('invalidRequest', `ids[${index}] repeats ids[${seen}] (${id.slice(0, 40)}): send each case once`);
+    }
+    if (seen === undefined) first.set(id, index);
+  });
 }
 
 /** Case routes (工单, V2.0), registered under `/service/AICC__Case/1.0.0/openapi`. */
@@ -79,7 +96,7 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
-/** opencase extension routes for cases: suspend and resume (AICC console actions), reopen, follow and unfollow. */
+/** opencase extension routes for cases: suspend and resume (AICC console actions), reopen, bulk changes, follow and unfollow. */
 export async function caseExtensionRoutes(app: FastifyInstance): Promise<void> {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
   const schema = { params: CaseIdParams, body: CaseActionBody, response: { 200: Acknowledgement, ...errorResponses } };
@@ -104,6 +121,12 @@ export async function caseExtensionRoutes(app: FastifyInstance): Promise<void> {
     await reopenCase(app.store, tenantOf(request), request.params.id, request.body, app.clock());
     return acknowledged();
   });
+
+  // One action on up to 100 cases, one result each (cases/service.ts bulkChangeCases).
+  typed.post('/cases/bulk', {
+    schema: { body: BulkCaseBody, response: { 200: BulkCaseResponse, ...errorResponses } },
+    preValidation: async (request) => refuseRepeatedIds(request.body),
+  }, async (request) => success(await bulkChangeCases(app.store, tenantOf(request), request.body, app.clock())));
 
   const followSchema = { params: CaseIdParams, body: FollowBody, response: { 200: Acknowledgement, ...errorResponses } };
   typed.post('/cases/:id/follow', { schema: followSchema, preValidation: emptyBodyIsEmptyObject }, async (request) => {

@@ -146,6 +146,45 @@ export type CaseActionInput = Static<typeof CaseActionBody>;
 export const UpdateCaseStatusBody = Type.Object({ id: WireId, creatorId: OperatorId, status: Type.String({ minLength: 1, maxLength: 128 }) });
 export type UpdateCaseStatusInput = Static<typeof UpdateCaseStatusBody>;
 
+/** What a bulk change does to each of its cases: case/transfer, status/update or a case/modify of the priority. */
+export const BULK_CASE_ACTIONS = ['assign', 'status', 'priority'] as const;
+export type BulkCaseAction = (typeof BULK_CASE_ACTIONS)[number];
+
+/** The most cases one bulk change takes: a queue page's worth, and a transaction short enough to hold their locks. */
+export const MAX_BULK_CASES = 100;
+
+/**
+ * opencase extension: one change of up to 100 cases (the console's queue: select rows, then assign, move or
+ * prioritize them), in one transaction, each case answered as its single call would answer. Which fields an action
+ * takes is checked by the service (cases/service.ts bulkChangeOf): `ownerId` for assign, `status` for status,
+ * `priority` for priority; `remark` is the trace's title, as case/transfer's remark is.
+ */
+export const BulkCaseBody = Type.Object({
+  ids: Type.Array(WireId, { minItems: 1, maxItems: MAX_BULK_CASES, uniqueItems: true }),
+  action: StringEnum(BULK_CASE_ACTIONS),
+  ownerId: Type.Optional(WireId),
+  ownerType: Type.Optional(StringEnum(CASE_OWNER_TYPES)),
+  status: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  priority: Type.Optional(StringEnum(PRIORITIES)),
+  remark: Type.Optional(Remark),
+  creatorId: OperatorId,
+});
+export type BulkCaseInput = Static<typeof BulkCaseBody>;
+
+/** One case of a bulk change: what its single call would have answered (`"0"` and the success message, or its error). */
+export const BulkCaseItem = Type.Object({ id: Type.String(), resCode: Type.String(), resMsg: Type.String() });
+export type BulkCaseItem = Static<typeof BulkCaseItem>;
+
+/** The results in the order the ids were sent, and how many succeeded and failed. */
+export const BulkCaseResult = Type.Object({
+  results: Type.Array(BulkCaseItem),
+  succeeded: Type.Integer(),
+  failed: Type.Integer(),
+});
+export type BulkCaseResult = Static<typeof BulkCaseResult>;
+
+export const BulkCaseResponse = Envelope(BulkCaseResult);
+
 /** case/list's priority and origin take a name or the list page's ordinal ("0".."3"). */
 const ORDINALS = ['0', '1', '2', '3'] as const;
 

@@ -8,7 +8,7 @@ import type {
 } from '../case-types/schemas.js';
 import type { CaseOverviewResponse, CaseReportBody, CaseReportResponse } from '../statistics/schemas.js';
 import type {
-  CancelCaseBody, CaseActionBody, CaseDetail as CaseDetailSchema, CloseCaseBody, ReopenCaseBody, CreateCaseBody, FollowBody, CreateCaseResponse, ListCasesBody, ListCasesResponse, ModifyCaseBody,
+  BulkCaseBody, BulkCaseResponse, CancelCaseBody, CaseActionBody, CaseDetail as CaseDetailSchema, CloseCaseBody, ReopenCaseBody, CreateCaseBody, FollowBody, CreateCaseResponse, ListCasesBody, ListCasesResponse, ModifyCaseBody,
   ProcessCaseBody, TransferCaseBody, UpdateCaseStatusBody,
 } from '../cases/schemas.js';
 import type { ContactResponse, ContactsQuery, CreateContactBody, CreateContactResponse, ListContactsResponse, UpdateContactBody } from '../contacts/schemas.js';
@@ -86,6 +86,9 @@ export type CaseTemplate = ResultOf<typeof TemplateResponse>;
 export type CaseTemplateList = ResultOf<typeof ListTemplatesResponse>;
 export type CreateTemplateResult = ResultOf<typeof TemplateCreatedResponse>;
 export type CaseActionRequest = Static<typeof CaseActionBody>;
+/** One action on up to 100 cases; the result has one item per id, in the order sent (`resCode` "0" or the single call's error). */
+export type BulkCaseRequest = Static<typeof BulkCaseBody>;
+export type BulkCaseResult = ResultOf<typeof BulkCaseResponse>;
 export type FollowRequest = Static<typeof FollowBody>;
 export type CreateUserRequest = Static<typeof CreateUserBody>;
 export type CreateUserResult = ResultOf<typeof CreateUserResponse>;

@@ -20,10 +20,10 @@ export type Scope = 'none' | 'own' | 'any';
 export const PERMISSIONS = {
   'case.read': { agent: 'any', supervisor: 'any', admin: 'any', calls: 'case/list, case/{id}' },
   'case.create': { agent: 'any', supervisor: 'any', admin: 'any', calls: 'case' },
-  'case.modify': { agent: 'own', supervisor: 'any', admin: 'any', calls: 'case/modify' },
-  'case.transfer': { agent: 'own', supervisor: 'any', admin: 'any', calls: 'case/transfer' },
+  'case.modify': { agent: 'own', supervisor: 'any', admin: 'any', calls: 'case/modify, cases/bulk (priority)' },
+  'case.transfer': { agent: 'own', supervisor: 'any', admin: 'any', calls: 'case/transfer, cases/bulk (assign)' },
   'case.process': { agent: 'own', supervisor: 'any', admin: 'any', calls: 'case/process' },
-  'case.status': { agent: 'own', supervisor: 'any', admin: 'any', calls: 'status/update' },
+  'case.status': { agent: 'own', supervisor: 'any', admin: 'any', calls: 'status/update, cases/bulk (status)' },
   'case.suspend': { agent: 'own', supervisor: 'any', admin: 'any', calls: 'cases/{id}/suspend, cases/{id}/resume of a suspended case' },
   'case.close': { agent: 'own', supervisor: 'any', admin: 'any', calls: 'close' },
   'case.cancel': { agent: 'none', supervisor: 'any', admin: 'any', calls: 'case/cancel, cases/{id}/resume of a cancelled case' },

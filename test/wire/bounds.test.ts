@@ -227,6 +227,11 @@ describe('bounds of every field a request stores', () => {
       body: () => ({ creatorId: U }),
     },
     'POST /opencase/v1/cases/{id}/reopen': { url: async () => `/opencase/v1/cases/${await closedCase()}/reopen`, body: () => ({ creatorId: U }), fill: { status: () => longStatus } },
+    // A status change (its status in the long flow) with a remark: both texts the bulk body takes, at once.
+    'POST /opencase/v1/cases/bulk': {
+      url: () => '/opencase/v1/cases/bulk', body: async () => ({ ids: [await newCase(flowTypeId)], action: 'status', status: 'Completed', creatorId: U, remark: 'r' }),
+      fill: { status: () => longStatus },
+    },
     'GET /opencase/v1/contacts': { url: () => '/opencase/v1/contacts', body: () => ({}) },
     'PATCH /opencase/v1/users/{id}': { url: async () => `/opencase/v1/users/${(await ok('POST', '/opencase/v1/users', { name: 'n' })).userId}`, body: () => ({}) },
     // A password at its bound signs in: the user is given it through a set-password link first.
