@@ -4,7 +4,7 @@ import { AICC_PREFIX, EXTENSIONS_PREFIX, TOKEN_PATH } from '../wire/paths.js';
 const SESSION_PATH = `${EXTENSIONS_PREFIX}/session`;
 import { OpencaseError } from './errors.js';
 import type {
-  CaseActionRequest, Contact, ContactList, CreateCaseTypeRequest, CreateCaseTypeResult, CreateContactRequest, CreateContactResult,
+  BulkCaseRequest, BulkCaseResult, CaseActionRequest, Contact, ContactList, CreateCaseTypeRequest, CreateCaseTypeResult, CreateContactRequest, CreateContactResult,
   CreateQueueRequest, CreateQueueResult, CreateUserRequest, CreateUserResult, FollowRequest, ListContactsRequest, PageRequest,
   PasswordLink, QueueList, SignedIn, SignInRequest, QueueMembers, Trace, TracePage, TracesRequest, UpdateCaseTypeRequest, UpdateContactRequest, UpdateUserRequest, User, UserList,
   CaseTemplate, CaseTemplateList, CreateTemplateRequest, CreateTemplateResult, UpdateTemplateRequest,
@@ -133,6 +133,12 @@ export class OpencaseClient {
     resume: (id: string, request: CaseActionRequest = {}) => this.request<void>('POST', `${EXTENSIONS_PREFIX}/cases/${encodeURIComponent(id)}/resume`, request),
     follow: (id: string, request: FollowRequest = {}) => this.request<void>('POST', `${EXTENSIONS_PREFIX}/cases/${encodeURIComponent(id)}/follow`, request),
     unfollow: (id: string, request: FollowRequest = {}) => this.request<void>('POST', `${EXTENSIONS_PREFIX}/cases/${encodeURIComponent(id)}/unfollow`, request),
+    /**
+     * opencase: assign, move along the flow or prioritize up to 100 cases in one transaction. It does not throw for a
+     * case that fails: each has its result (`resCode` "0", or the error its single call would answer) and nothing
+     * written; it throws for what fails the whole request (a 400 of the body, a 503 of the database).
+     */
+    bulk: (request: BulkCaseRequest) => this.request<BulkCaseResult>('POST', `${EXTENSIONS_PREFIX}/cases/bulk`, request),
   };
 
   readonly caseTypes = {
@@ -195,6 +201,61 @@ export class OpencaseClient {
     /** Every trace after the cursor, page after page, until there are none newer. */
     listAll: (after = '0'): AsyncGenerator<Trace> => this.#traceFeed(after),
   };
+
+  /**
+   * opencase: the tenant's change feed live (`GET /opencase/v1/changes`, server-sent events read from a streamed fetch, so
+   * that the token travels in its header, never in a URL): each entry once, in order, from now or after the seq
+   * `after`. It ends when the server ends the stream or `signal` aborts; to go on, call again with the last entry's seq.
+   */
+  async *changes(options: { after?: number; signal?: AbortSignal } = {}): AsyncGenerator<Trace> {
+    const path = `${EXTENSIONS_PREFIX}/changes${options.after !== undefined ? `?after=${options.after}` : ''}`;
+    const { signal } = options;
+    let response: Response | undefined;
+    for (let renewed = false; ; renewed = true) {
+      const token = await this.token();
+      try {
+        response = await this.#fetch(`${this.#baseUrl}${path}`, {
+          headers: { 'access-token': token.accessToken, accept: 'text/event-stream' }, ...(signal && { signal }),
+        });
+      } catch (error) {
+        if (signal?.aborted) return;
+        throw error;
+      }
+      // A token ended early: one new token, as every other call does.
+      if (response.status !== 401 || renewed) break;
+      await response.body?.cancel();
+      this.#token = undefined;
+    }
+    if (!response.ok || !response.body) {
+      const text = await response.text();
+      throw failureOf(response, parseJson(text) ?? text);
+    }
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      let buffer = '';
+      for (;;) {
+        let chunk: ReadableStreamReadResult<string>;
+        try {
+          chunk = await reader.read();
+        } catch (error) {
+          // Aborted by the caller: the feed ends, as it was asked to.
+          if (signal?.aborted) return;
+          throw error;
+        }
+        const { value, done } = chunk;
+        if (done) return;
+        buffer += value;
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const data = buffer.slice(0, end).split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trimStart()).join('\n');
+          buffer = buffer.slice(end + 2);
+          // The first frame is the starting point alone (`id:` without data), and comments keep the line alive.
+          if (data) yield JSON.parse(data) as Trace;
+        }
+      }
+    } finally {
+      await reader.cancel().catch(() => undefined);
+    }
+  }
 
   /** The current token, fetched or renewed when it is missing or about to expire. */
   async token(): Promise<AccessToken> {

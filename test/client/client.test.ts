@@ -120,6 +120,24 @@ describe('OpencaseClient against a live server', () => {
     assert.equal(last?.id, feed[0]);
   });
 
+  it('follows the change feed live: each change once, in order, with the token in a header; it ends when aborted', async () => {
+    const client = clientWith();
+    const abort = new AbortController();
+    const received: Array<{ seq: number; type: string; objectId: string }> = [];
+    let latest = 0;
+    for await (const entry of client.traces.listAll()) latest = entry.seq;
+    const following = (async () => {
+      for await (const entry of client.changes({ after: latest, signal: abort.signal })) {
+        received.push({ seq: entry.seq, type: entry.type, objectId: entry.objectId });
+        if (received.length === 2) abort.abort();
+      }
+    })();
+    const { taskId } = await client.tasks.create({ taskInfo: { title: 'live', ownerId: DEMO_USER.id, creatorId: DEMO_USER.id } });
+    await client.tasks.updateStatus({ id: taskId, status: 'Processing', creatorId: DEMO_USER.id });
+    await following;
+    assert.deepEqual(received, [{ seq: latest + 1, type: 'CreateTask', objectId: taskId }, { seq: latest + 2, type: 'StatusUpdate', objectId: taskId }]);
+  });
+
   it('reaches every AICC call at the path AICC documents (each change seen in the detail or the trace)', async () => {
     const client = clientWith();
     const creatorId = DEMO_USER.id;
