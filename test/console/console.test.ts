@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { DEMO_CASE, DEMO_CASE_TYPE, DEMO_CONTACT, DEMO_TENANT } from '../../src/demo/records.js';
+import { DEMO_CASE, DEMO_CASE_TYPE, DEMO_CONTACT, DEMO_TENANT, DEMO_USER } from '../../src/demo/records.js';
 import { createUser } from '../../src/users/service.js';
 import { tempDir, useTestApp } from '../helpers.js';
 
@@ -42,6 +42,7 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
     mkdirSync(SHOTS, { recursive: true });
     baseUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
     await createUser(t.database, DEMO_TENANT.id, { name: 'Su Pervisor', login: 'sup', role: 'supervisor', password }, Date.now());
+    await createUser(t.database, DEMO_TENANT.id, { name: 'Ann Agent', login: 'agent.console', role: 'agent', password }, Date.now());
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -107,6 +108,17 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
       const listed = Number((await count.textContent())?.match(/\d+/)?.[0]);
       assert.ok(listed >= 1);
       await page.screenshot({ path: join(SHOTS, 'queue.png') });
+      // Filters combine, and the count is the server's for them all.
+      await page.getByRole('combobox', { name: 'Priority' }).selectOption('Low');
+      await page.getByRole('combobox', { name: 'Type' }).selectOption({ label: 'Demo' });
+      const filtered = await (await fetch(`${baseUrl}/service/AICC__Case/1.0.0/openapi/case/list`, {
+        method: 'POST', headers: { 'access-token': t.token, 'content-type': 'application/json' },
+        body: JSON.stringify({ start: 0, limit: 1, priority: 'Low', type: DEMO_CASE_TYPE.id }),
+      })).json() as { result: Array<{ count: number }> };
+      await count.getByText(`${filtered.result[0]?.count} cases`).waitFor();
+      assert.match(page.url(), /priority=Low/);
+      await page.getByRole('combobox', { name: 'Priority' }).selectOption('');
+      await page.getByRole('combobox', { name: 'Type' }).selectOption('');
       // `/` goes to the search box; a search is sent to the server (case/list's title filter).
       await page.keyboard.press('/');
       await page.keyboard.type(DEMO_CASE.title);
@@ -141,6 +153,7 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
       const { result } = await reply.json() as { result: { caseId: string } };
       await page.goto(`${baseUrl}/console/cases/${result.caseId}`);
       await page.getByTestId('case-status').getByText('tttttt').waitFor();
+      await page.getByRole('button', { name: 'Move to Completed' }).waitFor();
       assert.equal(await page.getByRole('button', { name: /^Move to / }).count(), 1);
       assert.equal(await page.getByRole('button', { name: 'Close the case' }).count(), 0, 'closing waits for the last status');
 
@@ -157,6 +170,240 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
+    }
+  });
+
+  it('the case page transfers to a queue, suspends and resumes, cancels and restores, follows; a, s, e and ? from the keyboard', async () => {
+    const { context, page, problems } = await open();
+    try {
+      const queue = await fetch(`${baseUrl}/opencase/v1/queues`, {
+        method: 'POST', headers: { 'access-token': t.token, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Printers' }),
+      });
+      assert.equal(queue.status, 200);
+      const made = await fetch(`${baseUrl}/service/AICC__Case/1.0.0/openapi/case`, {
+        method: 'POST', headers: { 'access-token': t.token, 'content-type': 'application/json' },
+        body: JSON.stringify({ caseInfo: { title: 'Paper jam', description: 'd', type: DEMO_CASE_TYPE.id, isAtuoAssigned: true, contactId: DEMO_CONTACT.id } }),
+      });
+      const { result } = await made.json() as { result: { caseId: string } };
+      await signIn(page);
+      await page.getByTestId('signed-in-as').waitFor();
+      await page.goto(`${baseUrl}/console/cases/${result.caseId}`);
+      await page.getByTestId('case-status').waitFor();
+
+      // a: the transfer box; pick the queue, with a remark.
+      await page.keyboard.press('a');
+      assert.equal(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.placeholder), 'A user or a queue');
+      await page.keyboard.type('Print');
+      await page.getByRole('option', { name: 'Printers' }).click();
+      await page.getByRole('textbox', { name: 'Remark' }).fill('For the printer team');
+      await page.getByRole('button', { name: 'Transfer', exact: true }).click();
+      await page.getByTestId('case-timeline').getByText('For the printer team').waitFor();
+      await page.getByRole('row', { name: /Owner/ }).getByText('Printers').waitFor();
+
+      await page.getByRole('button', { name: 'Suspend' }).click();
+      await page.getByTestId('case-suspended').waitFor();
+      await page.getByRole('button', { name: 'Resume' }).click();
+      await page.getByTestId('case-suspended').waitFor({ state: 'detached' });
+      await page.getByRole('button', { name: 'Follow' }).click();
+      await page.getByRole('button', { name: 'Stop following' }).waitFor();
+      await page.getByRole('button', { name: 'Cancel the case' }).click();
+      await page.getByTestId('case-cancelled').waitFor();
+      await page.screenshot({ path: join(SHOTS, 'case-cancelled.png'), fullPage: true });
+      await page.getByRole('button', { name: 'Restore the case' }).click();
+      await page.getByTestId('case-cancelled').waitFor({ state: 'detached' });
+
+      // s: the first status button; e: the note's title; ?: the list of shortcuts.
+      await page.locator('body').click({ position: { x: 2, y: 200 } });
+      await page.keyboard.press('s');
+      assert.match(await page.evaluate(() => document.activeElement?.textContent ?? ''), /^Move to /);
+      await page.keyboard.press('e');
+      assert.equal(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.id), await page.getByRole('textbox', { name: 'Note title' }).getAttribute('id'));
+      await page.locator('body').click({ position: { x: 2, y: 200 } });
+      await page.keyboard.press('?');
+      await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Backspace');
+      await page.getByRole('heading', { name: 'Cases' }).waitFor();
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('tasks: one is added on a case page; "My open tasks" marks the overdue one; a status change moves it to "Completed by me"', async () => {
+    const { context, page, problems } = await open();
+    try {
+      await signIn(page);
+      await page.getByTestId('signed-in-as').waitFor();
+      await page.goto(`${baseUrl}/console/cases/${DEMO_CASE.id}`);
+      await page.getByTestId('case-status').waitFor();
+      await page.getByRole('textbox', { name: 'New task' }).fill('Call back, long ago');
+      await page.getByLabel('Due on').fill('2020-01-31');
+      await page.getByRole('button', { name: 'Add the task' }).click();
+      await page.getByTestId('case-task').getByText('Call back, long ago').waitFor();
+
+      await page.getByRole('link', { name: 'Tasks' }).click();
+      const row = page.getByTestId('task-row').filter({ hasText: 'Call back, long ago' });
+      await row.getByTestId('overdue').waitFor();
+      await page.screenshot({ path: join(SHOTS, 'tasks.png') });
+      await row.getByRole('combobox', { name: 'Status of Call back, long ago' }).selectOption('Completed');
+      await row.waitFor({ state: 'detached' });
+      await page.getByText('Completed by me', { exact: true }).click();
+      await page.getByTestId('task-row').filter({ hasText: 'Call back, long ago' }).waitFor();
+      assert.equal(await page.getByTestId('task-row').filter({ hasText: 'Call back, long ago' }).getByTestId('overdue').count(), 0, 'a completed task is not overdue');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the supervisor\'s dashboard shows today\'s figures as the statistics call has them and a bar per day of the range; an agent has no dashboard', async () => {
+    const { context, page, problems } = await open();
+    try {
+      const current = await (await fetch(`${baseUrl}/service/AICC__Case/1.0.0/openapi/statistics/case/current`, { headers: { 'access-token': t.token } })).json() as { result: Record<string, number> };
+      await signIn(page);
+      await page.getByRole('link', { name: 'Dashboard' }).click();
+      for (const figure of ['newCases', 'finishedCases', 'unfinishedCases', 'overCases']) {
+        await page.getByTestId(`figure-${figure}`).getByText(String(current.result[figure]), { exact: true }).waitFor();
+      }
+      const chart = page.getByRole('img', { name: 'New (blue) and finished (green) cases per day' });
+      await chart.waitFor();
+      assert.equal(await chart.locator('g').count(), 30, 'the last 30 days, today included');
+      await page.screenshot({ path: join(SHOTS, 'dashboard.png') });
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await signIn(page, 'agent.console', password);
+      await page.getByTestId('signed-in-as').waitFor();
+      assert.equal(await page.getByRole('link', { name: 'Dashboard' }).count(), 0);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a new case takes its type\'s template fields; the server\'s refusal names the missing field; the case opens once made', async () => {
+    const { context, page, problems } = await open();
+    try {
+      const admin = (method: string, path: string, body: unknown) => fetch(`${baseUrl}/opencase/v1/${path}`, {
+        method, headers: { 'access-token': t.token, 'content-type': 'application/json' }, body: JSON.stringify(body),
+      }).then(async (reply) => (await reply.json() as { result: Record<string, string> }).result);
+      const { templateId } = await admin('POST', 'case-templates', {
+        name: 'Printers form', fields: [{ name: 'AICC__serial__CST', label: 'Serial number', type: 'text', required: true }, { name: 'AICC__model__CST', label: 'Model', type: 'select', options: ['P100', 'P200'] }],
+      });
+      await admin('POST', 'case-types', { typeName: 'Printer repair', caseStatus: 'Reported,Fixed,Completed', templateId });
+
+      await signIn(page);
+      await page.getByRole('link', { name: 'New case' }).click();
+      await page.getByRole('combobox', { name: 'Case type' }).click();
+      await page.getByRole('option', { name: 'Printer repair' }).click();
+      await page.getByRole('textbox', { name: 'Title' }).fill('Jammed again');
+      await page.getByRole('textbox', { name: 'Description' }).fill('Tray 2');
+      await page.getByRole('combobox', { name: 'Contact' }).click();
+      await page.getByRole('option', { name: DEMO_CONTACT.customerName }).click();
+      await page.getByRole('combobox', { name: 'Model' }).selectOption('P200');
+      // The browser would stop at the empty required field; the server's own rule is what is shown when it is bypassed.
+      await page.locator('form').evaluate((form) => form.setAttribute('novalidate', ''));
+      await page.getByRole('button', { name: 'Create the case' }).click();
+      await page.getByRole('alert').getByText(/AICC__serial__CST/).waitFor();
+      await page.screenshot({ path: join(SHOTS, 'new-case.png'), fullPage: true });
+      await page.getByRole('textbox', { name: 'Serial number' }).fill('SN-42');
+      await page.getByRole('button', { name: 'Create the case' }).click();
+      await page.getByTestId('case-status').getByText('Reported').waitFor();
+      const caseId = page.url().split('/').at(-1) ?? '';
+      const detail = await (await fetch(`${baseUrl}/service/AICC__Case/1.0.0/openapi/case/${caseId}`, { headers: { 'access-token': t.token } })).json() as { result: Array<{ caseInfo: Record<string, unknown> }> };
+      assert.deepEqual([detail.result[0]?.caseInfo.AICC__serial__CST, detail.result[0]?.caseInfo.AICC__model__CST], ['SN-42', 'P200']);
+      // The one refusal asked for above, which the browser logs as a failed request.
+      assert.deepEqual(problems, ['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('bulk: rows selected (a click, x) change in one request; an agent\'s change of another\'s case is refused and listed, the rest lands', async () => {
+    const { context, page, problems } = await open();
+    try {
+      const users = await (await fetch(`${baseUrl}/opencase/v1/users?limit=100`, { headers: { 'access-token': t.token } })).json() as { result: { users: Array<{ id: string; login: string | null }> } };
+      const idOf = (login: string) => users.result.users.find((user) => user.login === login)?.id ?? '';
+      const made: string[] = [];
+      for (const [title, owner] of [['Bulk mine', idOf('agent.console')], ['Bulk theirs', idOf('sup')]] as const) {
+        const reply = await fetch(`${baseUrl}/service/AICC__Case/1.0.0/openapi/case`, {
+          method: 'POST', headers: { 'access-token': t.token, 'content-type': 'application/json' },
+          body: JSON.stringify({ caseInfo: { title, description: 'd', type: DEMO_CASE_TYPE.id, ownerId: owner, isAtuoAssigned: false, contactId: DEMO_CONTACT.id, priority: 'Low' } }),
+        });
+        made.push((await reply.json() as { result: { caseId: string } }).result.caseId);
+      }
+      await signIn(page, 'agent.console', password);
+      await page.getByText('All', { exact: true }).click();
+      await page.getByRole('textbox', { name: 'Search titles' }).fill('Bulk');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('queue-count').getByText('2 cases').waitFor();
+      // The first row by its checkbox; then, the cursor on the first row, j moves to the second and x selects it.
+      const firstTitle = await page.getByTestId('queue-row').nth(0).locator('a').textContent();
+      await page.getByRole('checkbox', { name: `Select ${firstTitle}` }).check();
+      await page.getByText('1 selected').waitFor();
+      await page.keyboard.press('j');
+      await page.keyboard.press('x');
+      await page.getByText('2 selected').waitFor();
+      await page.getByRole('combobox', { name: 'Change' }).selectOption('priority');
+      await page.getByRole('combobox', { name: 'To', exact: true }).selectOption('High');
+      await page.getByRole('button', { name: 'Apply to the selection' }).click();
+      const outcome = page.getByTestId('bulk-outcome');
+      await outcome.getByText('1 changed, 1 refused').waitFor();
+      await outcome.getByText(new RegExp(`${made[1]}: case ${made[1]} is owned by user`)).waitFor();
+      await page.screenshot({ path: join(SHOTS, 'queue-bulk.png') });
+      const priorities = await Promise.all(made.map(async (id) => {
+        const detail = await (await fetch(`${baseUrl}/service/AICC__Case/1.0.0/openapi/case/${id}`, { headers: { 'access-token': t.token } })).json() as { result: Array<{ caseInfo: { priority: string } }> };
+        return detail.result[0]?.caseInfo.priority;
+      }));
+      assert.deepEqual(priorities, ['High', 'Low']);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows another agent\'s change live, without a reload: in an open queue (another browser) and an open case page (the API)', async () => {
+    const watcher = await open();
+    const other = await open();
+    try {
+      await signIn(watcher.page);
+      await watcher.page.getByText('All', { exact: true }).click();
+      const count = watcher.page.getByTestId('queue-count');
+      await count.getByText(/^\d+ cases$/).waitFor();
+      const before = Number((await count.textContent())?.match(/\d+/)?.[0]);
+
+      // Another person, in another browser, makes a case through the API with its own session.
+      await signIn(other.page);
+      await other.page.getByTestId('signed-in-as').waitFor();
+      const caseId = await other.page.evaluate(async ({ typeId, contactId }) => {
+        const session = await (await fetch('/opencase/v1/session/refresh', { method: 'POST' })).json() as { result: { accessToken: string } };
+        const reply = await fetch('/service/AICC__Case/1.0.0/openapi/case', {
+          method: 'POST', headers: { 'access-token': session.result.accessToken, 'content-type': 'application/json' },
+          body: JSON.stringify({ caseInfo: { title: 'Seen live', description: 'd', type: typeId, isAtuoAssigned: true, contactId } }),
+        });
+        return (await reply.json() as { result: { caseId: string } }).result.caseId;
+      }, { typeId: DEMO_CASE_TYPE.id, contactId: DEMO_CONTACT.id });
+      const madeAt = Date.now();
+      await count.getByText(`${before + 1} cases`).waitFor({ timeout: 10_000 });
+      const queueLatency = Date.now() - madeAt;
+
+      // The watcher opens that case; an API app moves it meanwhile.
+      await watcher.page.goto(`${baseUrl}/console/cases/${caseId}`);
+      await watcher.page.getByTestId('case-status').getByText('tttttt').waitFor();
+      const moved = await fetch(`${baseUrl}/service/AICC__Case/1.0.0/openapi/status/update`, {
+        method: 'POST', headers: { 'access-token': t.token, 'content-type': 'application/json' },
+        body: JSON.stringify({ id: caseId, status: 'Completed', creatorId: DEMO_USER.id }),
+      });
+      assert.equal(moved.status, 200);
+      const movedAt = Date.now();
+      await watcher.page.getByTestId('case-status').getByText('Completed').waitFor({ timeout: 10_000 });
+      await watcher.page.getByTestId('case-timeline').getByText('status: tttttt → Completed').waitFor({ timeout: 10_000 });
+      const caseLatency = Date.now() - movedAt;
+      // Issue 16 asks for 2 s; the assertion leaves a loaded CI machine room, the figures are printed for the note.
+      process.stdout.write(`# live update latency: queue ${queueLatency} ms, case page ${caseLatency} ms\n`);
+      assert.deepEqual([...watcher.problems, ...other.problems], []);
+    } finally {
+      await watcher.context.close();
+      await other.context.close();
     }
   });
 

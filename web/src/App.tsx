@@ -1,10 +1,16 @@
-import { AppShell, Button, Group, Loader, NativeSelect, Text, Title } from '@mantine/core';
+import { AppShell, Button, Group, List, Loader, Modal, NativeSelect, Text, Title } from '@mantine/core';
+import { useEffect, useState } from 'react';
 import { Link, Route, Router, Switch } from 'wouter';
 import { LANGUAGES, useI18n, type Language } from './i18n';
+import { isTyping } from './screens/Queue';
 import { CasePage } from './screens/CasePage';
 import { Queue } from './screens/Queue';
+import { Tasks } from './screens/Tasks';
+import { Dashboard } from './screens/Dashboard';
+import { NewCase } from './screens/NewCase';
 import { SignIn } from './screens/SignIn';
 import { useSession } from './session';
+import { useLiveChanges } from './live';
 
 function LanguageSwitch() {
   const { language, setLanguage, t } = useI18n();
@@ -19,9 +25,32 @@ function LanguageSwitch() {
   );
 }
 
+/** `?` lists the keyboard shortcuts, wherever one is not typing. */
+function ShortcutHelp() {
+  const { t } = useI18n();
+  const [opened, setOpened] = useState(false);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === '?' && !isTyping(event.target)) setOpened(true);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  return (
+    <Modal opened={opened} onClose={() => setOpened(false)} title={t('keys.title')}>
+      <List>
+        <List.Item>{t('keys.queue')}</List.Item>
+        <List.Item>{t('keys.case')}</List.Item>
+        <List.Item>{t('keys.help')}</List.Item>
+      </List>
+    </Modal>
+  );
+}
+
 export function App() {
   const { me, signOut } = useSession();
   const { t } = useI18n();
+  useLiveChanges(Boolean(me));
   if (me === undefined) return <Group justify="center" mt="xl"><Loader aria-label={t('common.loading')} /></Group>;
   return (
     <AppShell header={{ height: 56 }} padding="md">
@@ -29,7 +58,10 @@ export function App() {
         <Group h="100%" px="md" justify="space-between">
           <Group>
             <Title order={3}>{t('app.title')}</Title>
-            {me && <Link href="/" className="nav-link">{t('nav.queue')}</Link>}
+            {me && <Link href="/console/">{t('nav.queue')}</Link>}
+            {me && <Link href="/console/tasks">{t('nav.tasks')}</Link>}
+            {me && <Link href="/console/new">{t('nav.newCase')}</Link>}
+            {me && me.role !== 'agent' && <Link href="/console/dashboard">{t('nav.dashboard')}</Link>}
           </Group>
           <Group>
             {me && <Text size="sm" data-testid="signed-in-as">{t('app.signedInAs', { name: me.name, role: t(`role.${me.role}`) })}</Text>}
@@ -39,10 +71,14 @@ export function App() {
         </Group>
       </AppShell.Header>
       <AppShell.Main>
+        {me && <ShortcutHelp />}
         {me ? (
           <Router base="/console">
             <Switch>
               <Route path="/cases/:id">{(params) => <CasePage caseId={params.id} />}</Route>
+              <Route path="/tasks"><Tasks /></Route>
+              <Route path="/dashboard"><Dashboard /></Route>
+              <Route path="/new"><NewCase /></Route>
               <Route><Queue /></Route>
             </Switch>
           </Router>

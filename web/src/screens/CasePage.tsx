@@ -1,6 +1,10 @@
 import { Alert, Anchor, Badge, Button, Card, Grid, Group, Stack, Stepper, Table, Text, Textarea, TextInput, Timeline, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useLocation } from 'wouter';
+import { CaseActions } from './CaseActions';
+import { NewTask } from './NewTask';
+import { isTyping } from './Queue';
 import { Link } from 'wouter';
 import { useI18n } from '../i18n';
 import { client } from '../session';
@@ -17,11 +21,36 @@ export function CasePage({ caseId }: { caseId: string }) {
   const { t } = useI18n();
   const queries = useQueryClient();
   const detail = useQuery({ queryKey: ['case', caseId], queryFn: () => client.cases.get(caseId) });
+  // The case's history with when, who, through what and each field's from and to (the feed's entries for this case).
+  const history = useQuery({ queryKey: ['traces', caseId], queryFn: () => client.traces.list({ objectId: caseId, limit: '100' }) });
   const typeId = detail.data?.caseInfo.type;
   const caseType = useQuery({ queryKey: ['caseType', typeId], queryFn: () => client.caseTypes.get(typeId ?? ''), enabled: typeId !== undefined });
-  const changed = () => Promise.all([queries.invalidateQueries({ queryKey: ['case', caseId] }), queries.invalidateQueries({ queryKey: ['cases'] })]);
+  const changed = () => Promise.all(['case', 'traces', 'cases'].map((key) => queries.invalidateQueries({ queryKey: key === 'cases' ? [key] : [key, caseId] })));
   const moveTo = useMutation({ mutationFn: (status: string) => client.cases.updateStatus({ id: caseId, status }), onSuccess: changed });
   const close = useMutation({ mutationFn: () => client.cases.close({ caseId }), onSuccess: changed });
+  const [actionError, setActionError] = useState<Error | null>(null);
+  const transferRef = useRef<HTMLInputElement>(null);
+  const noteRef = useRef<HTMLInputElement>(null);
+  const flowRef = useRef<HTMLDivElement>(null);
+  const [, navigate] = useLocation();
+  // s: the status buttons, a: transfer, e: write a note, Backspace: back to the queue (not while typing in a field).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (isTyping(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
+      const targets: Record<string, () => void> = {
+        s: () => flowRef.current?.querySelector<HTMLButtonElement>('button')?.focus(),
+        a: () => transferRef.current?.focus(),
+        e: () => noteRef.current?.focus(),
+        Backspace: () => navigate('/'),
+      };
+      const target = targets[event.key];
+      if (!target) return;
+      event.preventDefault();
+      target();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [navigate]);
   const [noteTitle, setNoteTitle] = useState('');
   const [noteText, setNoteText] = useState('');
   const note = useMutation({
@@ -34,13 +63,14 @@ export function CasePage({ caseId }: { caseId: string }) {
   });
 
   if (detail.error) return <Alert color="red" role="alert">{t('error.generic', { message: detail.error.message })}</Alert>;
-  if (!detail.data) return <Text>{t('common.loading')}</Text>;
-  const { caseInfo, caseTrace, tasks, customerInfo } = detail.data;
+  // The flow comes with the case's type: until then no status could be offered rightly.
+  if (!detail.data || (!caseType.data && !caseType.error)) return <Text>{t('common.loading')}</Text>;
+  const { caseInfo, tasks, customerInfo } = detail.data;
   const info = caseType.data?.caseTypeInfo;
   const flow = info ? info.caseStatus.split(',') : [caseInfo.status];
   const strict = info?.isStrictOrder === true;
   const atLast = flow.at(-1) === caseInfo.status;
-  const failure = moveTo.error ?? close.error ?? note.error;
+  const failure = moveTo.error ?? close.error ?? note.error ?? actionError;
 
   const submitNote = (event: FormEvent) => {
     event.preventDefault();
@@ -54,6 +84,8 @@ export function CasePage({ caseId }: { caseId: string }) {
         <Title order={2}>{caseInfo.title}</Title>
         <Badge size="lg" data-testid="case-status">{caseInfo.status}</Badge>
         <Text c="dimmed">#{caseInfo.caseNo}</Text>
+        {caseInfo.AICC__IsCanced__CST && <Badge color="red" data-testid="case-cancelled">{t('case.isCancelled')}</Badge>}
+        {caseInfo.AICC__IsSuspend__CST && <Badge color="yellow" data-testid="case-suspended">{t('case.isSuspended')}</Badge>}
       </Group>
       {failure && <Alert color="red" role="alert">{t('error.generic', { message: failure.message })}</Alert>}
       <Card withBorder>
@@ -61,15 +93,17 @@ export function CasePage({ caseId }: { caseId: string }) {
         <Stepper active={Math.max(0, flow.indexOf(caseInfo.status))} size="sm" aria-label={t('case.flow')}>
           {flow.map((status) => <Stepper.Step key={status} label={status} />)}
         </Stepper>
-        <Group mt="md">
-          {allowedNext(flow, caseInfo.status, strict).map((status) => (
+        <Group mt="md" ref={flowRef}>
+          {/* A cancelled case takes no status change (its restore is among the actions). */}
+          {!caseInfo.AICC__IsCanced__CST && allowedNext(flow, caseInfo.status, strict).map((status) => (
             <Button key={status} variant="light" loading={moveTo.isPending && moveTo.variables === status} onClick={() => moveTo.mutate(status)}>
               {t('case.moveTo', { status })}
             </Button>
           ))}
-          {atLast && <Button color="green" loading={close.isPending} onClick={() => close.mutate()}>{t('case.close')}</Button>}
+          {atLast && !caseInfo.AICC__IsCanced__CST && <Button color="green" loading={close.isPending} onClick={() => close.mutate()}>{t('case.close')}</Button>}
         </Group>
       </Card>
+      <CaseActions detail={detail.data} transferRef={transferRef} onError={setActionError} onChanged={async () => { setActionError(null); await changed(); }} />
       <Grid>
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Card withBorder>
@@ -92,8 +126,9 @@ export function CasePage({ caseId }: { caseId: string }) {
           <Card withBorder mt="md">
             <Title order={4} mb="sm">{t('case.tasks')}</Title>
             {tasks.length === 0 ? <Text>{t('case.noTasks')}</Text> : tasks.map((task) => (
-              <Group key={task.id}><Badge variant="outline">{task.status}</Badge><Text>{task.title}</Text></Group>
+              <Group key={task.id} data-testid="case-task"><Badge variant="outline">{task.status}</Badge><Text>{task.title}</Text><Text size="sm" c="dimmed">{task.dueDate}</Text></Group>
             ))}
+            <NewTask caseId={caseId} onError={setActionError} onCreated={async () => { setActionError(null); await changed(); }} />
           </Card>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
@@ -101,7 +136,7 @@ export function CasePage({ caseId }: { caseId: string }) {
             <form onSubmit={submitNote}>
               <Stack>
                 <Title order={4}>{t('case.note')}</Title>
-                <TextInput label={t('case.noteTitle')} value={noteTitle} onChange={(event) => setNoteTitle(event.currentTarget.value)} required maxLength={128} />
+                <TextInput ref={noteRef} label={t('case.noteTitle')} value={noteTitle} onChange={(event) => setNoteTitle(event.currentTarget.value)} required maxLength={128} />
                 <Textarea label={t('case.note')} value={noteText} onChange={(event) => setNoteText(event.currentTarget.value)} required autosize minRows={3} />
                 <Button type="submit" loading={note.isPending}>{t('case.addNote')}</Button>
               </Stack>
@@ -110,10 +145,13 @@ export function CasePage({ caseId }: { caseId: string }) {
           <Card withBorder mt="md">
             <Title order={4} mb="sm">{t('case.timeline')}</Title>
             <Timeline bulletSize={14} data-testid="case-timeline">
-              {caseTrace.map((trace, index) => (
-                <Timeline.Item key={index} title={`${trace.type} · ${trace.creatorName}`}>
+              {(history.data?.traces ?? []).map((trace) => (
+                <Timeline.Item key={trace.id} title={`${trace.type} · ${trace.creatorName}`}>
+                  <Text size="xs" c="dimmed">{trace.createdDate}</Text>
                   {trace.title && <Text size="sm" fw={500}>{trace.title}</Text>}
-                  {trace.description && <Text size="sm" c="dimmed">{trace.description}</Text>}
+                  {trace.changes.length > 0 ? trace.changes.map((change) => (
+                    <Text key={change.field} size="sm" c="dimmed">{change.field}: {change.from ?? '—'} → {change.to ?? '—'}</Text>
+                  )) : trace.description && <Text size="sm" c="dimmed">{trace.description}</Text>}
                 </Timeline.Item>
               ))}
             </Timeline>

@@ -1,6 +1,8 @@
-import { Alert, Badge, Button, Group, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Group, NativeSelect, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { BulkBar } from './BulkBar';
 import { useLocation } from 'wouter';
 import type { ListCasesRequest } from '../../../src/client/index.js';
 import { useI18n, type MessageKey } from '../i18n';
@@ -11,25 +13,28 @@ const VIEWS = { mine: 'Todo', created: 'Created', followed: 'Follow', all: undef
 type View = keyof typeof VIEWS;
 const PAGE_SIZE = 25;
 
+const PRIORITIES = ['Critical', 'High', 'Medium', 'Low'] as const;
+const ORIGINS = ['Email', 'Voice', 'webchat', 'Whatsapp'] as const;
+/** The filters that are a text each, by their names in the URL (case/list takes them by the same names). */
+const TEXT_FILTERS = ['title', 'status', 'priority', 'origin', 'type', 'queueId', 'from', 'to'] as const;
+type TextFilter = (typeof TEXT_FILTERS)[number];
+
 /** Filters a person can combine; kept in the URL's query, so that a view can be reloaded, bookmarked and shared. */
-interface Filters {
-  view: View;
-  title: string;
-  page: number;
-}
+type Filters = { view: View; page: number } & Record<TextFilter, string>;
 
 function filtersFrom(search: string): Filters {
   const query = new URLSearchParams(search);
   const view = query.get('view');
   return {
     view: view !== null && view in VIEWS ? (view as View) : 'mine',
-    title: query.get('title') ?? '',
     page: Math.max(1, Number(query.get('page') ?? '1') || 1),
+    ...Object.fromEntries(TEXT_FILTERS.map((name) => [name, query.get(name) ?? ''])) as Record<TextFilter, string>,
   };
 }
 
 function searchOf(filters: Filters): string {
-  const query = new URLSearchParams({ view: filters.view, ...(filters.title && { title: filters.title }), ...(filters.page > 1 && { page: String(filters.page) }) });
+  const query = new URLSearchParams({ view: filters.view, ...(filters.page > 1 && { page: String(filters.page) }) });
+  for (const name of TEXT_FILTERS) if (filters[name]) query.set(name, filters[name]);
   return `?${query.toString()}`;
 }
 
@@ -47,11 +52,14 @@ export function Queue() {
   const [titleDraft, setTitleDraft] = useState(filters.title);
   const [cursor, setCursor] = useState(0);
   const search = useRef<HTMLInputElement>(null);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const queries = useQueryClient();
 
   const change = (next: Partial<Filters>) => {
     const merged = { ...filters, page: 1, ...next };
     setFilters(merged);
     setCursor(0);
+    setSelected(new Set());
     window.history.replaceState(null, '', `${window.location.pathname}${searchOf(merged)}`);
   };
 
@@ -59,7 +67,20 @@ export function Queue() {
     start: (filters.page - 1) * PAGE_SIZE, limit: PAGE_SIZE,
     ...(VIEWS[filters.view] !== undefined && { classification: VIEWS[filters.view] }),
     ...(filters.title && { title: filters.title }),
+    ...(filters.status && { status: filters.status }),
+    ...(filters.priority && { priority: filters.priority as ListCasesRequest['priority'] }),
+    ...(filters.origin && { origin: filters.origin as ListCasesRequest['origin'] }),
+    ...(filters.type && { type: filters.type }),
+    ...(filters.queueId && { queueId: filters.queueId }),
+    // A day's range in AICC's date form (case/list takes 31 days at most, and says so).
+    ...(filters.from && { startTime: `${filters.from} 00:00:00` }),
+    ...(filters.to && { endTime: `${filters.to} 23:59:59` }),
   };
+  const types = useQuery({ queryKey: ['caseTypes'], queryFn: () => client.caseTypes.list({ start: 0, limit: 100 }), staleTime: 60_000 });
+  const queues = useQuery({ queryKey: ['queues'], queryFn: () => client.queues.list({ limit: '100' }), staleTime: 60_000 });
+  const users = useQuery({ queryKey: ['users'], queryFn: () => client.users.list({ limit: '100' }), staleTime: 60_000 });
+  // case/list names an owner by id only: its name from the users and queues already read (the id for one beyond them).
+  const ownerNames = new Map([...(users.data?.users ?? []), ...(queues.data?.queues ?? [])].map((owner) => [owner.id, owner.name]));
   const cases = useQuery({ queryKey: ['cases', request], queryFn: () => client.cases.list(request), placeholderData: keepPreviousData });
   const rows = cases.data?.caseList ?? [];
   const pages = Math.max(1, Math.ceil((cases.data?.count ?? 0) / PAGE_SIZE));
@@ -71,6 +92,16 @@ export function Queue() {
       if (event.key === 'j') setCursor((at) => Math.min(at + 1, Math.max(0, rows.length - 1)));
       else if (event.key === 'k') setCursor((at) => Math.max(at - 1, 0));
       else if (event.key === 'Enter' && rows[cursor]) navigate(`/cases/${rows[cursor].id}`);
+      else if (event.key === 'x' && rows[cursor]) {
+        // x selects the row at the cursor, or unselects it, for a bulk change.
+        const id = rows[cursor].id;
+        setSelected((current) => {
+          const next = new Set(current);
+          if (next.has(id)) next.delete(id);
+          else next.add(id);
+          return next;
+        });
+      }
       else if (event.key === '/') {
         event.preventDefault();
         search.current?.focus();
@@ -93,6 +124,19 @@ export function Queue() {
           onChange={(view) => change({ view: view as View })}
           data={(Object.keys(VIEWS) as View[]).map((view) => ({ value: view, label: t(`queue.view.${view}` as MessageKey) }))}
         />
+        <NativeSelect label={t('queue.priority')} size="xs" value={filters.priority} data={[{ value: '', label: t('queue.any') }, ...PRIORITIES]} onChange={(event) => change({ priority: event.currentTarget.value })} />
+        <NativeSelect label={t('queue.origin')} size="xs" value={filters.origin} data={[{ value: '', label: t('queue.any') }, ...ORIGINS]} onChange={(event) => change({ origin: event.currentTarget.value })} />
+        <NativeSelect
+          label={t('queue.type')} size="xs" value={filters.type} onChange={(event) => change({ type: event.currentTarget.value })}
+          data={[{ value: '', label: t('queue.any') }, ...(types.data?.caseTypes ?? []).map((type) => ({ value: type.id, label: type.typeName }))]}
+        />
+        <NativeSelect
+          label={t('queue.queue')} size="xs" value={filters.queueId} onChange={(event) => change({ queueId: event.currentTarget.value })}
+          data={[{ value: '', label: t('queue.any') }, ...(queues.data?.queues ?? []).map((queue) => ({ value: queue.id, label: queue.name }))]}
+        />
+        <TextInput label={t('queue.status')} size="xs" w={120} defaultValue={filters.status} onBlur={(event) => change({ status: event.currentTarget.value.trim() })} />
+        <TextInput type="date" label={t('queue.from')} size="xs" value={filters.from} onChange={(event) => change({ from: event.currentTarget.value })} />
+        <TextInput type="date" label={t('queue.to')} size="xs" value={filters.to} onChange={(event) => change({ to: event.currentTarget.value })} />
         <form onSubmit={(event) => { event.preventDefault(); change({ title: titleDraft.trim() }); }}>
           <TextInput
             ref={search} aria-label={t('queue.search')} placeholder={t('queue.search')} value={titleDraft}
@@ -104,9 +148,16 @@ export function Queue() {
       </Group>
       {cases.error && <Alert color="red" role="alert">{t('error.generic', { message: cases.error.message })}</Alert>}
       <Text size="sm" data-testid="queue-count">{cases.data ? t('queue.count', { count: cases.data.count }) : t('common.loading')}</Text>
+      {selected.size > 0 && <BulkBar ids={[...selected]} onDone={() => queries.invalidateQueries({ queryKey: ['cases'] })} />}
       <Table highlightOnHover aria-label={t('queue.title')}>
         <Table.Thead>
           <Table.Tr>
+            <Table.Th>
+              <Checkbox
+                aria-label={t('queue.selectPage')} checked={rows.length > 0 && rows.every((row) => selected.has(row.id))}
+                onChange={(event) => setSelected(event.currentTarget.checked ? new Set(rows.map((row) => row.id)) : new Set())}
+              />
+            </Table.Th>
             {(['no', 'title', 'status', 'priority', 'owner', 'created'] as const).map((column) => <Table.Th key={column}>{t(`queue.col.${column}`)}</Table.Th>)}
           </Table.Tr>
         </Table.Thead>
@@ -120,11 +171,22 @@ export function Queue() {
               onClick={() => navigate(`/cases/${row.id}`)}
               style={{ cursor: 'pointer' }}
             >
+              <Table.Td onClick={(event) => event.stopPropagation()}>
+                <Checkbox
+                  aria-label={t('queue.select', { title: row.title ?? row.id })} checked={selected.has(row.id)}
+                  onChange={(event) => {
+                    const next = new Set(selected);
+                    if (event.currentTarget.checked) next.add(row.id);
+                    else next.delete(row.id);
+                    setSelected(next);
+                  }}
+                />
+              </Table.Td>
               <Table.Td>{row.caseNo}</Table.Td>
               <Table.Td><a href={`/console/cases/${row.id}`} onClick={(event) => { event.preventDefault(); navigate(`/cases/${row.id}`); }}>{row.title}</a></Table.Td>
               <Table.Td><Badge variant="light">{row.status}</Badge></Table.Td>
               <Table.Td>{row.priority ?? '—'}</Table.Td>
-              <Table.Td>{row.ownerId ?? '—'}</Table.Td>
+              <Table.Td>{row.ownerId === null ? '—' : ownerNames.get(row.ownerId) ?? row.ownerId}</Table.Td>
               <Table.Td>{row.createdDate}</Table.Td>
             </Table.Tr>
           ))}
