@@ -66,6 +66,24 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
     return { context, page, problems };
   }
 
+  /**
+   * The controls of the page that have no accessible name (what a screen reader would call them): a label, aria-label or
+   * aria-labelledby, or the text of a button or a link. Each is named by its tag and its outer HTML's start.
+   */
+  async function unnamedControls(page: Page): Promise<string[]> {
+    // Sent as source text: the test's own transpiler would wrap named functions in a helper the page does not have.
+    return page.evaluate(`(() => {
+      const controls = [...document.querySelectorAll('button, a[href], input:not([type=hidden]), select, textarea, [role=combobox], [role=checkbox], [role=radio]')];
+      const hasText = (node) => Boolean(node && node.textContent && node.textContent.trim());
+      const named = (element) => Boolean(element.getAttribute('aria-label')?.trim())
+        || (element.getAttribute('aria-labelledby') ?? '').split(/\\s+/).some((id) => hasText(document.getElementById(id)))
+        || [...(element.labels ?? [])].some(hasText)
+        || ((element.tagName === 'BUTTON' || element.tagName === 'A') && hasText(element))
+        || Boolean(element.getAttribute('title')?.trim());
+      return controls.filter((element) => element.getClientRects().length > 0 && !named(element)).map((element) => element.outerHTML.slice(0, 120));
+    })()`);
+  }
+
   async function signIn(page: Page, login = 'sup', secret = password): Promise<void> {
     await page.goto(`${baseUrl}/console/`);
     await page.getByRole('textbox', { name: 'Login', exact: true }).fill(login);
@@ -356,6 +374,55 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
       }));
       assert.deepEqual(priorities, ['High', 'Low']);
       assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('every control of every screen has an accessible name', async () => {
+    const { context, page, problems } = await open();
+    try {
+      await page.goto(`${baseUrl}/console/`);
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      const unnamed: Record<string, string[]> = { signIn: await unnamedControls(page) };
+      await signIn(page);
+      await page.getByTestId('queue-count').waitFor();
+      await page.getByText('All', { exact: true }).click();
+      await page.getByTestId('queue-row').first().waitFor();
+      await page.getByTestId('queue-row').first().getByRole('checkbox').check();
+      await page.getByText('1 selected').waitFor();
+      unnamed.queue = await unnamedControls(page);
+      await page.goto(`${baseUrl}/console/cases/${DEMO_CASE.id}`);
+      await page.getByTestId('case-status').waitFor();
+      unnamed.case = await unnamedControls(page);
+      for (const [screen, path, ready] of [['tasks', 'tasks', 'tasks-count'], ['newCase', 'new', ''], ['dashboard', 'dashboard', 'figure-newCases']] as const) {
+        await page.goto(`${baseUrl}/console/${path}`);
+        if (ready) await page.getByTestId(ready).waitFor();
+        else await page.getByRole('button', { name: 'Create the case' }).waitFor();
+        unnamed[screen] = await unnamedControls(page);
+      }
+      assert.deepEqual(Object.fromEntries(Object.entries(unnamed).filter(([, list]) => list.length > 0)), {});
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('an access token that ended while a note was being written is renewed on submit, and the note lands as written', async () => {
+    const { context, page, problems } = await open();
+    try {
+      await signIn(page);
+      await page.getByTestId('signed-in-as').waitFor();
+      await page.goto(`${baseUrl}/console/cases/${DEMO_CASE.id}`);
+      await page.getByTestId('case-status').waitFor();
+      await page.getByRole('textbox', { name: 'Note title' }).fill('Written slowly');
+      await page.getByRole('textbox', { name: 'Internal note' }).fill('over a long call');
+      // Twenty minutes on the server's clock: the 15-minute access token is over, the session (12 hours) is not.
+      t.now.value += 20 * 60_000;
+      await page.getByRole('button', { name: 'Add the note' }).click();
+      await page.getByTestId('case-timeline').getByText('Written slowly').waitFor();
+      // The one refused call, renewed and sent again, is the browser's logged 401.
+      assert.deepEqual(problems.filter((problem) => !/status of 401/.test(problem)), []);
     } finally {
       await context.close();
     }
