@@ -129,14 +129,16 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
       // Filters combine, and the count is the server's for them all.
       await page.getByRole('combobox', { name: 'Priority' }).selectOption('Low');
       await page.getByRole('combobox', { name: 'Type' }).selectOption({ label: 'Demo' });
+      await page.getByRole('combobox', { name: 'Owner' }).selectOption({ label: DEMO_USER.name });
       const filtered = await (await fetch(`${baseUrl}/service/AICC__Case/1.0.0/openapi/case/list`, {
         method: 'POST', headers: { 'access-token': t.token, 'content-type': 'application/json' },
-        body: JSON.stringify({ start: 0, limit: 1, priority: 'Low', type: DEMO_CASE_TYPE.id }),
+        body: JSON.stringify({ start: 0, limit: 1, priority: 'Low', type: DEMO_CASE_TYPE.id, ownerId: DEMO_USER.id }),
       })).json() as { result: Array<{ count: number }> };
       await count.getByText(`${filtered.result[0]?.count} cases`).waitFor();
       assert.match(page.url(), /priority=Low/);
       await page.getByRole('combobox', { name: 'Priority' }).selectOption('');
       await page.getByRole('combobox', { name: 'Type' }).selectOption('');
+      await page.getByRole('combobox', { name: 'Owner' }).selectOption('');
       // `/` goes to the search box; a search is sent to the server (case/list's title filter).
       await page.keyboard.press('/');
       await page.keyboard.type(DEMO_CASE.title);

@@ -16,7 +16,7 @@ const PAGE_SIZE = 25;
 const PRIORITIES = ['Critical', 'High', 'Medium', 'Low'] as const;
 const ORIGINS = ['Email', 'Voice', 'webchat', 'Whatsapp'] as const;
 /** The filters that are a text each, by their names in the URL (case/list takes them by the same names). */
-const TEXT_FILTERS = ['title', 'status', 'priority', 'origin', 'type', 'queueId', 'from', 'to'] as const;
+const TEXT_FILTERS = ['title', 'status', 'priority', 'origin', 'type', 'queueId', 'ownerId', 'from', 'to'] as const;
 type TextFilter = (typeof TEXT_FILTERS)[number];
 
 /** Filters a person can combine; kept in the URL's query, so that a view can be reloaded, bookmarked and shared. */
@@ -72,6 +72,7 @@ export function Queue() {
     ...(filters.origin && { origin: filters.origin as ListCasesRequest['origin'] }),
     ...(filters.type && { type: filters.type }),
     ...(filters.queueId && { queueId: filters.queueId }),
+    ...(filters.ownerId && { ownerId: filters.ownerId }),
     // A day's range in AICC's date form (case/list takes 31 days at most, and says so).
     ...(filters.from && { startTime: `${filters.from} 00:00:00` }),
     ...(filters.to && { endTime: `${filters.to} 23:59:59` }),
@@ -133,6 +134,10 @@ export function Queue() {
         <NativeSelect
           label={t('queue.queue')} size="xs" value={filters.queueId} onChange={(event) => change({ queueId: event.currentTarget.value })}
           data={[{ value: '', label: t('queue.any') }, ...(queues.data?.queues ?? []).map((queue) => ({ value: queue.id, label: queue.name }))]}
+        />
+        <NativeSelect
+          label={t('queue.owner')} size="xs" value={filters.ownerId} onChange={(event) => change({ ownerId: event.currentTarget.value })}
+          data={[{ value: '', label: t('queue.any') }, ...(users.data?.users ?? []).map((user) => ({ value: user.id, label: user.name }))]}
         />
         <TextInput label={t('queue.status')} size="xs" w={120} defaultValue={filters.status} onBlur={(event) => change({ status: event.currentTarget.value.trim() })} />
         <TextInput type="date" label={t('queue.from')} size="xs" value={filters.from} onChange={(event) => change({ from: event.currentTarget.value })} />
