@@ -11,8 +11,9 @@ import {
   ProcessCaseBody, TransferCaseBody, UpdateCaseStatusBody,
 } from './schemas.js';
 import {
-  bulkChangeCases, cancelCase, closeCase, createCase, reopenCase, getCaseDetail, listCases, modifyCase, processCase, resumeCase, setFollowing, suspendCase, transferCase, updateCaseStatus,
+  cancelCase, closeCase, createCase, reopenCase, getCaseDetail, listCases, modifyCase, processCase, resumeCase, setFollowing, suspendCase, transferCase, updateCaseStatus,
 } from './service.js';
+import { bulkChangeCases } from './bulk.js';
 
 /** `caseInfo.type` of a body not validated yet, whatever its shape. */
 function caseInfoTypeOf(body: unknown): unknown {
@@ -122,7 +123,7 @@ export async function caseExtensionRoutes(app: FastifyInstance): Promise<void> {
     return acknowledged();
   });
 
-  // One action on up to 100 cases, one result each (cases/service.ts bulkChangeCases).
+  // One action on up to 100 cases, one result each (cases/bulk.ts).
   typed.post('/cases/bulk', {
     schema: { body: BulkCaseBody, response: { 200: BulkCaseResponse, ...errorResponses } },
     preValidation: async (request) => refuseRepeatedIds(request.body),

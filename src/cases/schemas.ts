@@ -156,7 +156,7 @@ export const MAX_BULK_CASES = 100;
 /**
  * opencase extension: one change of up to 100 cases (the console's queue: select rows, then assign, move or
  * prioritize them), in one transaction, each case answered as its single call would answer. Which fields an action
- * takes is checked by the service (cases/service.ts bulkChangeOf): `ownerId` for assign, `status` for status,
+ * takes is checked by the service (cases/bulk.ts bulkChangeOf): `ownerId` for assign, `status` for status,
  * `priority` for priority; `remark` is the trace's title, as case/transfer's remark is.
  */
 export const BulkCaseBody = Type.Object({
