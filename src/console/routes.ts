@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ApiError } from '../wire/errors.js';
+import { PAGE_CSP } from '../http/page-policy.js';
 
 export const CONSOLE_PATH = '/console';
 
@@ -16,24 +17,8 @@ function consoleDirectory(): string {
   return existsSync(`${besideBuild}index.html`) ? besideBuild : fromSources;
 }
 
-/**
- * The console runs its own scripts and styles and calls this origin, nothing else: every file is served from here (no
- * CDN). Inline styles are allowed because the component library sets style attributes.
- */
-const CONSOLE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
 function consoleHeaders(reply: FastifyReply, path: string): void {
-  reply.header('content-security-policy', CONSOLE_CSP);
+  reply.header('content-security-policy', PAGE_CSP);
   // Vite names each built file by a hash of its content: kept a year. The page itself is asked for anew each time.
   reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
 }

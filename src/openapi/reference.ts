@@ -1,30 +1,15 @@
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { PAGE_CSP } from '../http/page-policy.js';
 
 export const REFERENCE_PATH = '/docs';
-
-/**
- * The page may run its own scripts and styles and call this origin (its "Try it out"), nothing else: swagger-ui is
- * served from the package (no CDN), and its validator badge, the one outside call it would make, is off. Inline
- * styles are allowed because swagger-ui's React components set style attributes.
- */
-const REFERENCE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 /** `GET /docs`: the interactive API reference (swagger-ui), rendered from the same document as `/openapi.json`. */
 export async function registerApiReference(app: FastifyInstance): Promise<void> {
   await app.register(swaggerUi, {
     routePrefix: REFERENCE_PATH,
-    staticCSP: REFERENCE_CSP,
+    // swagger-ui is served from the package (no CDN), and its validator badge, the one outside call it would make, is off.
+    staticCSP: PAGE_CSP,
     uiConfig: {
       // Without the top bar: its logo is Fastify's and its "Explore" box would load other documents.
       layout: 'BaseLayout',

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_CASE, DEMO_CASE_TYPE, DEMO_CONTACT, DEMO_TENANT, DEMO_USER } from '../../src/demo/records.js';
 import { createUser } from '../../src/users/service.js';
-import { tempDir, useTestApp } from '../helpers.js';
+import { AICC, tempDir, useTestApp } from '../helpers.js';
 
 /** Debian's chromium package; `.ci/run` installs it, and sets OPENCASE_REQUIRE_BROWSER so that CI never skips. */
 const CHROMIUM = process.env.OPENCASE_CHROMIUM ?? '/usr/bin/chromium';
@@ -49,6 +49,21 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
     });
   });
   after(() => browser?.close());
+
+  /** A call of the demo tenant's API app (every permission), for a test's setup and checks: its `result`, once it succeeded. */
+  async function api<Result>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, token = t.token): Promise<Result> {
+    const reply = await fetch(`${baseUrl}${path}`, {
+      method, headers: { 'access-token': token, ...(body !== undefined && { 'content-type': 'application/json' }) }, ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const json = await reply.json() as { resCode: string; resMsg: string; result: Result };
+    assert.equal(json.resCode, '0', `${method} ${path}: ${json.resMsg}`);
+    return json.result;
+  }
+  /** A case of the demo type (at its first status, tttttt), auto-assigned unless an owner is given: its id. */
+  const newCase = async (caseInfo: Record<string, unknown>, token = t.token) => (await api<{ caseId: string }>('POST', `${AICC}/case`, {
+    caseInfo: { description: 'd', type: DEMO_CASE_TYPE.id, isAtuoAssigned: !('ownerId' in caseInfo), contactId: DEMO_CONTACT.id, ...caseInfo },
+  }, token)).caseId;
+  const caseInfoOf = async (caseId: string) => (await api<Array<{ caseInfo: Record<string, unknown> }>>('GET', `${AICC}/case/${caseId}`))[0]?.caseInfo ?? {};
 
   /** A page in a fresh context (its own cookies), failing the test on any script error or policy violation. */
   async function open(locale = 'en-US'): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
@@ -130,11 +145,8 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
       await page.getByRole('combobox', { name: 'Priority' }).selectOption('Low');
       await page.getByRole('combobox', { name: 'Type' }).selectOption({ label: 'Demo' });
       await page.getByRole('combobox', { name: 'Owner' }).selectOption({ label: DEMO_USER.name });
-      const filtered = await (await fetch(`${baseUrl}/service/AICC__Case/1.0.0/openapi/case/list`, {
-        method: 'POST', headers: { 'access-token': t.token, 'content-type': 'application/json' },
-        body: JSON.stringify({ start: 0, limit: 1, priority: 'Low', type: DEMO_CASE_TYPE.id, ownerId: DEMO_USER.id }),
-      })).json() as { result: Array<{ count: number }> };
-      await count.getByText(`${filtered.result[0]?.count} cases`).waitFor();
+      const filtered = await api<Array<{ count: number }>>('POST', `${AICC}/case/list`, { start: 0, limit: 1, priority: 'Low', type: DEMO_CASE_TYPE.id, ownerId: DEMO_USER.id });
+      await count.getByText(`${filtered[0]?.count} cases`).waitFor();
       assert.match(page.url(), /priority=Low/);
       await page.getByRole('combobox', { name: 'Priority' }).selectOption('');
       await page.getByRole('combobox', { name: 'Type' }).selectOption('');
@@ -166,12 +178,8 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
         const token = await (await fetch('/opencase/v1/session/refresh', { method: 'POST' })).json() as { result: { accessToken: string } };
         return token.result.accessToken;
       });
-      const reply = await fetch(`${baseUrl}/service/AICC__Case/1.0.0/openapi/case`, {
-        method: 'POST', headers: { 'access-token': created, 'content-type': 'application/json' },
-        body: JSON.stringify({ caseInfo: { title: 'Printer on fire', description: 'Third floor', type: DEMO_CASE_TYPE.id, isAtuoAssigned: true, contactId: DEMO_CONTACT.id } }),
-      });
-      const { result } = await reply.json() as { result: { caseId: string } };
-      await page.goto(`${baseUrl}/console/cases/${result.caseId}`);
+      const caseId = await newCase({ title: 'Printer on fire', description: 'Third floor' }, created);
+      await page.goto(`${baseUrl}/console/cases/${caseId}`);
       await page.getByTestId('case-status').getByText('tttttt').waitFor();
       await page.getByRole('button', { name: 'Move to Completed' }).waitFor();
       assert.equal(await page.getByRole('button', { name: /^Move to / }).count(), 1);
@@ -196,18 +204,11 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
   it('the case page transfers to a queue, suspends and resumes, cancels and restores, follows; a, s, e and ? from the keyboard', async () => {
     const { context, page, problems } = await open();
     try {
-      const queue = await fetch(`${baseUrl}/opencase/v1/queues`, {
-        method: 'POST', headers: { 'access-token': t.token, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Printers' }),
-      });
-      assert.equal(queue.status, 200);
-      const made = await fetch(`${baseUrl}/service/AICC__Case/1.0.0/openapi/case`, {
-        method: 'POST', headers: { 'access-token': t.token, 'content-type': 'application/json' },
-        body: JSON.stringify({ caseInfo: { title: 'Paper jam', description: 'd', type: DEMO_CASE_TYPE.id, isAtuoAssigned: true, contactId: DEMO_CONTACT.id } }),
-      });
-      const { result } = await made.json() as { result: { caseId: string } };
+      await api('POST', '/opencase/v1/queues', { name: 'Printers' });
+      const caseId = await newCase({ title: 'Paper jam' });
       await signIn(page);
       await page.getByTestId('signed-in-as').waitFor();
-      await page.goto(`${baseUrl}/console/cases/${result.caseId}`);
+      await page.goto(`${baseUrl}/console/cases/${caseId}`);
       await page.getByTestId('case-status').waitFor();
 
       // a: the transfer box; pick the queue, with a remark.
@@ -280,11 +281,11 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
   it('the supervisor\'s dashboard shows today\'s figures as the statistics call has them and a bar per day of the range; an agent has no dashboard', async () => {
     const { context, page, problems } = await open();
     try {
-      const current = await (await fetch(`${baseUrl}/service/AICC__Case/1.0.0/openapi/statistics/case/current`, { headers: { 'access-token': t.token } })).json() as { result: Record<string, number> };
+      const current = await api<Record<string, number>>('GET', `${AICC}/statistics/case/current`);
       await signIn(page);
       await page.getByRole('link', { name: 'Dashboard' }).click();
       for (const figure of ['newCases', 'finishedCases', 'unfinishedCases', 'overCases']) {
-        await page.getByTestId(`figure-${figure}`).getByText(String(current.result[figure]), { exact: true }).waitFor();
+        await page.getByTestId(`figure-${figure}`).getByText(String(current[figure]), { exact: true }).waitFor();
       }
       const chart = page.getByRole('img', { name: 'New (blue) and finished (green) cases per day' });
       await chart.waitFor();
@@ -303,13 +304,10 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
   it('a new case takes its type\'s template fields; the server\'s refusal names the missing field; the case opens once made', async () => {
     const { context, page, problems } = await open();
     try {
-      const admin = (method: string, path: string, body: unknown) => fetch(`${baseUrl}/opencase/v1/${path}`, {
-        method, headers: { 'access-token': t.token, 'content-type': 'application/json' }, body: JSON.stringify(body),
-      }).then(async (reply) => (await reply.json() as { result: Record<string, string> }).result);
-      const { templateId } = await admin('POST', 'case-templates', {
+      const { templateId } = await api<{ templateId: string }>('POST', '/opencase/v1/case-templates', {
         name: 'Printers form', fields: [{ name: 'AICC__serial__CST', label: 'Serial number', type: 'text', required: true }, { name: 'AICC__model__CST', label: 'Model', type: 'select', options: ['P100', 'P200'] }],
       });
-      await admin('POST', 'case-types', { typeName: 'Printer repair', caseStatus: 'Reported,Fixed,Completed', templateId });
+      await api('POST', '/opencase/v1/case-types', { typeName: 'Printer repair', caseStatus: 'Reported,Fixed,Completed', templateId });
 
       await signIn(page);
       await page.getByRole('link', { name: 'New case' }).click();
@@ -329,8 +327,8 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
       await page.getByRole('button', { name: 'Create the case' }).click();
       await page.getByTestId('case-status').getByText('Reported').waitFor();
       const caseId = page.url().split('/').at(-1) ?? '';
-      const detail = await (await fetch(`${baseUrl}/service/AICC__Case/1.0.0/openapi/case/${caseId}`, { headers: { 'access-token': t.token } })).json() as { result: Array<{ caseInfo: Record<string, unknown> }> };
-      assert.deepEqual([detail.result[0]?.caseInfo.AICC__serial__CST, detail.result[0]?.caseInfo.AICC__model__CST], ['SN-42', 'P200']);
+      const stored = await caseInfoOf(caseId);
+      assert.deepEqual([stored.AICC__serial__CST, stored.AICC__model__CST], ['SN-42', 'P200']);
       // The one refusal asked for above, which the browser logs as a failed request.
       assert.deepEqual(problems, ['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
     } finally {
@@ -341,16 +339,9 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
   it('bulk: rows selected (a click, x) change in one request; an agent\'s change of another\'s case is refused and listed, the rest lands', async () => {
     const { context, page, problems } = await open();
     try {
-      const users = await (await fetch(`${baseUrl}/opencase/v1/users?limit=100`, { headers: { 'access-token': t.token } })).json() as { result: { users: Array<{ id: string; login: string | null }> } };
-      const idOf = (login: string) => users.result.users.find((user) => user.login === login)?.id ?? '';
-      const made: string[] = [];
-      for (const [title, owner] of [['Bulk mine', idOf('agent.console')], ['Bulk theirs', idOf('sup')]] as const) {
-        const reply = await fetch(`${baseUrl}/service/AICC__Case/1.0.0/openapi/case`, {
-          method: 'POST', headers: { 'access-token': t.token, 'content-type': 'application/json' },
-          body: JSON.stringify({ caseInfo: { title, description: 'd', type: DEMO_CASE_TYPE.id, ownerId: owner, isAtuoAssigned: false, contactId: DEMO_CONTACT.id, priority: 'Low' } }),
-        });
-        made.push((await reply.json() as { result: { caseId: string } }).result.caseId);
-      }
+      const { users } = await api<{ users: Array<{ id: string; login: string | null }> }>('GET', '/opencase/v1/users?limit=100');
+      const idOf = (login: string) => users.find((user) => user.login === login)?.id ?? '';
+      const made = [await newCase({ title: 'Bulk mine', ownerId: idOf('agent.console'), priority: 'Low' }), await newCase({ title: 'Bulk theirs', ownerId: idOf('sup'), priority: 'Low' })];
       await signIn(page, 'agent.console', password);
       await page.getByText('All', { exact: true }).click();
       await page.getByRole('textbox', { name: 'Search titles' }).fill('Bulk');
@@ -370,10 +361,7 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
       await outcome.getByText('1 changed, 1 refused').waitFor();
       await outcome.getByText(new RegExp(`${made[1]}: case ${made[1]} is owned by user`)).waitFor();
       await page.screenshot({ path: join(SHOTS, 'queue-bulk.png') });
-      const priorities = await Promise.all(made.map(async (id) => {
-        const detail = await (await fetch(`${baseUrl}/service/AICC__Case/1.0.0/openapi/case/${id}`, { headers: { 'access-token': t.token } })).json() as { result: Array<{ caseInfo: { priority: string } }> };
-        return detail.result[0]?.caseInfo.priority;
-      }));
+      const priorities = await Promise.all(made.map(async (id) => (await caseInfoOf(id)).priority));
       assert.deepEqual(priorities, ['High', 'Low']);
       assert.deepEqual(problems, []);
     } finally {
@@ -458,11 +446,7 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
       // The watcher opens that case; an API app moves it meanwhile.
       await watcher.page.goto(`${baseUrl}/console/cases/${caseId}`);
       await watcher.page.getByTestId('case-status').getByText('tttttt').waitFor();
-      const moved = await fetch(`${baseUrl}/service/AICC__Case/1.0.0/openapi/status/update`, {
-        method: 'POST', headers: { 'access-token': t.token, 'content-type': 'application/json' },
-        body: JSON.stringify({ id: caseId, status: 'Completed', creatorId: DEMO_USER.id }),
-      });
-      assert.equal(moved.status, 200);
+      await api('POST', `${AICC}/status/update`, { id: caseId, status: 'Completed', creatorId: DEMO_USER.id });
       const movedAt = Date.now();
       await watcher.page.getByTestId('case-status').getByText('Completed').waitFor({ timeout: 10_000 });
       await watcher.page.getByTestId('case-timeline').getByText('status: tttttt → Completed').waitFor({ timeout: 10_000 });
