@@ -219,6 +219,8 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
       await page.getByRole('textbox', { name: 'Remark' }).fill('For the printer team');
       await page.getByRole('button', { name: 'Transfer', exact: true }).click();
       await page.getByTestId('case-timeline').getByText('For the printer team').waitFor();
+      // Owners by their names in the timeline, not their ids.
+      await page.getByTestId('case-timeline').getByText(/^ownerId: .+ → Printers$/).waitFor();
       await page.getByRole('row', { name: /Owner/ }).getByText('Printers').waitFor();
 
       await page.getByRole('button', { name: 'Suspend' }).click();
@@ -329,6 +331,16 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
       const caseId = page.url().split('/').at(-1) ?? '';
       const stored = await caseInfoOf(caseId);
       assert.deepEqual([stored.AICC__serial__CST, stored.AICC__model__CST], ['SN-42', 'P200']);
+
+      // In the queue, the type's template fields become filters: the model finds the case, another model none.
+      await page.getByRole('link', { name: 'Queue', exact: true }).click();
+      await page.getByText('All', { exact: true }).click();
+      await page.getByRole('combobox', { name: 'Type' }).selectOption({ label: 'Printer repair' });
+      await page.getByRole('combobox', { name: 'Model' }).selectOption('P200');
+      await page.getByTestId('queue-count').getByText('1 cases').waitFor();
+      assert.match(page.url(), /f\.AICC__model__CST=P200/);
+      await page.getByRole('combobox', { name: 'Model' }).selectOption('P100');
+      await page.getByTestId('queue-count').getByText('0 cases').waitFor();
       // The one refusal asked for above, which the browser logs as a failed request.
       assert.deepEqual(problems, ['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
     } finally {
@@ -413,6 +425,28 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
       await page.getByTestId('case-timeline').getByText('Written slowly').waitFor();
       // The one refused call, renewed and sent again, is the browser's logged 401.
       assert.deepEqual(problems.filter((problem) => !/status of 401/.test(problem)), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a long history is shown a hundred changes at a time, the later ones on request, none left out unsaid', async () => {
+    const { context, page, problems } = await open();
+    try {
+      const caseId = await newCase({ title: 'Long story' });
+      for (let note = 1; note <= 100; note++) {
+        await api('POST', `${AICC}/case/process`, { caseId, creatorId: DEMO_USER.id, processInfo: { type: 'Iternal', title: `note ${note}`, description: 'd' } });
+      }
+      await signIn(page);
+      await page.getByTestId('signed-in-as').waitFor();
+      await page.goto(`${baseUrl}/console/cases/${caseId}`);
+      const timeline = page.getByTestId('case-timeline');
+      await timeline.getByText('note 99', { exact: true }).waitFor();
+      assert.equal(await timeline.getByText('note 100', { exact: true }).count(), 0);
+      await page.getByRole('button', { name: 'Show the later changes' }).click();
+      await timeline.getByText('note 100', { exact: true }).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Show the later changes' }).count(), 0);
+      assert.deepEqual(problems, []);
     } finally {
       await context.close();
     }

@@ -1,5 +1,5 @@
 import { Alert, Anchor, Badge, Button, Card, Grid, Group, Stack, Stepper, Table, Text, Textarea, TextInput, Timeline, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useLocation } from 'wouter';
 import { CaseActions } from './CaseActions';
@@ -8,6 +8,9 @@ import { isTyping } from './Queue';
 import { Link } from 'wouter';
 import { useI18n } from '../i18n';
 import { client } from '../session';
+
+/** Trace entries read at a time for the timeline. */
+const HISTORY_PAGE = 100;
 
 /** The statuses a case may move to from `current`: the next one in a strict flow, any other one in a free flow. */
 export function allowedNext(flow: string[], current: string, strict: boolean): string[] {
@@ -22,7 +25,18 @@ export function CasePage({ caseId }: { caseId: string }) {
   const queries = useQueryClient();
   const detail = useQuery({ queryKey: ['case', caseId], queryFn: () => client.cases.get(caseId) });
   // The case's history with when, who, through what and each field's from and to (the feed's entries for this case).
-  const history = useQuery({ queryKey: ['traces', caseId], queryFn: () => client.traces.list({ objectId: caseId, limit: '100' }) });
+  const history = useInfiniteQuery({
+    queryKey: ['traces', caseId],
+    queryFn: ({ pageParam }) => client.traces.list({ objectId: caseId, after: pageParam, limit: String(HISTORY_PAGE) }),
+    initialPageParam: '0',
+    // A full page may have more after it: the timeline offers them, never cuts them off unsaid.
+    getNextPageParam: (last) => (last.traces.length === HISTORY_PAGE ? last.nextCursor : undefined),
+  });
+  const users = useQuery({ queryKey: ['users'], queryFn: () => client.users.list({ limit: '100' }), staleTime: 60_000 });
+  const queues = useQuery({ queryKey: ['queues'], queryFn: () => client.queues.list({ limit: '100' }), staleTime: 60_000 });
+  // An owner's id in a change, by its name when it is one of the tenant's first hundred users or queues.
+  const names = new Map([...(users.data?.users ?? []), ...(queues.data?.queues ?? [])].map((owner) => [owner.id, owner.name]));
+  const shown = (field: string, value: string | null) => (value === null ? '—' : field === 'ownerId' ? names.get(value) ?? value : value);
   const typeId = detail.data?.caseInfo.type;
   const caseType = useQuery({ queryKey: ['caseType', typeId], queryFn: () => client.caseTypes.get(typeId ?? ''), enabled: typeId !== undefined });
   const changed = () => Promise.all(['case', 'traces', 'cases'].map((key) => queries.invalidateQueries({ queryKey: key === 'cases' ? [key] : [key, caseId] })));
@@ -145,16 +159,17 @@ export function CasePage({ caseId }: { caseId: string }) {
           <Card withBorder mt="md">
             <Title order={4} mb="sm">{t('case.timeline')}</Title>
             <Timeline bulletSize={14} data-testid="case-timeline">
-              {(history.data?.traces ?? []).map((trace) => (
+              {(history.data?.pages.flatMap((page) => page.traces) ?? []).map((trace) => (
                 <Timeline.Item key={trace.id} title={`${trace.type} · ${trace.creatorName}`}>
                   <Text size="xs" c="dimmed">{trace.createdDate}</Text>
                   {trace.title && <Text size="sm" fw={500}>{trace.title}</Text>}
                   {trace.changes.length > 0 ? trace.changes.map((change) => (
-                    <Text key={change.field} size="sm" c="dimmed">{change.field}: {change.from ?? '—'} → {change.to ?? '—'}</Text>
+                    <Text key={change.field} size="sm" c="dimmed">{change.field}: {shown(change.field, change.from)} → {shown(change.field, change.to)}</Text>
                   )) : trace.description && <Text size="sm" c="dimmed">{trace.description}</Text>}
                 </Timeline.Item>
               ))}
             </Timeline>
+            {history.hasNextPage && <Button variant="subtle" mt="sm" loading={history.isFetchingNextPage} onClick={() => void history.fetchNextPage()}>{t('case.moreHistory')}</Button>}
           </Card>
         </Grid.Col>
       </Grid>

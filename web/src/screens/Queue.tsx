@@ -20,7 +20,10 @@ const TEXT_FILTERS = ['title', 'status', 'priority', 'origin', 'type', 'queueId'
 type TextFilter = (typeof TEXT_FILTERS)[number];
 
 /** Filters a person can combine; kept in the URL's query, so that a view can be reloaded, bookmarked and shared. */
-type Filters = { view: View; page: number } & Record<TextFilter, string>;
+/** `fields` are the custom fields of the type's template (`AICC__serial__CST`…), each filtered by equality, as case/list takes them. */
+type Filters = { view: View; page: number; fields: Record<string, string> } & Record<TextFilter, string>;
+/** How a template field's filter is named in the URL. */
+const FIELD_PREFIX = 'f.';
 
 function filtersFrom(search: string): Filters {
   const query = new URLSearchParams(search);
@@ -28,6 +31,7 @@ function filtersFrom(search: string): Filters {
   return {
     view: view !== null && view in VIEWS ? (view as View) : 'mine',
     page: Math.max(1, Number(query.get('page') ?? '1') || 1),
+    fields: Object.fromEntries([...query].filter(([name]) => name.startsWith(FIELD_PREFIX)).map(([name, value]) => [name.slice(FIELD_PREFIX.length), value])),
     ...Object.fromEntries(TEXT_FILTERS.map((name) => [name, query.get(name) ?? ''])) as Record<TextFilter, string>,
   };
 }
@@ -35,6 +39,7 @@ function filtersFrom(search: string): Filters {
 function searchOf(filters: Filters): string {
   const query = new URLSearchParams({ view: filters.view, ...(filters.page > 1 && { page: String(filters.page) }) });
   for (const name of TEXT_FILTERS) if (filters[name]) query.set(name, filters[name]);
+  for (const [name, value] of Object.entries(filters.fields)) if (value) query.set(`${FIELD_PREFIX}${name}`, value);
   return `?${query.toString()}`;
 }
 
@@ -63,6 +68,14 @@ export function Queue() {
     window.history.replaceState(null, '', `${window.location.pathname}${searchOf(merged)}`);
   };
 
+  const types = useQuery({ queryKey: ['caseTypes'], queryFn: () => client.caseTypes.list({ start: 0, limit: 100 }), staleTime: 60_000 });
+  const queues = useQuery({ queryKey: ['queues'], queryFn: () => client.queues.list({ limit: '100' }), staleTime: 60_000 });
+  const users = useQuery({ queryKey: ['users'], queryFn: () => client.users.list({ limit: '100' }), staleTime: 60_000 });
+  // With a type chosen, its template's fields are filters too (a select's options, yes/no, or a value typed in).
+  const templateId = types.data?.caseTypes.find((type) => type.id === filters.type)?.templateId ?? null;
+  const template = useQuery({ queryKey: ['template', templateId], queryFn: () => client.caseTemplates.get(templateId ?? ''), enabled: templateId !== null, staleTime: 60_000 });
+  const templateFields = templateId === null ? [] : template.data?.fields ?? [];
+  const setField = (name: string, value: string) => change({ fields: { ...filters.fields, [name]: value } });
   const request: ListCasesRequest = {
     start: (filters.page - 1) * PAGE_SIZE, limit: PAGE_SIZE,
     ...(VIEWS[filters.view] !== undefined && { classification: VIEWS[filters.view] }),
@@ -76,10 +89,12 @@ export function Queue() {
     // A day's range in AICC's date form (case/list takes 31 days at most, and says so).
     ...(filters.from && { startTime: `${filters.from} 00:00:00` }),
     ...(filters.to && { endTime: `${filters.to} 23:59:59` }),
+    // Each value as its field's type takes it: a yes/no field by true or false, a number field by a number.
+    ...Object.fromEntries(Object.entries(filters.fields).filter(([, value]) => value !== '').map(([name, value]) => {
+      const type = templateFields.find((field) => field.name === name)?.type;
+      return [name, type === 'boolean' ? value === 'true' : type === 'number' ? Number(value) : value];
+    })),
   };
-  const types = useQuery({ queryKey: ['caseTypes'], queryFn: () => client.caseTypes.list({ start: 0, limit: 100 }), staleTime: 60_000 });
-  const queues = useQuery({ queryKey: ['queues'], queryFn: () => client.queues.list({ limit: '100' }), staleTime: 60_000 });
-  const users = useQuery({ queryKey: ['users'], queryFn: () => client.users.list({ limit: '100' }), staleTime: 60_000 });
   // case/list names an owner by id only: its name from the users and queues already read (the id for one beyond them).
   const ownerNames = new Map([...(users.data?.users ?? []), ...(queues.data?.queues ?? [])].map((owner) => [owner.id, owner.name]));
   const cases = useQuery({ queryKey: ['cases', request], queryFn: () => client.cases.list(request), placeholderData: keepPreviousData });
@@ -128,7 +143,7 @@ export function Queue() {
         <NativeSelect label={t('queue.priority')} size="xs" value={filters.priority} data={[{ value: '', label: t('queue.any') }, ...PRIORITIES]} onChange={(event) => change({ priority: event.currentTarget.value })} />
         <NativeSelect label={t('queue.origin')} size="xs" value={filters.origin} data={[{ value: '', label: t('queue.any') }, ...ORIGINS]} onChange={(event) => change({ origin: event.currentTarget.value })} />
         <NativeSelect
-          label={t('queue.type')} size="xs" value={filters.type} onChange={(event) => change({ type: event.currentTarget.value })}
+          label={t('queue.type')} size="xs" value={filters.type} onChange={(event) => change({ type: event.currentTarget.value, fields: {} })}
           data={[{ value: '', label: t('queue.any') }, ...(types.data?.caseTypes ?? []).map((type) => ({ value: type.id, label: type.typeName }))]}
         />
         <NativeSelect
@@ -139,6 +154,15 @@ export function Queue() {
           label={t('queue.owner')} size="xs" value={filters.ownerId} onChange={(event) => change({ ownerId: event.currentTarget.value })}
           data={[{ value: '', label: t('queue.any') }, ...(users.data?.users ?? []).map((user) => ({ value: user.id, label: user.name }))]}
         />
+        {templateFields.map((field) => (field.type === 'select' || field.type === 'boolean'
+          ? (
+            <NativeSelect
+              key={field.name} label={field.label ?? field.name} size="xs" value={filters.fields[field.name] ?? ''}
+              onChange={(event) => setField(field.name, event.currentTarget.value)}
+              data={[{ value: '', label: t('queue.any') }, ...(field.type === 'boolean' ? ['true', 'false'] : field.options ?? [])]}
+            />
+          )
+          : <TextInput key={field.name} label={field.label ?? field.name} size="xs" w={140} defaultValue={filters.fields[field.name] ?? ''} onBlur={(event) => setField(field.name, event.currentTarget.value.trim())} />))}
         <TextInput label={t('queue.status')} size="xs" w={120} defaultValue={filters.status} onBlur={(event) => change({ status: event.currentTarget.value.trim() })} />
         <TextInput type="date" label={t('queue.from')} size="xs" value={filters.from} onChange={(event) => change({ from: event.currentTarget.value })} />
         <TextInput type="date" label={t('queue.to')} size="xs" value={filters.to} onChange={(event) => change({ to: event.currentTarget.value })} />
