@@ -1,11 +1,12 @@
 import { Alert, Button, Group, List, NativeSelect, Text } from '@mantine/core';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { BulkCaseRequest, BulkCaseResult } from '../../../src/client/index.js';
+import { PRIORITIES } from '../../../src/wire/enums.js';
+import { useCaseTypes, useQueues, useUsers } from '../directory';
 import { useI18n } from '../i18n';
 import { client } from '../session';
 
-const PRIORITIES = ['Critical', 'High', 'Medium', 'Low'] as const;
 type Action = BulkCaseRequest['action'];
 
 /**
@@ -17,9 +18,9 @@ export function BulkBar({ ids, onDone }: { ids: string[]; onDone: () => Promise<
   const { t } = useI18n();
   const [action, setAction] = useState<Action>('assign');
   const [value, setValue] = useState('');
-  const users = useQuery({ queryKey: ['users'], queryFn: () => client.users.list({ limit: '100' }), staleTime: 60_000 });
-  const queues = useQuery({ queryKey: ['queues'], queryFn: () => client.queues.list({ limit: '100' }), staleTime: 60_000 });
-  const types = useQuery({ queryKey: ['caseTypes'], queryFn: () => client.caseTypes.list({ start: 0, limit: 100 }), staleTime: 60_000 });
+  const users = useUsers();
+  const queues = useQueues();
+  const types = useCaseTypes();
   const statuses = [...new Set((types.data?.caseTypes ?? []).flatMap((type) => type.caseStatus.split(',')))];
   const [outcome, setOutcome] = useState<BulkCaseResult | undefined>();
   const apply = useMutation({

@@ -1,14 +1,15 @@
 import { Button, Card, Group, Select, Stack, TextInput, Title } from '@mantine/core';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useState, type RefObject } from 'react';
 import type { CaseDetail } from '../../../src/client/index.js';
+import { useQueues, useUsers } from '../directory';
 import { useI18n } from '../i18n';
 import { client, useMe } from '../session';
 
 /** Who a case can be given to: the tenant's users and its queues, in one searchable list ("user:<id>" / "queue:<id>"). */
 function useOwners() {
-  const users = useQuery({ queryKey: ['users'], queryFn: () => client.users.list({ limit: '100' }), staleTime: 60_000 });
-  const queues = useQuery({ queryKey: ['queues'], queryFn: () => client.queues.list({ limit: '100' }), staleTime: 60_000 });
+  const users = useUsers();
+  const queues = useQueues();
   return [
     { group: 'users', items: (users.data?.users ?? []).filter((user) => user.status === 'active').map((user) => ({ value: `user:${user.id}`, label: user.name })) },
     { group: 'queues', items: (queues.data?.queues ?? []).map((queue) => ({ value: `queue:${queue.id}`, label: queue.name })) },

@@ -2,6 +2,7 @@ import { Alert, Anchor, Badge, Button, Card, Grid, Group, Stack, Stepper, Table,
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useLocation } from 'wouter';
+import { useOwnerName } from '../directory';
 import { CaseActions } from './CaseActions';
 import { NewTask } from './NewTask';
 import { isTyping } from './Queue';
@@ -32,11 +33,8 @@ export function CasePage({ caseId }: { caseId: string }) {
     // A full page may have more after it: the timeline offers them, never cuts them off unsaid.
     getNextPageParam: (last) => (last.traces.length === HISTORY_PAGE ? last.nextCursor : undefined),
   });
-  const users = useQuery({ queryKey: ['users'], queryFn: () => client.users.list({ limit: '100' }), staleTime: 60_000 });
-  const queues = useQuery({ queryKey: ['queues'], queryFn: () => client.queues.list({ limit: '100' }), staleTime: 60_000 });
-  // An owner's id in a change, by its name when it is one of the tenant's first hundred users or queues.
-  const names = new Map([...(users.data?.users ?? []), ...(queues.data?.queues ?? [])].map((owner) => [owner.id, owner.name]));
-  const shown = (field: string, value: string | null) => (value === null ? '—' : field === 'ownerId' ? names.get(value) ?? value : value);
+  const ownerName = useOwnerName();
+  const shown = (field: string, value: string | null) => (value === null ? '—' : field === 'ownerId' ? ownerName(value) : value);
   const typeId = detail.data?.caseInfo.type;
   const caseType = useQuery({ queryKey: ['caseType', typeId], queryFn: () => client.caseTypes.get(typeId ?? ''), enabled: typeId !== undefined });
   const changed = () => Promise.all(['case', 'traces', 'cases'].map((key) => queries.invalidateQueries({ queryKey: key === 'cases' ? [key] : [key, caseId] })));

@@ -2,16 +2,11 @@ import { Alert, Card, Group, SimpleGrid, Stack, Text, TextInput, Title } from '@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { CaseStatisticsItem } from '../../../src/client/index.js';
+import { wireDay } from '../dates';
 import { useI18n, type MessageKey } from '../i18n';
 import { client } from '../session';
 
 const FIGURES = ['newCases', 'finishedCases', 'unfinishedCases', 'overCases', 'averageDuration'] as const;
-
-/** `YYYY-MM-DD` of a date in the browser's zone. */
-function day(date: Date): string {
-  const pad = (value: number) => String(value).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
 
 /**
  * New and finished cases per day, as bars side by side, drawn as SVG: a chart library would cost more than the rest
@@ -46,8 +41,8 @@ function DayChart({ days, label }: { days: CaseStatisticsItem[]; label: string }
 export function Dashboard() {
   const { t } = useI18n();
   const today = new Date();
-  const [from, setFrom] = useState(day(new Date(today.getTime() - 29 * 86_400_000)));
-  const [to, setTo] = useState(day(today));
+  const [from, setFrom] = useState(wireDay(new Date(today.getTime() - 29 * 86_400_000)));
+  const [to, setTo] = useState(wireDay(today));
   const current = useQuery({ queryKey: ['statistics', 'current'], queryFn: () => client.statistics.current() });
   const report = useQuery({
     queryKey: ['statistics', 'report', from, to],

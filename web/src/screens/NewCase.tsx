@@ -3,11 +3,11 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useLocation } from 'wouter';
 import type { CaseTemplate, CreateCaseRequest } from '../../../src/client/index.js';
+import { CASE_ORIGINS, PRIORITIES } from '../../../src/wire/enums.js';
+import { useTemplate } from '../directory';
 import { useI18n } from '../i18n';
 import { client } from '../session';
 
-const PRIORITIES = ['Critical', 'High', 'Medium', 'Low'] as const;
-const ORIGINS = ['Email', 'Voice', 'webchat', 'Whatsapp'] as const;
 type FieldValue = string | number | boolean;
 type Field = CaseTemplate['fields'][number];
 
@@ -40,7 +40,7 @@ export function NewCase() {
   const [typeId, setTypeId] = useState<string | null>(null);
   const type = types.data?.caseTypes.find((item) => item.id === typeId);
   const templateId = type?.templateId ?? null;
-  const template = useQuery({ queryKey: ['template', templateId], queryFn: () => client.caseTemplates.get(templateId ?? ''), enabled: templateId !== null });
+  const template = useTemplate(templateId);
   const [contactSearch, setContactSearch] = useState('');
   const contacts = useQuery({ queryKey: ['contacts', contactSearch], queryFn: () => client.contacts.list({ ...(contactSearch && { customerName: contactSearch }), limit: '20' }) });
   const [contactId, setContactId] = useState<string | null>(null);
@@ -84,7 +84,7 @@ export function NewCase() {
           />
           <Group grow>
             <NativeSelect label={t('case.priority')} value={priority} data={['', ...PRIORITIES]} onChange={(event) => setPriority(event.currentTarget.value)} />
-            <NativeSelect label={t('newCase.origin')} value={origin} data={['', ...ORIGINS]} onChange={(event) => setOrigin(event.currentTarget.value)} />
+            <NativeSelect label={t('newCase.origin')} value={origin} data={['', ...CASE_ORIGINS]} onChange={(event) => setOrigin(event.currentTarget.value)} />
           </Group>
           {(template.data?.fields ?? []).map((field) => (
             <TemplateFieldInput key={field.name} field={field} value={values[field.name]} onChange={(value) => setValue(field.name, value)} />

@@ -1,6 +1,7 @@
 import { Button, Group, NativeSelect, TextInput } from '@mantine/core';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { useUsers } from '../directory';
 import { useI18n } from '../i18n';
 import { client, useMe } from '../session';
 
@@ -8,7 +9,7 @@ import { client, useMe } from '../session';
 export function NewTask({ caseId, onCreated, onError }: { caseId: string; onCreated: () => Promise<unknown>; onError: (error: Error) => void }) {
   const { t } = useI18n();
   const me = useMe();
-  const users = useQuery({ queryKey: ['users'], queryFn: () => client.users.list({ limit: '100' }), staleTime: 60_000 });
+  const users = useUsers();
   const [title, setTitle] = useState('');
   const [ownerId, setOwnerId] = useState(me.userId);
   const [due, setDue] = useState('');

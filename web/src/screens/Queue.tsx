@@ -3,6 +3,8 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { BulkBar } from './BulkBar';
+import { useCaseTypes, useOwnerName, useQueues, useTemplate, useUsers } from '../directory';
+import { CASE_ORIGINS, PRIORITIES } from '../../../src/wire/enums.js';
 import { useLocation } from 'wouter';
 import type { ListCasesRequest } from '../../../src/client/index.js';
 import { useI18n, type MessageKey } from '../i18n';
@@ -13,8 +15,6 @@ const VIEWS = { mine: 'Todo', created: 'Created', followed: 'Follow', all: undef
 type View = keyof typeof VIEWS;
 const PAGE_SIZE = 25;
 
-const PRIORITIES = ['Critical', 'High', 'Medium', 'Low'] as const;
-const ORIGINS = ['Email', 'Voice', 'webchat', 'Whatsapp'] as const;
 /** The filters that are a text each, by their names in the URL (case/list takes them by the same names). */
 const TEXT_FILTERS = ['title', 'status', 'priority', 'origin', 'type', 'queueId', 'ownerId', 'from', 'to'] as const;
 type TextFilter = (typeof TEXT_FILTERS)[number];
@@ -68,12 +68,12 @@ export function Queue() {
     window.history.replaceState(null, '', `${window.location.pathname}${searchOf(merged)}`);
   };
 
-  const types = useQuery({ queryKey: ['caseTypes'], queryFn: () => client.caseTypes.list({ start: 0, limit: 100 }), staleTime: 60_000 });
-  const queues = useQuery({ queryKey: ['queues'], queryFn: () => client.queues.list({ limit: '100' }), staleTime: 60_000 });
-  const users = useQuery({ queryKey: ['users'], queryFn: () => client.users.list({ limit: '100' }), staleTime: 60_000 });
+  const types = useCaseTypes();
+  const queues = useQueues();
+  const users = useUsers();
   // With a type chosen, its template's fields are filters too (a select's options, yes/no, or a value typed in).
   const templateId = types.data?.caseTypes.find((type) => type.id === filters.type)?.templateId ?? null;
-  const template = useQuery({ queryKey: ['template', templateId], queryFn: () => client.caseTemplates.get(templateId ?? ''), enabled: templateId !== null, staleTime: 60_000 });
+  const template = useTemplate(templateId);
   const templateFields = templateId === null ? [] : template.data?.fields ?? [];
   const setField = (name: string, value: string) => change({ fields: { ...filters.fields, [name]: value } });
   const request: ListCasesRequest = {
@@ -95,8 +95,8 @@ export function Queue() {
       return [name, type === 'boolean' ? value === 'true' : type === 'number' ? Number(value) : value];
     })),
   };
-  // case/list names an owner by id only: its name from the users and queues already read (the id for one beyond them).
-  const ownerNames = new Map([...(users.data?.users ?? []), ...(queues.data?.queues ?? [])].map((owner) => [owner.id, owner.name]));
+  // case/list names an owner by id only.
+  const ownerName = useOwnerName();
   const cases = useQuery({ queryKey: ['cases', request], queryFn: () => client.cases.list(request), placeholderData: keepPreviousData });
   const rows = cases.data?.caseList ?? [];
   const pages = Math.max(1, Math.ceil((cases.data?.count ?? 0) / PAGE_SIZE));
@@ -141,7 +141,7 @@ export function Queue() {
           data={(Object.keys(VIEWS) as View[]).map((view) => ({ value: view, label: t(`queue.view.${view}` as MessageKey) }))}
         />
         <NativeSelect label={t('queue.priority')} size="xs" value={filters.priority} data={[{ value: '', label: t('queue.any') }, ...PRIORITIES]} onChange={(event) => change({ priority: event.currentTarget.value })} />
-        <NativeSelect label={t('queue.origin')} size="xs" value={filters.origin} data={[{ value: '', label: t('queue.any') }, ...ORIGINS]} onChange={(event) => change({ origin: event.currentTarget.value })} />
+        <NativeSelect label={t('queue.origin')} size="xs" value={filters.origin} data={[{ value: '', label: t('queue.any') }, ...CASE_ORIGINS]} onChange={(event) => change({ origin: event.currentTarget.value })} />
         <NativeSelect
           label={t('queue.type')} size="xs" value={filters.type} onChange={(event) => change({ type: event.currentTarget.value, fields: {} })}
           data={[{ value: '', label: t('queue.any') }, ...(types.data?.caseTypes ?? []).map((type) => ({ value: type.id, label: type.typeName }))]}
@@ -215,7 +215,7 @@ export function Queue() {
               <Table.Td><a href={`/console/cases/${row.id}`} onClick={(event) => { event.preventDefault(); navigate(`/cases/${row.id}`); }}>{row.title}</a></Table.Td>
               <Table.Td><Badge variant="light">{row.status}</Badge></Table.Td>
               <Table.Td>{row.priority ?? '—'}</Table.Td>
-              <Table.Td>{row.ownerId === null ? '—' : ownerNames.get(row.ownerId) ?? row.ownerId}</Table.Td>
+              <Table.Td>{row.ownerId === null ? '—' : ownerName(row.ownerId)}</Table.Td>
               <Table.Td>{row.createdDate}</Table.Td>
             </Table.Tr>
           ))}

@@ -2,21 +2,19 @@ import { Alert, Badge, Button, Group, NativeSelect, SegmentedControl, Stack, Tab
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ListTasksRequest, TaskListItem } from '../../../src/client/index.js';
+import { TASK_STATUSES as STATUSES } from '../../../src/wire/enums.js';
+import { wireDate } from '../dates';
 import { useI18n, type MessageKey } from '../i18n';
 import { client } from '../session';
 
 /** AICC's task classifications, relative to the signed-in user: its open tasks, those it created, those it completed. */
 const VIEWS = ['Todo', 'Created', 'Processed'] as const;
 type View = (typeof VIEWS)[number];
-const STATUSES = ['Pending', 'Processing', 'Completed'] as const;
 const PAGE_SIZE = 25;
 
 /** `YYYY-MM-DD HH:mm:ss` in the tenant's zone, compared as text with now in the same form (the browser's zone). */
 function isOverdue(task: TaskListItem, now: Date): boolean {
-  if (task.dueDate === null || task.status === 'Completed') return false;
-  const pad = (value: number) => String(value).padStart(2, '0');
-  const local = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}`;
-  return task.dueDate < local;
+  return task.dueDate !== null && task.status !== 'Completed' && task.dueDate < wireDate(now);
 }
 
 export function Tasks() {
