@@ -203,3 +203,24 @@ export async function withPgAdmin<T>(work: (client: pg.Client) => Promise<T>): P
     await client.end();
   }
 }
+
+/**
+ * The deadlocks PostgreSQL detected in a test's database. A backend counts a deadlock in its own memory and reports
+ * it when idle (at most every 10 s) or when it exits, so the app's connections are ended first (their pool opens new
+ * ones on the next query), and their exit awaited: then the count is complete.
+ */
+export async function deadlocksOf(location: string): Promise<number> {
+  const database = new URL(location).pathname.slice(1);
+  return withPgAdmin(async (client) => {
+    await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
+    for (let waited = 0; ; waited += 50) {
+      // count(*) is a bigint, which opencase's pg type parser (src/db/postgres.ts) hands over as a number.
+      const left = (await client.query<{ n: number | string }>('select count(*) as n from pg_stat_activity where datname = $1', [database])).rows[0]?.n;
+      if (Number(left) === 0) break;
+      if (waited > 30_000) throw new Error(`the connections to ${database} did not end`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const row = (await client.query<{ deadlocks: number | string }>('select deadlocks from pg_stat_database where datname = $1', [database])).rows[0];
+    return Number(row?.deadlocks ?? 0);
+  });
+}

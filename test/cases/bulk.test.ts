@@ -6,7 +6,7 @@ import { createTenant } from '../../src/auth/service.js';
 import { DEMO_CASE_TYPE, DEMO_CLIENT, DEMO_CONTACT, DEMO_TENANT, DEMO_USER } from '../../src/demo/records.js';
 import { createUser } from '../../src/users/service.js';
 import {
-  AICC, assertErrorEnvelope, fetchToken, ON_POSTGRES, postAicc, resultOf, TEST_BACKEND, useTestApp, withPgAdmin, type TestApp,
+  AICC, assertErrorEnvelope, fetchToken, ON_POSTGRES, postAicc, resultOf, TEST_BACKEND, useTestApp, deadlocksOf, type TestApp,
 } from '../helpers.js';
 
 const EXT = '/opencase/v1';
@@ -340,25 +340,6 @@ describe(`POST /opencase/v1/cases/bulk, on ${TEST_BACKEND}`, () => {
     assert.deepEqual([(await client.cases.get(id)).caseInfo.ownerId], [queueId]);
   });
 });
-
-/**
- * The deadlocks PostgreSQL detected in a test's database (as test/db/lock-order.test.ts counts them): a backend reports
- * its count when it exits, so the app's connections are ended first and their exit awaited.
- */
-async function deadlocksOf(location: string): Promise<number> {
-  const database = new URL(location).pathname.slice(1);
-  return withPgAdmin(async (client) => {
-    await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
-    for (let waited = 0; ; waited += 50) {
-      const left = (await client.query<{ n: number | string }>('select count(*) as n from pg_stat_activity where datname = $1', [database])).rows[0]?.n;
-      if (Number(left) === 0) break;
-      if (waited > 30_000) throw new Error(`the connections to ${database} did not end`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const row = (await client.query<{ deadlocks: number | string }>('select deadlocks from pg_stat_database where datname = $1', [database])).rows[0];
-    return Number(row?.deadlocks ?? 0);
-  });
-}
 
 describe(`two bulk changes over the same cases in opposite orders at once, on ${TEST_BACKEND}, each in a transaction of its own`, () => {
   // PostgreSQL's group commit off: each bulk change runs in its own transaction, at the same time as the other.

@@ -7,7 +7,7 @@ import { DEMO_CONTACT, DEMO_TENANT, DEMO_USER } from '../../src/demo/records.js'
 import { createUser } from '../../src/users/service.js';
 import { classifyError, installWireFormat } from '../../src/wire/fastify.js';
 import { errorCodes } from '../../src/wire/errors.js';
-import { assertErrorEnvelope, ON_POSTGRES, postAicc, TEST_BACKEND, useTestApp, callExtension, resultOf, withPgAdmin } from '../helpers.js';
+import { assertErrorEnvelope, ON_POSTGRES, postAicc, TEST_BACKEND, useTestApp, callExtension, resultOf, deadlocksOf } from '../helpers.js';
 
 const onPostgresOnly = ON_POSTGRES ? false : 'PostgreSQL only: SQLite serializes writers and has no row locks to deadlock on';
 
@@ -21,28 +21,7 @@ async function withBoundedConcurrency<T>(calls: Array<() => Promise<T>>, inFligh
   return results;
 }
 
-const admin = withPgAdmin;
 
-/**
- * The deadlocks PostgreSQL detected in a test's database. A backend counts a deadlock in its own memory and reports
- * it when idle (at most every 10 s) or when it exits, so the app's connections are ended first (their pool opens new
- * ones on the next query), and their exit awaited: then the count is complete.
- */
-async function deadlocksOf(location: string): Promise<number> {
-  const database = new URL(location).pathname.slice(1);
-  return admin(async (client) => {
-    await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
-    for (let waited = 0; ; waited += 50) {
-      // count(*) is a bigint, which opencase's pg type parser (src/db/postgres.ts) hands over as a number.
-      const left = (await client.query<{ n: number | string }>('select count(*) as n from pg_stat_activity where datname = $1', [database])).rows[0]?.n;
-      if (Number(left) === 0) break;
-      if (waited > 30_000) throw new Error(`the connections to ${database} did not end`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const row = (await client.query<{ deadlocks: number | string }>('select deadlocks from pg_stat_database where datname = $1', [database])).rows[0];
-    return Number(row?.deadlocks ?? 0);
-  });
-}
 
 /** Resolves once `parties` callers have arrived: each transaction holds its first lock before either asks for its second. */
 function barrier(parties: number): () => Promise<void> {

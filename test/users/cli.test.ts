@@ -1,26 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { runCli, type CliResult } from '../cli-helpers.js';
 import { AICC, fetchToken, ON_POSTGRES, startTestApp, testDatabase, TEST_BACKEND, type TestApp } from '../helpers.js';
 import { detailCode, errorCodeOf, eventually, signedIn, signIn } from '../sessions/session-calls.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** The real `opencase` command with `input` on its standard input (a password, as an operator pipes it). */
-function runCliWithInput(args: string[], input: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+import type { User } from '../../src/client/index.js';
 
 function assertOneLineError(result: CliResult, expected: string | RegExp): void {
   assert.equal(result.code, 1, `exit ${String(result.code)}: ${result.stdout}${result.stderr}`);
@@ -29,15 +12,6 @@ function assertOneLineError(result: CliResult, expected: string | RegExp): void 
   assert.equal(lines.length, 1, `one line expected:\n${result.stderr}`);
   if (typeof expected === 'string') assert.equal(lines[0], expected);
   else assert.match(lines[0] ?? '', expected);
-}
-
-interface ListedUser {
-  createdDate: string;
-  id: string;
-  login: string | null;
-  name: string;
-  role: string;
-  status: string;
 }
 
 /** The operator's side of people: users who sign in, their passwords and status, and API apps limited to a role. */
@@ -59,11 +33,11 @@ describe(`opencase user create|set-password|disable|enable|list and app create -
   });
 
   const cli = (...args: string[]) => runCli([...args, '--db', database.location, '--tenant', tenant.tenantId]);
-  const cliWithPassword = (password: string, ...args: string[]) => runCliWithInput([...args, '--db', database.location, '--tenant', tenant.tenantId], password);
-  async function listed(): Promise<ListedUser[]> {
+  const cliWithPassword = (password: string, ...args: string[]) => runCli([...args, '--db', database.location, '--tenant', tenant.tenantId], {}, password);
+  async function listed(): Promise<User[]> {
     const result = await cli('user', 'list', '--json');
     assert.equal(result.code, 0, result.stderr);
-    return result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as ListedUser);
+    return result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as User);
   }
   /** The token's resCode on an AICC read (task detail of a task no tenant here has: 404001 while the token works). */
   const tokenCode = (token: string) => eventually(() => detailCode(t, token), '401002', ON_POSTGRES);
@@ -133,7 +107,7 @@ describe(`opencase user create|set-password|disable|enable|list and app create -
     const session = await signedIn(t, 'pat', 'agent passphrase');
     const disabled = await cli('user', 'disable', '--login', 'pat', '--json');
     assert.equal(disabled.code, 0, disabled.stderr);
-    const shown = JSON.parse(disabled.stdout) as ListedUser;
+    const shown = JSON.parse(disabled.stdout) as User;
     assert.deepEqual([shown.login, shown.status, shown.role], ['pat', 'disabled', 'agent']);
     assert.equal(await tokenCode(session.accessToken), '401002');
     assert.equal(errorCodeOf(await signIn(t, { login: 'pat', password: 'agent passphrase' }), 403), '403002');

@@ -6,6 +6,7 @@ import { assertErrorEnvelope, resultOf, TEST_BACKEND, useTestApp } from '../help
 import {
   detailCode, errorCodeOf, PASSWORD_PATH, refresh, signedIn, signIn, USERS_PATH, withToken, type SignedIn,
 } from '../sessions/session-calls.js';
+import type { User } from '../../src/client/index.js';
 
 const HOUR = 3_600_000;
 const PEOPLE = {
@@ -15,15 +16,6 @@ const PEOPLE = {
   agent: { name: 'Abe Agent', login: 'abe', password: 'abe passphrase', role: 'agent' },
 } as const;
 type Person = keyof typeof PEOPLE;
-
-interface UserInfo {
-  createdDate: string;
-  id: string;
-  login: string | null;
-  name: string;
-  role: string;
-  status: string;
-}
 
 /** The users API (an admin's: creating, changing, set-password links) and setting a password with a link. */
 describe(`users API and set-password links, on ${TEST_BACKEND}`, () => {
@@ -57,16 +49,16 @@ describe(`users API and set-password links, on ${TEST_BACKEND}`, () => {
     const created = resultOf<Record<string, string>>(reply);
     assert.deepEqual(Object.keys(created), ['userId']);
     const userId = created.userId ?? '';
-    const shown = resultOf<UserInfo>(await as('agent', 'GET', `${USERS_PATH}/${userId}`));
+    const shown = resultOf<User>(await as('agent', 'GET', `${USERS_PATH}/${userId}`));
     assert.deepEqual(Object.keys(shown), ['createdDate', 'id', 'login', 'name', 'role', 'status']);
     assert.deepEqual({ ...shown, createdDate: '' }, { createdDate: '', id: userId, login: 'nina', name: 'Nina New', role: 'supervisor', status: 'active' });
     assert.match(shown.createdDate, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
 
     const plain = resultOf<{ userId: string }>(await as('admin', 'POST', USERS_PATH, { name: 'Plain Name' }));
-    const plainShown = resultOf<UserInfo>(await as('admin', 'GET', `${USERS_PATH}/${plain.userId}`));
+    const plainShown = resultOf<User>(await as('admin', 'GET', `${USERS_PATH}/${plain.userId}`));
     assert.deepEqual([plainShown.login, plainShown.role, plainShown.status], [null, 'agent', 'active'], 'an agent without a login by default');
 
-    const list = resultOf<{ count: number; users: UserInfo[] }>(await as('agent', 'GET', `${USERS_PATH}?limit=100`));
+    const list = resultOf<{ count: number; users: User[] }>(await as('agent', 'GET', `${USERS_PATH}?limit=100`));
     assert.equal(list.count, list.users.length);
     assert.deepEqual(list.users.find((user) => user.id === userId), shown);
     for (const person of Object.keys(PEOPLE) as Person[]) assert.equal(list.users.find((user) => user.id === ids[person])?.role, PEOPLE[person].role);
@@ -90,11 +82,11 @@ describe(`users API and set-password links, on ${TEST_BACKEND}`, () => {
       }
       assert.equal((await as(person, 'GET', USERS_PATH)).statusCode, 200);
     }
-    const unchanged = resultOf<UserInfo>(await as('admin', 'GET', `${USERS_PATH}/${target.id}`));
+    const unchanged = resultOf<User>(await as('admin', 'GET', `${USERS_PATH}/${target.id}`));
     assert.equal(unchanged.role, 'agent');
-    const list = resultOf<{ users: UserInfo[] }>(await as('admin', 'GET', `${USERS_PATH}?limit=100`));
+    const list = resultOf<{ users: User[] }>(await as('admin', 'GET', `${USERS_PATH}?limit=100`));
     assert.ok(!list.users.some((user) => user.login?.startsWith('sneaky')));
-    assert.equal(resultOf<UserInfo>(await as('admin', 'GET', `${USERS_PATH}/${ids.agent}`)).role, 'agent');
+    assert.equal(resultOf<User>(await as('admin', 'GET', `${USERS_PATH}/${ids.agent}`)).role, 'agent');
   });
 
   it('a set-password link sets the password once, with no access token; a second use is a 400; the new password signs in', async () => {
@@ -144,18 +136,18 @@ describe(`users API and set-password links, on ${TEST_BACKEND}`, () => {
     const other = await newUser();
     assert.equal(errorCodeOf(await as('admin', 'PATCH', `${USERS_PATH}/${other.id}`, { login: user.login }), 409), '409001');
     assert.equal(errorCodeOf(await as('admin', 'PATCH', `${USERS_PATH}/${other.id}`, { login: PEOPLE.admin.login }), 409), '409001');
-    assert.equal(resultOf<UserInfo>(await as('admin', 'PATCH', `${USERS_PATH}/${user.id}`, { login: user.login })).login, user.login, 'its own login is no conflict');
+    assert.equal(resultOf<User>(await as('admin', 'PATCH', `${USERS_PATH}/${user.id}`, { login: user.login })).login, user.login, 'its own login is no conflict');
 
     assert.equal((await setPassword(await passwordLink(user.id), 'a passphrase here')).statusCode, 200);
     const session = await signedIn(t, user.login, 'a passphrase here');
-    const removed = resultOf<UserInfo>(await as('admin', 'PATCH', `${USERS_PATH}/${user.id}`, { login: null }));
+    const removed = resultOf<User>(await as('admin', 'PATCH', `${USERS_PATH}/${user.id}`, { login: null }));
     assert.equal(removed.login, null);
     assert.equal(await detailCode(t, session.accessToken), '401002', 'its sessions end with its login');
     assert.equal(errorCodeOf(await signIn(t, { login: user.login, password: 'a passphrase here' }), 401), '401003');
     const noLogin = await as('admin', 'POST', `${USERS_PATH}/${user.id}/password-link`);
     assert.equal(errorCodeOf(noLogin, 409), '409001');
     // The freed login may go to someone else.
-    assert.equal(resultOf<UserInfo>(await as('admin', 'PATCH', `${USERS_PATH}/${other.id}`, { login: user.login })).login, user.login);
+    assert.equal(resultOf<User>(await as('admin', 'PATCH', `${USERS_PATH}/${other.id}`, { login: user.login })).login, user.login);
   });
 
   it('an admin cannot disable itself, change its own role nor take away its own login through its session (409); another admin can disable it', async () => {
@@ -165,14 +157,14 @@ describe(`users API and set-password links, on ${TEST_BACKEND}`, () => {
       assert.equal(errorCodeOf(reply, 409), '409001', JSON.stringify(body));
       assert.match(assertErrorEnvelope(reply.body).resMsg, /is you/);
     }
-    const unchanged = resultOf<UserInfo>(await as('admin', 'GET', self));
+    const unchanged = resultOf<User>(await as('admin', 'GET', self));
     assert.deepEqual([unchanged.name, unchanged.role, unchanged.status], [PEOPLE.admin.name, 'admin', 'active']);
-    assert.equal(resultOf<UserInfo>(await as('admin', 'PATCH', self, { name: 'Alice A.' })).name, 'Alice A.', 'its own name it may change');
+    assert.equal(resultOf<User>(await as('admin', 'PATCH', self, { name: 'Alice A.' })).name, 'Alice A.', 'its own name it may change');
 
     const byDeputy = await as('deputy', 'PATCH', self, { status: 'disabled' });
-    assert.equal(resultOf<UserInfo>(byDeputy).status, 'disabled');
+    assert.equal(resultOf<User>(byDeputy).status, 'disabled');
     assert.equal(await detailCode(t, sessions.admin.accessToken), '401002');
-    assert.equal(resultOf<UserInfo>(await as('deputy', 'PATCH', self, { status: 'active' })).status, 'active');
+    assert.equal(resultOf<User>(await as('deputy', 'PATCH', self, { status: 'active' })).status, 'active');
     sessions.admin = await signedIn(t, PEOPLE.admin.login, PEOPLE.admin.password);
   });
 
