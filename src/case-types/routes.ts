@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../auth/hook.js';
 import { Acknowledgement, acknowledged, success } from '../wire/envelope.js';
 import { ApiError } from '../wire/errors.js';
-import { errorResponses } from '../wire/fastify.js';
+import { emptyBodyIsEmptyObject, errorResponses } from '../wire/fastify.js';
 import { fitPage, nextStart } from '../lists/reply-bound.js';
 import {
   CaseTypeCreatedResponse, CaseTypeDetailBody, CaseTypeDetailResponse, CaseTypeIdParams, CreateCaseTypeBody, ListCaseTypesBody,
@@ -28,9 +28,7 @@ export async function caseTypeRoutes(app: FastifyInstance): Promise<void> {
   // AICC's detail page shows a body {"id"} beside the path id, as task detail does: POST is served too.
   typed.post('/caseType/:id', {
     schema: { params: CaseTypeIdParams, body: CaseTypeDetailBody, response: detailResponse },
-    preValidation: async (request) => {
-      request.body ??= {};
-    },
+    preValidation: emptyBodyIsEmptyObject,
   }, async (request) => {
     if (request.body.id !== undefined && request.body.id !== request.params.id) {
       throw new ApiError('invalidRequest', `id in the body (${request.body.id}) differs from the id in the path (${request.params.id})`);

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../auth/hook.js';
 import { Acknowledgement, acknowledged, success } from '../wire/envelope.js';
 import { ApiError } from '../wire/errors.js';
-import { errorResponses } from '../wire/fastify.js';
+import { emptyBodyIsEmptyObject, errorResponses } from '../wire/fastify.js';
 import { fitPage, nextStart, PARTIAL_HEADER } from '../lists/reply-bound.js';
 import { refuseCaseTypeName } from '../case-types/service.js';
 import {
@@ -101,9 +101,6 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
 export async function caseExtensionRoutes(app: FastifyInstance): Promise<void> {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
   const schema = { params: CaseIdParams, body: CaseActionBody, response: { 200: Acknowledgement, ...errorResponses } };
-  const emptyBodyIsEmptyObject = async (request: { body: unknown }) => {
-    request.body ??= {};
-  };
 
   typed.post('/cases/:id/suspend', { schema, preValidation: emptyBodyIsEmptyObject }, async (request) => {
     await suspendCase(app.store, tenantOf(request), request.params.id, request.body, app.clock());

@@ -4,10 +4,11 @@ import { tenantOf } from '../auth/hook.js';
 import { pageOf } from '../lists/paging.js';
 import { fitPage, nextStart } from '../lists/reply-bound.js';
 import { success } from '../wire/envelope.js';
-import { errorResponses } from '../wire/fastify.js';
+import { emptyBodyIsEmptyObject, errorResponses } from '../wire/fastify.js';
+import { NoFields } from '../wire/schema.js';
 import { acknowledged, Acknowledgement } from '../wire/envelope.js';
 import {
-  CreateQueueBody, CreateQueueResponse, ListQueuesResponse, QueueIdParams, QueueMemberBody, QueueMemberParams, QueueMembersResponse, QueuesQuery,
+  CreateQueueBody, CreateQueueResponse, ListQueuesResponse, QueueIdParams, QueueMemberParams, QueueMembersResponse, QueuesQuery,
 } from './schemas.js';
 import { createQueue, listQueueMembers, listQueues, setQueueMember } from './service.js';
 
@@ -29,15 +30,12 @@ export async function queueRoutes(app: FastifyInstance): Promise<void> {
     return success(await listQueueMembers(app.store, tenantOf(request), request.params.id));
   });
 
-  const memberSchema = { params: QueueMemberParams, body: QueueMemberBody, response: { 200: Acknowledgement, ...errorResponses } };
-  const noBodyIsEmpty = async (request: { body: unknown }) => {
-    request.body ??= {};
-  };
-  typed.put('/queues/:id/members/:userId', { schema: memberSchema, preValidation: noBodyIsEmpty }, async (request) => {
+  const memberSchema = { params: QueueMemberParams, body: NoFields, response: { 200: Acknowledgement, ...errorResponses } };
+  typed.put('/queues/:id/members/:userId', { schema: memberSchema, preValidation: emptyBodyIsEmptyObject }, async (request) => {
     await setQueueMember(app.store, tenantOf(request), request.params.id, request.params.userId, true, app.clock());
     return acknowledged();
   });
-  typed.delete('/queues/:id/members/:userId', { schema: memberSchema, preValidation: noBodyIsEmpty }, async (request) => {
+  typed.delete('/queues/:id/members/:userId', { schema: memberSchema, preValidation: emptyBodyIsEmptyObject }, async (request) => {
     await setQueueMember(app.store, tenantOf(request), request.params.id, request.params.userId, false, app.clock());
     return acknowledged();
   });

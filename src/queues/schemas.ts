@@ -20,4 +20,3 @@ export const QueueMembersResponse = Envelope(Type.Object({
   count: Type.Integer(),
   members: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
 }));
-export const QueueMemberBody = Type.Object({});

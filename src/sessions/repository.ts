@@ -68,10 +68,6 @@ function sessionQueries(q: Queryable) {
         .where('session_refresh_tokens.token_hash', '=', tokenHash)
         .executeTakeFirst();
     },
-
-    findSession(sessionId: string) {
-      return db.selectFrom('sessions').selectAll().where('id', '=', sessionId).executeTakeFirst();
-    },
   };
 }
 

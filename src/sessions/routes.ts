@@ -4,12 +4,13 @@ import { ACCESS_TOKEN_HEADER } from '../auth/hook.js';
 import { hashToken } from '../auth/secrets.js';
 import { ApiError } from '../wire/errors.js';
 import { acknowledged, Acknowledgement, success } from '../wire/envelope.js';
-import { errorResponses } from '../wire/fastify.js';
+import { emptyBodyIsEmptyObject, errorResponses } from '../wire/fastify.js';
+import { NoFields } from '../wire/schema.js';
 import { SetPasswordBody } from '../users/schemas.js';
 import { usePasswordLink } from '../users/service.js';
 import { refreshCookie, refreshTokenOf } from './cookie.js';
 import { findSessionIdOfToken, isSessionToken } from './repository.js';
-import { NoBody, SessionResponse, SignInBody } from './schemas.js';
+import { SessionResponse, SignInBody } from './schemas.js';
 import { endSession, refreshSession, sessionOfRefreshToken, startSession, type IssuedSession, type SessionLifetimes } from './service.js';
 import { SignInAttempts } from './sign-in-attempts.js';
 
@@ -27,9 +28,6 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
   const { config } = app;
   const lifetimes: SessionLifetimes = { tokenTtlSeconds: config.sessionTokenTtlSeconds, sessionTtlSeconds: config.sessionTtlSeconds };
   const attempts = new SignInAttempts(app.store, { failuresPerAddress: config.signInFailuresPerMinute, failuresPerLogin: config.signInLoginFailures });
-  const noBodyIsEmpty = async (request: { body: unknown }) => {
-    request.body ??= {};
-  };
 
   const reply = (request: FastifyRequest, response: FastifyReply, issued: IssuedSession) => {
     response.header('cache-control', 'no-store');
@@ -63,7 +61,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
   });
 
   typed.post('/session/refresh', {
-    schema: { body: NoBody, response: { 200: SessionResponse, ...errorResponses } }, preValidation: noBodyIsEmpty,
+    schema: { body: NoFields, response: { 200: SessionResponse, ...errorResponses } }, preValidation: emptyBodyIsEmptyObject,
   }, async (request, response) => {
     const refreshToken = refreshTokenOf(request.headers.cookie);
     if (refreshToken === undefined) throw new ApiError('sessionEnded', 'the refresh cookie is missing: sign in again (POST /opencase/v1/session)');

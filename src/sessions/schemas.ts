@@ -27,5 +27,3 @@ export const SessionResult = Type.Object({
 export type SessionResult = Static<typeof SessionResult>;
 export const SessionResponse = Envelope(SessionResult);
 
-/** A refresh takes no fields: the cookie is the whole request (an absent body counts as `{}`). */
-export const NoBody = Type.Object({});

@@ -4,9 +4,10 @@ import { tenantOf } from '../auth/hook.js';
 import { pageOf } from '../lists/paging.js';
 import { fitPage, nextStart } from '../lists/reply-bound.js';
 import { success } from '../wire/envelope.js';
-import { errorResponses } from '../wire/fastify.js';
+import { emptyBodyIsEmptyObject, errorResponses } from '../wire/fastify.js';
+import { NoFields } from '../wire/schema.js';
 import {
-  CreateUserBody, CreateUserResponse, ListUsersResponse, NoFields, PageQuery, PasswordLinkResponse, UpdateUserBody, UserIdParams, UserResponse,
+  CreateUserBody, CreateUserResponse, ListUsersResponse, PageQuery, PasswordLinkResponse, UpdateUserBody, UserIdParams, UserResponse,
 } from './schemas.js';
 import { createPasswordLink, createUserAs, getUser, listUsersAs, updateUserAs } from './service.js';
 
@@ -34,8 +35,6 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
 
   typed.post('/users/:id/password-link', {
     schema: { params: UserIdParams, body: NoFields, response: { 200: PasswordLinkResponse, ...errorResponses } },
-    preValidation: async (request) => {
-      request.body ??= {};
-    },
+    preValidation: emptyBodyIsEmptyObject,
   }, async (request) => success(await createPasswordLink(app.store, tenantOf(request), request.params.id, app.clock())));
 }

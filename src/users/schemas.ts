@@ -33,9 +33,6 @@ export const UpdateUserBody = Type.Object({
 }, { minProperties: 1 });
 export type UpdateUserInput = Static<typeof UpdateUserBody>;
 
-/** A call that takes no fields: an absent body counts as `{}` (routes.ts). */
-export const NoFields = Type.Object({});
-
 export const UserIdParams = Type.Object({ id: WireId });
 
 export const UserInfo = Type.Object({

@@ -255,3 +255,11 @@ export const errorResponses = {
 export function sendSerialized(reply: { type(contentType: string): { send(payload: never): unknown } }, body: Buffer): void {
   reply.type(WIRE_CONTENT_TYPE).send(body as never);
 }
+
+/**
+ * A route whose body is optional: sent without one (or with an empty one), it is taken as `{}`, so that its schema
+ * still refuses unknown fields when a body is sent. A preValidation hook.
+ */
+export async function emptyBodyIsEmptyObject(request: { body: unknown }): Promise<void> {
+  request.body ??= {};
+}

@@ -46,3 +46,6 @@ export const ListStart = Type.Integer({ minimum: 0, maximum: MAX_START });
 export function alphabetical<T extends Record<string, TSchema>>(properties: T): T {
   return Object.fromEntries(Object.entries(properties).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T;
 }
+
+/** The body of a call that takes no fields (sign-out's refresh, a password link, a queue membership): `{}` or none. */
+export const NoFields = Type.Object({});
