@@ -1,8 +1,8 @@
 import { AppShell, Button, Group, List, Loader, Modal, NativeSelect, Text, Title } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, Route, Router, Switch } from 'wouter';
 import { LANGUAGES, useI18n, type Language } from './i18n';
-import { isTyping } from './screens/Queue';
+import { useShortcuts } from './shortcuts';
 import { CasePage } from './screens/CasePage';
 import { Queue } from './screens/Queue';
 import { Tasks } from './screens/Tasks';
@@ -29,13 +29,7 @@ function LanguageSwitch() {
 function ShortcutHelp() {
   const { t } = useI18n();
   const [opened, setOpened] = useState(false);
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === '?' && !isTyping(event.target)) setOpened(true);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  useShortcuts(useMemo(() => ({ '?': () => setOpened(true) }), []));
   return (
     <Modal opened={opened} onClose={() => setOpened(false)} title={t('keys.title')}>
       <List>

@@ -1,11 +1,11 @@
 import { Alert, Anchor, Badge, Button, Card, Grid, Group, Stack, Stepper, Table, Text, Textarea, TextInput, Timeline, Title } from '@mantine/core';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useLocation } from 'wouter';
 import { useOwnerName } from '../directory';
 import { CaseActions } from './CaseActions';
 import { NewTask } from './NewTask';
-import { isTyping } from './Queue';
+import { useShortcuts } from '../shortcuts';
 import { Link } from 'wouter';
 import { useI18n } from '../i18n';
 import { client } from '../session';
@@ -46,23 +46,12 @@ export function CasePage({ caseId }: { caseId: string }) {
   const flowRef = useRef<HTMLDivElement>(null);
   const [, navigate] = useLocation();
   // s: the status buttons, a: transfer, e: write a note, Backspace: back to the queue (not while typing in a field).
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (isTyping(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
-      const targets: Record<string, () => void> = {
-        s: () => flowRef.current?.querySelector<HTMLButtonElement>('button')?.focus(),
-        a: () => transferRef.current?.focus(),
-        e: () => noteRef.current?.focus(),
-        Backspace: () => navigate('/'),
-      };
-      const target = targets[event.key];
-      if (!target) return;
-      event.preventDefault();
-      target();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [navigate]);
+  useShortcuts(useMemo(() => ({
+    s: () => flowRef.current?.querySelector<HTMLButtonElement>('button')?.focus(),
+    a: () => transferRef.current?.focus(),
+    e: () => noteRef.current?.focus(),
+    Backspace: () => navigate('/'),
+  }), [navigate]));
   const [noteTitle, setNoteTitle] = useState('');
   const [noteText, setNoteText] = useState('');
   const note = useMutation({

@@ -1,6 +1,8 @@
-import { Alert, Badge, Button, Checkbox, Group, NativeSelect, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Checkbox, Group, NativeSelect, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
+import { useShortcuts } from '../shortcuts';
+import { Pager } from './Pager';
 import { useQueryClient } from '@tanstack/react-query';
 import { BulkBar } from './BulkBar';
 import { useCaseTypes, useOwnerName, useQueues, useTemplate, useUsers } from '../directory';
@@ -41,13 +43,6 @@ function searchOf(filters: Filters): string {
   for (const name of TEXT_FILTERS) if (filters[name]) query.set(name, filters[name]);
   for (const [name, value] of Object.entries(filters.fields)) if (value) query.set(`${FIELD_PREFIX}${name}`, value);
   return `?${query.toString()}`;
-}
-
-/** Whether a key goes into a field being written in (then it is a letter, not a shortcut): radios and buttons are not. */
-export function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
-  return target instanceof HTMLInputElement && !['radio', 'checkbox', 'button', 'submit', 'reset'].includes(target.type);
 }
 
 export function Queue() {
@@ -101,31 +96,22 @@ export function Queue() {
   const rows = cases.data?.caseList ?? [];
   const pages = Math.max(1, Math.ceil((cases.data?.count ?? 0) / PAGE_SIZE));
 
-  // j / k move through the rows, Enter opens one, / goes to the search box (not while typing in a field).
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (isTyping(event.target)) return;
-      if (event.key === 'j') setCursor((at) => Math.min(at + 1, Math.max(0, rows.length - 1)));
-      else if (event.key === 'k') setCursor((at) => Math.max(at - 1, 0));
-      else if (event.key === 'Enter' && rows[cursor]) navigate(`/cases/${rows[cursor].id}`);
-      else if (event.key === 'x' && rows[cursor]) {
-        // x selects the row at the cursor, or unselects it, for a bulk change.
-        const id = rows[cursor].id;
-        setSelected((current) => {
-          const next = new Set(current);
-          if (next.has(id)) next.delete(id);
-          else next.add(id);
-          return next;
-        });
-      }
-      else if (event.key === '/') {
-        event.preventDefault();
-        search.current?.focus();
-      } else return;
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [rows, cursor, navigate]);
+  // j / k move through the rows, Enter opens one, x selects it for a bulk change, / goes to the search box.
+  const atCursor = rows[cursor];
+  useShortcuts(useMemo(() => ({
+    j: () => setCursor((at) => Math.min(at + 1, Math.max(0, rows.length - 1))),
+    k: () => setCursor((at) => Math.max(at - 1, 0)),
+    '/': () => search.current?.focus(),
+    ...(atCursor && {
+      Enter: () => navigate(`/cases/${atCursor.id}`),
+      x: () => setSelected((current) => {
+        const next = new Set(current);
+        if (next.has(atCursor.id)) next.delete(atCursor.id);
+        else next.add(atCursor.id);
+        return next;
+      }),
+    }),
+  }), [rows.length, atCursor, navigate]));
 
   return (
     <Stack>
@@ -222,11 +208,7 @@ export function Queue() {
         </Table.Tbody>
       </Table>
       {cases.data && rows.length === 0 && <Text>{t('queue.empty')}</Text>}
-      <Group>
-        <Button variant="default" disabled={filters.page <= 1} onClick={() => change({ page: filters.page - 1 })}>{t('common.previous')}</Button>
-        <Text size="sm">{t('common.page', { page: filters.page, pages })}</Text>
-        <Button variant="default" disabled={filters.page >= pages} onClick={() => change({ page: filters.page + 1 })}>{t('common.next')}</Button>
-      </Group>
+      <Pager page={filters.page} pages={pages} onPage={(page) => change({ page })} />
     </Stack>
   );
 }

@@ -1,10 +1,11 @@
-import { Alert, Badge, Button, Group, NativeSelect, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, NativeSelect, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ListTasksRequest, TaskListItem } from '../../../src/client/index.js';
 import { TASK_STATUSES as STATUSES } from '../../../src/wire/enums.js';
 import { wireDate } from '../dates';
 import { useI18n, type MessageKey } from '../i18n';
+import { Pager } from './Pager';
 import { client } from '../session';
 
 /** AICC's task classifications, relative to the signed-in user: its open tasks, those it created, those it completed. */
@@ -68,11 +69,7 @@ export function Tasks() {
         </Table.Tbody>
       </Table>
       {tasks.data && rows.length === 0 && <Text>{t('tasks.empty')}</Text>}
-      <Group>
-        <Button variant="default" disabled={page <= 1} onClick={() => setPage(page - 1)}>{t('common.previous')}</Button>
-        <Text size="sm">{t('common.page', { page, pages })}</Text>
-        <Button variant="default" disabled={page >= pages} onClick={() => setPage(page + 1)}>{t('common.next')}</Button>
-      </Group>
+      <Pager page={page} pages={pages} onPage={setPage} />
     </Stack>
   );
 }
