@@ -4,7 +4,42 @@ import { lockedForChange, lockedForReading } from '../db/database.js';
 import { repository, type Db, type Queryable, type Tx } from '../db/store.js';
 import { preparedQuery } from '../db/prepared.js';
 import type { CasesTable } from '../db/tables.js';
-import { COMPLETED_STATUS } from '../wire/enums.js';
+import { COMPLETED_STATUS, type CaseSort, type SortOrder } from '../wire/enums.js';
+
+/** Each priority's rank (PRIORITY_RANK), Critical highest. */
+const PRIORITY_RANKS: Partial<Record<string, number>> = { Critical: 4, High: 3, Medium: 2, Low: 1 };
+
+/** A priority's rank, Critical highest and none lowest: written as migration 0007's cases_priority_idx has it. */
+const PRIORITY_RANK = sql<number>`(case cases.priority when 'Critical' then 4 when 'High' then 3 when 'Medium' then 2 when 'Low' then 1 else 0 end)`;
+
+/**
+ * Each sort's terms, all of them in the page's direction, so that an index read forwards or backwards serves it
+ * (migrations 0001 and 0007). `desc`: newest first, last changed first, most urgent first (newest first within a
+ * priority), and for due dates those without one, then the latest; `asc` is the exact reverse (soonest due first,
+ * those without a due date last).
+ */
+const CASE_SORT_TERMS: Record<CaseSort, ReadonlyArray<ReturnType<typeof sql>>> = {
+  created: [sql`cases.created_at`, sql`cases.id`],
+  updated: [sql`cases.last_modified_at`, sql`cases.id`],
+  due: [sql`(cases.due_at is null)`, sql`cases.due_at`, sql`cases.id`],
+  priority: [PRIORITY_RANK, sql`cases.created_at`, sql`cases.id`],
+};
+
+/** How a page is ordered: by `by`, in `order` (desc: newest, last changed, most urgent or latest due first). */
+export interface CaseOrder {
+  by: CaseSort;
+  order: SortOrder;
+  /**
+   * Read the matching cases by the filters' index and sort them, instead of walking the order's index and testing each
+   * case: for a few cases of a set of owners (a user's queues), which the walk would look for among all the tenant's.
+   * Measured on 1,000,000 cases with none in any queue: the walk 1.6 s, this under 1 ms; sorting 200,000 this way takes
+   * 330 ms, which the walk finds at once. The terms are wrapped (coalesce(t, t)) so that no index can serve the order.
+   */
+  sortMatches?: boolean;
+}
+
+/** How few matching cases pageOfCases sorts itself (CaseOrder.sortMatches): 20,000 sort in about 35 ms. */
+export const FEW_CASES_TO_SORT = 20_000;
 
 /** What a case list may be narrowed by, in database terms; every field given must hold. */
 export interface CaseFilters {
@@ -34,6 +69,12 @@ export interface CaseFilters {
   /** Completed without ever being transferred. */
   directResponse?: boolean;
   followerId?: string;
+  /** Owned by a queue this user is a member of. */
+  queueMemberId?: string;
+  /** Owned by a queue (by no person: a case always has an owner, a user or a queue). */
+  unassigned?: true;
+  state?: string;
+  suspended?: boolean;
   /** Template fields holding these canonical values (case-templates/values.ts), all of them. */
   templateValues?: Array<{ field: string; value: string }>;
   /**
@@ -53,7 +94,12 @@ function casesQueries(q: Queryable) {
     let query = db.selectFrom('cases').where('cases.tenant_id', '=', tenantId);
     if (f.titleContains !== undefined) query = query.where(containsIgnoringCase('cases.title', f.titleContains));
     if (f.status !== undefined) query = query.where('cases.status', '=', f.status);
-    if (f.priority !== undefined) query = query.where('cases.priority', '=', f.priority);
+    if (f.priority !== undefined) {
+      // By its rank, so that cases_priority_idx serves the filter, its count and a newest-first page at once (measured on
+      // 1,000,000 cases, a quarter of them High: the whole request took 1.5 s by the column, 17 ms by the rank).
+      const rank = PRIORITY_RANKS[f.priority];
+      query = rank === undefined ? query.where('cases.priority', '=', f.priority) : query.where(PRIORITY_RANK, '=', sql.lit(rank));
+    }
     if (f.origin !== undefined) query = query.where('cases.origin', '=', f.origin);
     if (f.ownerId !== undefined) query = query.where('cases.owner_id', '=', f.ownerId);
     if (f.ownerType !== undefined) query = query.where('cases.owner_type', '=', f.ownerType);
@@ -93,6 +139,17 @@ function casesQueries(q: Queryable) {
           .where('case_field_values.value', '=', value));
       }
     }
+    if (f.state !== undefined) query = query.where('cases.state', '=', f.state);
+    if (f.suspended !== undefined) query = query.where('cases.suspended_at', f.suspended ? 'is not' : 'is', null);
+    if (f.queueMemberId !== undefined) {
+      query = query.where('cases.owner_type', '=', sql.lit('queue')).where('cases.owner_id', 'in', db.selectFrom('queue_members')
+        .select('queue_members.queue_id').where('queue_members.tenant_id', '=', tenantId).where('queue_members.user_id', '=', f.queueMemberId));
+    }
+    if (f.unassigned) {
+      // The tenant's queues as a list, so that the owner index (cases_owner_idx) finds their cases without reading others.
+      query = query.where('cases.owner_type', '=', sql.lit('queue'))
+        .where('cases.owner_id', 'in', db.selectFrom('queues').select('queues.id').where('queues.tenant_id', '=', tenantId));
+    }
     if (f.followerId !== undefined) {
       const followerId = f.followerId;
       query = query.where((eb) => eb.exists(eb.selectFrom('case_followers')
@@ -102,6 +159,16 @@ function casesQueries(q: Queryable) {
         .where('case_followers.user_id', '=', followerId)));
     }
     return query;
+  }
+
+  function pageQuery(tenantId: string, filters: CaseFilters, start: number, limit: number, order: CaseOrder = { by: 'created', order: 'desc' }) {
+    const direction = order.order === 'desc' ? sql`desc` : sql`asc`;
+    let query = filtered(tenantId, filters)
+      .leftJoin('case_types', (join) => join.onRef('case_types.tenant_id', '=', 'cases.tenant_id').onRef('case_types.id', '=', 'cases.type_id'))
+      .selectAll('cases')
+      .select(['case_types.type_name', 'case_types.template_id']);
+    for (const term of CASE_SORT_TERMS[order.by]) query = query.orderBy(order.sortMatches ? sql`coalesce(${term}, ${term}) ${direction}` : sql`${term} ${direction}`);
+    return query.limit(limit).offset(start);
   }
 
   return {
@@ -214,17 +281,11 @@ function casesQueries(q: Queryable) {
       return { counts, completionMs: Number(row.completion_ms ?? 0) };
     },
 
-    /** One page, newest first, with each case's type name. */
-    listCases(tenantId: string, filters: CaseFilters, start: number, limit: number) {
-      return filtered(tenantId, filters)
-        .leftJoin('case_types', (join) => join.onRef('case_types.tenant_id', '=', 'cases.tenant_id').onRef('case_types.id', '=', 'cases.type_id'))
-        .selectAll('cases')
-        .select(['case_types.type_name', 'case_types.template_id'])
-        .orderBy('cases.created_at', 'desc')
-        .orderBy('cases.id', 'desc')
-        .limit(limit)
-        .offset(start)
-        .execute();
+    /** One page, newest first unless `order` says otherwise, with each case's type name (the query: its plan is tested). */
+    pageQuery,
+
+    listCases(tenantId: string, filters: CaseFilters, start: number, limit: number, order?: CaseOrder) {
+      return pageQuery(tenantId, filters, start, limit, order).execute();
     },
   };
 }

@@ -8,12 +8,13 @@ import { fitPage, nextStart, PARTIAL_HEADER } from '../lists/reply-bound.js';
 import { refuseCaseTypeName } from '../case-types/service.js';
 import {
   BulkCaseBody, BulkCaseResponse, CancelCaseBody, CaseActionBody, CloseCaseBody, ReopenCaseBody, CaseDetailResponse, CaseIdParams, CreateCaseBody, FollowBody, CreateCaseResponse, ListCasesBody, ListCasesResponse, ModifyCaseBody,
-  ProcessCaseBody, TransferCaseBody, UpdateCaseStatusBody,
+  ProcessCaseBody, SearchCasesBody, SearchCasesResponse, TransferCaseBody, UpdateCaseStatusBody,
 } from './schemas.js';
 import {
   cancelCase, closeCase, createCase, reopenCase, getCaseDetail, listCases, modifyCase, processCase, resumeCase, setFollowing, suspendCase, transferCase, updateCaseStatus,
 } from './service.js';
 import { bulkChangeCases } from './bulk.js';
+import { searchCases } from './search.js';
 
 /** `caseInfo.type` of a body not validated yet, whatever its shape. */
 function caseInfoTypeOf(body: unknown): unknown {
@@ -97,7 +98,7 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
-/** opencase extension routes for cases: suspend and resume (AICC console actions), reopen, bulk changes, follow and unfollow. */
+/** opencase extension routes for cases: suspend and resume (AICC console actions), reopen, search, bulk changes, follow and unfollow. */
 export async function caseExtensionRoutes(app: FastifyInstance): Promise<void> {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
   const schema = { params: CaseIdParams, body: CaseActionBody, response: { 200: Acknowledgement, ...errorResponses } };
@@ -118,6 +119,12 @@ export async function caseExtensionRoutes(app: FastifyInstance): Promise<void> {
   }, async (request) => {
     await reopenCase(app.store, tenantOf(request), request.params.id, request.body, app.clock());
     return acknowledged();
+  });
+
+  // The console's queue: views, a state filter and sorts that case/list has not (cases/search.ts).
+  typed.post('/cases/search', { schema: { body: SearchCasesBody, response: { 200: SearchCasesResponse, ...errorResponses } } }, async (request, reply) => {
+    const page = await searchCases(app.store, tenantOf(request), request.body);
+    return success(fitPage(reply, page, 'caseList', app.config.replyLimitBytes, nextStart(request.body.start)));
   });
 
   // One action on up to 100 cases, one result each (cases/bulk.ts).

@@ -7,6 +7,7 @@ import { WireDate } from '../wire/dates.js';
 import { Envelope } from '../wire/envelope.js';
 import {
   CASE_CLASSIFICATIONS, CASE_ORIGIN_ALIASES, CASE_STATES, CASE_ORIGINS, CASE_OWNER_TYPES, CASE_PROCESS_TYPES, CASE_RESUMEN_TYPES, PRIORITIES,
+  CASE_SORTS, CASE_STATE_FILTERS, CASE_VIEWS, SORT_ORDERS,
 } from '../wire/enums.js';
 import { OperatorId, WireId } from '../wire/ids.js';
 import { alphabetical, ListStart, Nullable, StringEnum } from '../wire/schema.js';
@@ -230,6 +231,37 @@ export type CaseListItem = Static<typeof CaseListItem>;
 
 /** AICC wraps the page in a one-element array: `"result": [{"caseList": […], "count": N}]`. */
 export const ListCasesResponse = Envelope(Type.Array(Type.Object({ caseList: Type.Array(CaseListItem), count: Type.Integer() })));
+
+/**
+ * opencase extension: the console's queue, which case/list cannot serve — views by ownership (a user's queues, the
+ * unassigned cases), a state filter and a sort — with case/list's filters under the same names and types (template
+ * fields included) and the same items. `userId` names whose view it is (a signed-in user's own; an API app's user
+ * when absent). The created range has no 31-day limit here.
+ */
+export const SearchCasesBody = withTemplateFields({
+  start: ListStart,
+  limit: Type.Integer({ minimum: 1, maximum: 100 }),
+  view: Type.Optional(StringEnum(CASE_VIEWS)),
+  userId: Type.Optional(WireId),
+  state: Type.Optional(StringEnum(CASE_STATE_FILTERS)),
+  sort: Type.Optional(StringEnum(CASE_SORTS)),
+  order: Type.Optional(StringEnum(SORT_ORDERS)),
+  title: Type.Optional(Type.String({ maxLength: 128 })),
+  status: Type.Optional(Type.String({ maxLength: 128 })),
+  priority: Type.Optional(StringEnum(PRIORITIES)),
+  origin: Type.Optional(StringEnum(CASE_ORIGINS)),
+  type: Type.Optional(WireId),
+  ownerId: Type.Optional(WireId),
+  queueId: Type.Optional(WireId),
+  contactId: Type.Optional(WireId),
+  startTime: Type.Optional(WireDate),
+  endTime: Type.Optional(WireDate),
+});
+export type SearchCasesInput = Static<typeof SearchCasesBody>;
+
+/** One page of cases/search: the items case/list shows, and how many cases match in all (not wrapped in an array). */
+export const SearchCasesResult = Type.Object({ caseList: Type.Array(CaseListItem), count: Type.Integer() });
+export const SearchCasesResponse = Envelope(SearchCasesResult);
 
 export const CaseIdParams = Type.Object({ id: WireId });
 

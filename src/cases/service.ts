@@ -30,7 +30,7 @@ import {
 } from './template-values.js';
 import { fieldsOf } from '../case-templates/service.js';
 import { resumenFilters } from './resumen.js';
-import { createCasesRepository, type CaseFilters, type CasesRepository } from './repository.js';
+import { createCasesRepository, FEW_CASES_TO_SORT, type CaseFilters, type CaseOrder, type CasesRepository } from './repository.js';
 import type {
   CancelCaseInput, CaseActionInput, CloseCaseInput, ReopenCaseInput, CaseDetail, CaseListItem, CreateCaseInput, ListCasesInput, ModifyCaseInput, ProcessCaseInput,
   TransferCaseInput, UpdateCaseStatusInput,
@@ -484,14 +484,14 @@ const FEW_TEMPLATE_MATCHES = 2_000;
  * list (the page sorted 100,000 rows), 2 ms as a walk of the newest cases; a value held by one case took 2 ms as an IN
  * list and 6 s as a walk. The count is the index count itself when nothing else filters.
  */
-async function listByTemplateValues(cases: CasesRepository, tenantId: string, filters: CaseFilters, start: number, limit: number) {
+async function listByTemplateValues(cases: CasesRepository, tenantId: string, filters: CaseFilters, start: number, limit: number, order?: CaseOrder) {
   const [first, ...more] = filters.templateValues ?? [];
   if (!first) throw new Error('listByTemplateValues needs a template filter');
   const held = await cases.countTemplateValue(tenantId, first.field, first.value);
   const onlyThat = more.length === 0 && Object.entries(filters).every(([key, value]) => key === 'templateValues' || value === undefined);
   const page = { ...filters, templateJoin: held <= FEW_TEMPLATE_MATCHES ? 'in' as const : 'exists' as const };
   const inList = { ...filters, templateJoin: 'in' as const };
-  return Promise.all([onlyThat ? held : cases.countCases(tenantId, inList), cases.listCases(tenantId, page, start, limit)]);
+  return Promise.all([onlyThat ? held : cases.countCases(tenantId, inList), cases.listCases(tenantId, page, start, limit, order)]);
 }
 
 /** opencase extension: the caller's user (or the user named) follows or stops following a case. */
@@ -517,7 +517,7 @@ function fromOrdinal(value: string, ordered: readonly string[]): string {
  * open (neither Completed nor cancelled), overCases = open and past due.
  */
 export async function listCases(store: Store, tenant: TenantContext, input: ListCasesInput, now: number): Promise<{ caseList: CaseListItem[]; count: number }> {
-  const { tenantId, timeZone } = tenant;
+  const { timeZone } = tenant;
   await authorize(store, tenant, 'case.read');
   const range = createdRange(input, timeZone, CASE_LIST_MAX_DAYS);
   const c = input.classification;
@@ -558,10 +558,27 @@ export async function listCases(store: Store, tenant: TenantContext, input: List
     ...(input.isReopen !== undefined && { reopened: input.isReopen }),
     ...(input.isDirectResponse !== undefined && { directResponse: input.isDirectResponse }),
   };
+  return pageOfCases(store, tenant, filters, input.start, input.limit);
+}
+
+/** One page of the cases `filters` select, in `order`, as case/list's items, and how many there are in all. */
+export async function pageOfCases(
+  store: Store, tenant: TenantContext, filters: CaseFilters, start: number, limit: number, order?: CaseOrder,
+): Promise<{ caseList: CaseListItem[]; count: number }> {
+  const { tenantId, timeZone } = tenant;
   const cases = createCasesRepository(store);
-  const [count, rows] = filters.templateValues
-    ? await listByTemplateValues(cases, tenantId, filters, input.start, input.limit)
-    : await Promise.all([cases.countCases(tenantId, filters), cases.listCases(tenantId, filters, input.start, input.limit)]);
+  let count: number;
+  let rows: Awaited<ReturnType<CasesRepository['listCases']>>;
+  if (filters.templateValues) {
+    [count, rows] = await listByTemplateValues(cases, tenantId, filters, start, limit, order);
+  } else if (filters.queueMemberId !== undefined || filters.unassigned) {
+    // Cases of a set of queues: counted from the owner index first; a few are read by it and sorted (CaseOrder.sortMatches).
+    count = await cases.countCases(tenantId, filters);
+    const sorting = order ?? { by: 'created' as const, order: 'desc' as const };
+    rows = await cases.listCases(tenantId, filters, start, limit, { ...sorting, sortMatches: count <= FEW_CASES_TO_SORT });
+  } else {
+    [count, rows] = await Promise.all([cases.countCases(tenantId, filters), cases.listCases(tenantId, filters, start, limit, order)]);
+  }
   // Templates are read only for a page that holds a case of a templated type: most lists need no extra query.
   const templated = rows.some((row) => row.template_id !== null);
   const templates = new Map((templated ? await templatesOfTenant(store, tenantId) : []).map((template) => [template.id, template]));

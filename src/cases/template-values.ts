@@ -141,7 +141,7 @@ export async function templatesOfTenant(q: Queryable, tenantId: string): Promise
  * has is a 400 naming the closest one.
  */
 export async function templateFilters(
-  q: Queryable, tenant: { tenantId: string; timeZone: string }, input: object & { type?: string },
+  q: Queryable, tenant: { tenantId: string; timeZone: string }, input: object & { type?: string }, call = 'case/list',
 ): Promise<Array<{ field: string; value: string }>> {
   const sent = sentTemplateValues(input);
   if (sent.size === 0) return [];
@@ -159,7 +159,7 @@ export async function templateFilters(
     if (!field) {
       const meant = closestField(name, known.map((candidate) => candidate.name));
       const where = input.type !== undefined ? `the template of case type ${input.type}` : 'any case template of this tenant';
-      throw new ApiError('invalidRequest', `unknown field ${name} in case/list: not a field of ${where}${meant ? ` (did you mean ${meant}?)` : ''}`);
+      throw new ApiError('invalidRequest', `unknown field ${name} in ${call}: not a field of ${where}${meant ? ` (did you mean ${meant}?)` : ''}`);
     }
     if (value === null) throw new ApiError('invalidRequest', `${name} must be a value to filter on, not null`);
     return { field: name, value: canonicalValue(field, value, tenant.timeZone, name) ?? '' };

@@ -6,7 +6,7 @@ import { OpencaseError } from './errors.js';
 import type {
   BulkCaseRequest, BulkCaseResult, CaseActionRequest, Contact, ContactList, CreateCaseTypeRequest, CreateCaseTypeResult, CreateContactRequest, CreateContactResult,
   CreateQueueRequest, CreateQueueResult, CreateUserRequest, CreateUserResult, FollowRequest, ListContactsRequest, PageRequest,
-  PasswordLink, QueueList, SignedIn, SignInRequest, QueueMembers, Trace, TracePage, TracesRequest, UpdateCaseTypeRequest, UpdateContactRequest, UpdateUserRequest, User, UserList,
+  PasswordLink, QueueList, SearchCasesRequest, SignedIn, SignInRequest, QueueMembers, Trace, TracePage, TracesRequest, UpdateCaseTypeRequest, UpdateContactRequest, UpdateUserRequest, User, UserList,
   CaseTemplate, CaseTemplateList, CreateTemplateRequest, CreateTemplateResult, UpdateTemplateRequest,
 } from './types.js';
 import type {
@@ -133,6 +133,8 @@ export class OpencaseClient {
     resume: (id: string, request: CaseActionRequest = {}) => this.request<void>('POST', `${EXTENSIONS_PREFIX}/cases/${encodeURIComponent(id)}/resume`, request),
     follow: (id: string, request: FollowRequest = {}) => this.request<void>('POST', `${EXTENSIONS_PREFIX}/cases/${encodeURIComponent(id)}/follow`, request),
     unfollow: (id: string, request: FollowRequest = {}) => this.request<void>('POST', `${EXTENSIONS_PREFIX}/cases/${encodeURIComponent(id)}/unfollow`, request),
+    /** opencase: the console's queue — views (mine, my queues, unassigned…), a state filter and a sort; a page as list's. */
+    search: (request: SearchCasesRequest) => this.request<CaseList>('POST', `${EXTENSIONS_PREFIX}/cases/search`, request),
     /**
      * opencase: assign, move along the flow or prioritize up to 100 cases in one transaction. It does not throw for a
      * case that fails: each has its result (`resCode` "0", or the error its single call would answer) and nothing

@@ -9,7 +9,7 @@ import type {
 import type { CaseOverviewResponse, CaseReportBody, CaseReportResponse } from '../statistics/schemas.js';
 import type {
   BulkCaseBody, BulkCaseResponse, CancelCaseBody, CaseActionBody, CaseDetail as CaseDetailSchema, CloseCaseBody, ReopenCaseBody, CreateCaseBody, FollowBody, CreateCaseResponse, ListCasesBody, ListCasesResponse, ModifyCaseBody,
-  ProcessCaseBody, TransferCaseBody, UpdateCaseStatusBody,
+  ProcessCaseBody, SearchCasesBody, TransferCaseBody, UpdateCaseStatusBody,
 } from '../cases/schemas.js';
 import type { ContactResponse, ContactsQuery, CreateContactBody, CreateContactResponse, ListContactsResponse, UpdateContactBody } from '../contacts/schemas.js';
 import type { SessionResponse, SignInBody } from '../sessions/schemas.js';
@@ -57,6 +57,8 @@ export type ListCasesRequest = Static<typeof ListCasesBody> & TemplateFields;
 type ListedCases = ResultOf<typeof ListCasesResponse>[number];
 export type CaseListItem = ListedCases['caseList'][number] & TemplateFields;
 export type CaseList = Omit<ListedCases, 'caseList'> & { caseList: CaseListItem[] };
+/** opencase's cases/search: views, a state filter and sorts case/list has not; the page as case/list's (not wrapped). */
+export type SearchCasesRequest = Static<typeof SearchCasesBody> & TemplateFields;
 /** The detail itself: the client unwraps AICC's one-element array (the default) and takes the object too. */
 export type CaseDetail = WithTemplateFields<Static<typeof CaseDetailSchema>>;
 export type ModifyCaseRequest = WithTemplateFields<Static<typeof ModifyCaseBody>>;

@@ -54,6 +54,7 @@ export const SUMMARIES: Readonly<Record<string, string>> = {
   postCasesByIdResume: 'Resume a suspended or cancelled case',
   postCasesByIdReopen: 'Reopen a closed case (AICC has no reopen call)',
   postCasesBulk: 'Assign, move along the flow or prioritize up to 100 cases in one transaction: one result per case, each as its single call would answer',
+  postCasesSearch: 'The console\'s queue: cases by view (mine, my queues, unassigned, followed, created, all), state, case/list\'s filters and a sort, with the exact count',
   postCasesByIdFollow: 'Follow a case (its isFollower, case/list\'s Follow classification)',
   postCasesByIdUnfollow: 'Stop following a case',
   getTraces: 'The append-only trace of changes to a case or task, in order',

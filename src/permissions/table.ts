@@ -18,7 +18,7 @@ export type Scope = 'none' | 'own' | 'any';
  * any user of its tenant, as AICC's machine-to-machine interface does; one created with a role holds that role's.
  */
 export const PERMISSIONS = {
-  'case.read': { agent: 'any', supervisor: 'any', admin: 'any', calls: 'case/list, case/{id}' },
+  'case.read': { agent: 'any', supervisor: 'any', admin: 'any', calls: 'case/list, case/{id}, cases/search' },
   'case.create': { agent: 'any', supervisor: 'any', admin: 'any', calls: 'case' },
   'case.modify': { agent: 'own', supervisor: 'any', admin: 'any', calls: 'case/modify, cases/bulk (priority)' },
   'case.transfer': { agent: 'own', supervisor: 'any', admin: 'any', calls: 'case/transfer, cases/bulk (assign)' },

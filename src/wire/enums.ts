@@ -37,6 +37,29 @@ export const CASE_ORIGIN_ALIASES: Record<string, (typeof CASE_ORIGINS)[number]> 
 export const PRIORITY_ORDINALS = ['Low', 'Medium', 'High', 'Critical'] as const;
 
 export const CASE_CLASSIFICATIONS = ['Todo', 'Follow', 'Created', 'Processed'] as const;
+/**
+ * opencase extension (cases/search): whose cases a queue view holds, relative to a user — owned by it, owned by a queue
+ * it is a member of, owned by no one or by a queue (no person has taken them), followed by it, created by it, or all.
+ */
+export const CASE_VIEWS = ['mine', 'myQueues', 'unassigned', 'followed', 'created', 'all'] as const;
+export type CaseView = (typeof CASE_VIEWS)[number];
+
+/**
+ * cases/search's `state`: a case state (Pending and Processing without the cancelled cases), or `open` (neither
+ * Completed nor cancelled), `cancelled` or `suspended`.
+ */
+export const CASE_STATE_FILTERS = ['open', ...CASE_STATES, 'cancelled', 'suspended'] as const;
+export type CaseStateFilter = (typeof CASE_STATE_FILTERS)[number];
+
+/**
+ * cases/search's orders: by creation, last change, due date (those without one last) or priority (Critical first, none
+ * last). `desc` is each one's natural direction (newest, latest, most urgent first) except for `due`, soonest first.
+ */
+export const CASE_SORTS = ['created', 'updated', 'due', 'priority'] as const;
+export type CaseSort = (typeof CASE_SORTS)[number];
+export const SORT_ORDERS = ['asc', 'desc'] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
+
 export const CASE_RESUMEN_TYPES = ['newCases', 'finishedCases', 'unfinishedCases', 'overCases'] as const;
 export const CASE_OWNER_TYPES = ['user', 'queue'] as const;
 export const CASE_PROCESS_TYPES = ['Iternal', 'Email', 'SMS'] as const;

@@ -91,6 +91,7 @@ describe('permissions: every AICC and extension route × role × own record or a
 
   const ROUTES: MatrixRoute[] = [
     { action: 'case.read', name: 'POST case/list', record: 'none', call: (c) => inject(c.token, 'POST', `${AICC}/case/list`, { start: 0, limit: 1 }) },
+    { action: 'case.read', name: 'POST cases/search', record: 'none', call: (c) => inject(c.token, 'POST', `${EXT}/cases/search`, { start: 0, limit: 1, view: 'mine' }) },
     { action: 'case.read', name: 'GET case/{id}', record: 'case', call: (c) => inject(c.token, 'GET', `${AICC}/case/${c.caseId}`) },
     {
       action: 'case.create', name: 'POST case', record: 'none', call: (c) => inject(c.token, 'POST', `${AICC}/case`, {

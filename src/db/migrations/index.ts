@@ -5,6 +5,7 @@ import * as closedCases from './0003_closed_cases.js';
 import * as wireProfile from './0004_wire_profile.js';
 import * as caseTemplates from './0005_case_templates.js';
 import * as people from './0006_people.js';
+import * as caseSorting from './0007_case_sorting.js';
 
 /** Migrations are compiled into the package (no directory scan at run time); names sort in the order they run. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004_wire_profile': wireProfile,
   '0005_case_templates': caseTemplates,
   '0006_people': people,
+  '0007_case_sorting': caseSorting,
 };
 
 export const migrationProvider: MigrationProvider = {
