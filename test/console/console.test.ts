@@ -51,7 +51,7 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
   after(() => browser?.close());
 
   /** A call of the demo tenant's API app (every permission), for a test's setup and checks: its `result`, once it succeeded. */
-  async function api<Result>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, token = t.token): Promise<Result> {
+  async function api<Result>(method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, body?: unknown, token = t.token): Promise<Result> {
     const reply = await fetch(`${baseUrl}${path}`, {
       method, headers: { 'access-token': token, ...(body !== undefined && { 'content-type': 'application/json' }) }, ...(body !== undefined && { body: JSON.stringify(body) }),
     });
@@ -164,8 +164,8 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
     await page.getByRole('combobox', { name: 'Priority' }).selectOption('Low');
     await page.getByRole('combobox', { name: 'Type' }).selectOption({ label: 'Demo' });
     await page.getByRole('combobox', { name: 'Owner' }).selectOption({ label: DEMO_USER.name });
-    const filtered = await api<Array<{ count: number }>>('POST', `${AICC}/case/list`, { start: 0, limit: 1, priority: 'Low', type: DEMO_CASE_TYPE.id, ownerId: DEMO_USER.id });
-    await count.getByText(`${filtered[0]?.count} cases`).waitFor();
+    const filtered = await api<{ count: number }>('POST', '/opencase/v1/cases/search', { start: 0, limit: 1, view: 'all', state: 'open', priority: 'Low', type: DEMO_CASE_TYPE.id, ownerId: DEMO_USER.id });
+    await count.getByText(`${filtered.count} cases`).waitFor();
     assert.match(page.url(), /priority=Low/);
     await page.getByRole('combobox', { name: 'Priority' }).selectOption('');
     await page.getByRole('combobox', { name: 'Type' }).selectOption('');
@@ -181,6 +181,59 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('case-status').waitFor();
     assert.match(page.url(), new RegExp(`/console/cases/${DEMO_CASE.id}$`));
+    });
+  });
+
+  it('the queue\'s views "My queues" and "Unassigned", its state filter and its sorts, each kept in the URL', async () => {
+    await inBrowser(async ({ page }) => {
+    const { users } = await api<{ users: Array<{ id: string; login: string | null }> }>('GET', '/opencase/v1/users?limit=100');
+    const supId = users.find((user) => user.login === 'sup')?.id ?? '';
+    const { queueId } = await api<{ queueId: string }>('POST', '/opencase/v1/queues', { name: 'Second line' });
+    await api('PUT', `/opencase/v1/queues/${queueId}/members/${supId}`, {});
+    const queued = async (title: string, priority: string, dueDate: string) => {
+      const caseId = await newCase({ title, priority, dueDate, ownerId: DEMO_USER.id });
+      await api('POST', `${AICC}/case/transfer`, { id: caseId, ownerId: queueId, ownerType: 'queue', creatorId: DEMO_USER.id, remark: 'to the second line' });
+      // The app's clock moves on: "newest first" is then a known order.
+      t.now.value += 1_000;
+      return caseId;
+    };
+    const later = await queued('Queued later', 'Low', '2031-05-01 09:00:00');
+    await queued('Queued sooner', 'Critical', '2031-01-01 09:00:00');
+    await api('POST', `${AICC}/status/update`, { id: later, status: 'Completed', creatorId: DEMO_USER.id });
+
+    await signedIn(page);
+    await page.getByText('My queues', { exact: true }).click();
+    const count = page.getByTestId('queue-count');
+    // Open cases by default: the completed one shows under "Any state".
+    await count.getByText('1 cases').waitFor();
+    assert.equal(await page.getByTestId('queue-row').first().locator('a').textContent(), 'Queued sooner');
+    await page.getByRole('combobox', { name: 'State' }).selectOption('any');
+    await count.getByText('2 cases').waitFor();
+    assert.match(page.url(), /view=myQueues/);
+    assert.match(page.url(), /state=any/);
+    const titles = () => page.getByTestId('queue-row').locator('a').allTextContents();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=queue-row]').length === 2);
+    assert.deepEqual(await titles(), ['Queued sooner', 'Queued later']);
+    await page.getByRole('combobox', { name: 'Sort' }).selectOption('created.asc');
+    await page.waitForURL(/sort=created\.asc/);
+    await page.getByTestId('queue-row').first().getByText('Queued later').waitFor();
+    await page.getByRole('combobox', { name: 'Sort' }).selectOption('due.asc');
+    await page.getByTestId('queue-row').first().getByText('Queued sooner').waitFor();
+    await page.getByRole('combobox', { name: 'State' }).selectOption('Completed');
+    await count.getByText('1 cases').waitFor();
+    await page.getByTestId('queue-row').first().getByText('Queued later').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'queue-views.png') });
+    // "Unassigned": owned by a queue, no person; the same filters hold.
+    await page.getByText('Unassigned', { exact: true }).click();
+    await page.getByRole('combobox', { name: 'State' }).selectOption('open');
+    await page.getByRole('textbox', { name: 'Search titles' }).fill('Queued');
+    await page.keyboard.press('Enter');
+    await count.getByText('1 cases').waitFor();
+    assert.deepEqual(await titles(), ['Queued sooner']);
+    // A reload keeps the view, its filters and its sort.
+    await page.reload();
+    await count.getByText('1 cases').waitFor();
+    assert.equal(await page.getByRole('combobox', { name: 'Sort' }).inputValue(), 'due.asc');
     });
   });
 
@@ -259,7 +312,7 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
     });
   });
 
-  it('tasks: one is added on a case page; "My open tasks" marks the overdue one; a status change moves it to "Completed by me"', async () => {
+  it('tasks: added on a case page; "My open tasks" marks the overdue one; a status change moves it to "Completed by me"; one is transferred', async () => {
     await inBrowser(async ({ page }) => {
     await signedIn(page);
     await page.goto(`${baseUrl}/console/cases/${DEMO_CASE.id}`);
@@ -268,6 +321,9 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
     await page.getByLabel('Due on').fill('2020-01-31');
     await page.getByRole('button', { name: 'Add the task' }).click();
     await page.getByTestId('case-task').getByText('Call back, long ago').waitFor();
+    await page.getByRole('textbox', { name: 'New task' }).fill('Pass it on');
+    await page.getByRole('button', { name: 'Add the task' }).click();
+    await page.getByTestId('case-task').getByText('Pass it on').waitFor();
 
     await page.getByRole('link', { name: 'Tasks' }).click();
     const row = page.getByTestId('task-row').filter({ hasText: 'Call back, long ago' });
@@ -278,6 +334,15 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
     await page.getByText('Completed by me', { exact: true }).click();
     await page.getByTestId('task-row').filter({ hasText: 'Call back, long ago' }).waitFor();
     assert.equal(await page.getByTestId('task-row').filter({ hasText: 'Call back, long ago' }).getByTestId('overdue').count(), 0, 'a completed task is not overdue');
+
+    // Transferred to another user from the owner column (task/transfer): it leaves "My open tasks".
+    await page.getByText('My open tasks', { exact: true }).click();
+    const passed = page.getByTestId('task-row').filter({ hasText: 'Pass it on' });
+    await passed.getByRole('combobox', { name: 'Owner of Pass it on' }).selectOption({ label: 'Ann Agent' });
+    await passed.waitFor({ state: 'detached' });
+    const task = await t.database.db.selectFrom('tasks').innerJoin('users', (join) => join.onRef('users.tenant_id', '=', 'tasks.tenant_id').onRef('users.id', '=', 'tasks.owner_id'))
+      .select('users.login').where('tasks.tenant_id', '=', DEMO_TENANT.id).where('tasks.title', '=', 'Pass it on').executeTakeFirstOrThrow();
+    assert.equal(task.login, 'agent.console');
     });
   });
 
@@ -344,9 +409,12 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
     await inBrowser(async ({ page }) => {
     const { users } = await api<{ users: Array<{ id: string; login: string | null }> }>('GET', '/opencase/v1/users?limit=100');
     const idOf = (login: string) => users.find((user) => user.login === login)?.id ?? '';
-    const made = [await newCase({ title: 'Bulk mine', ownerId: idOf('agent.console'), priority: 'Low' }), await newCase({ title: 'Bulk theirs', ownerId: idOf('sup'), priority: 'Low' })];
+    // Both made as the agent (an API app may name the user it acts as): its "Created by me" view holds them.
+    const creatorId = idOf('agent.console');
+    const made = [await newCase({ title: 'Bulk mine', ownerId: idOf('agent.console'), priority: 'Low', creatorId }), await newCase({ title: 'Bulk theirs', ownerId: idOf('sup'), priority: 'Low', creatorId })];
     await signIn(page, 'agent.console', password);
-    await page.getByText('All', { exact: true }).click();
+    await page.getByText('Created by me', { exact: true }).click();
+    assert.equal(await page.getByText('All', { exact: true }).count(), 0, 'an agent has no "All" view');
     await page.getByRole('textbox', { name: 'Search titles' }).fill('Bulk');
     await page.keyboard.press('Enter');
     await page.getByTestId('queue-count').getByText('2 cases').waitFor();

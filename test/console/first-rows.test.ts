@@ -40,7 +40,8 @@ describe(`the console's queue on a tenant of ${CASES.toLocaleString('en-US')} ca
     // The generated agents own a fifth of the cases each: one of them signs in, its "mine" view is 200,000 open cases.
     const agent = (await createUsersRepository(t.database).listUsers(tenantId, 0, 10)).find((user) => user.name === 'agent 0001');
     assert.ok(agent);
-    await updateUser(t.database, tenantId, agent.id, { login: 'busy.agent' }, now);
+    // A supervisor, who has the "All" view as well.
+    await updateUser(t.database, tenantId, agent.id, { login: 'busy.agent', role: 'supervisor' }, now);
     await setPassword(t.database, tenantId, agent.id, 'a million cases', now);
     baseUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'] });
@@ -50,7 +51,7 @@ describe(`the console's queue on a tenant of ${CASES.toLocaleString('en-US')} ca
     await t?.close();
   });
 
-  it(`shows the first rows of "mine" and "all" within ${FIRST_ROWS_BUDGET_MS} ms of navigation (median of five, signed in, page cached)`, async () => {
+  it(`shows the first rows of "mine", "all" and every case by urgency within ${FIRST_ROWS_BUDGET_MS} ms of navigation (median of five, signed in, page cached)`, async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     try {
@@ -59,21 +60,25 @@ describe(`the console's queue on a tenant of ${CASES.toLocaleString('en-US')} ca
       await page.getByRole('textbox', { name: 'Password' }).fill('a million cases');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByTestId('queue-row').first().waitFor();
-      const timings: Record<string, number[]> = { mine: [], all: [] };
+      // The views as an agent opens them (its open cases, newest first), and every case by urgency.
+      const views = { mine: '?view=mine', all: '?view=all', 'all, any state, most urgent first': '?view=all&state=any&sort=priority.desc' };
+      const timings: Record<string, number[]> = Object.fromEntries(Object.keys(views).map((name) => [name, []]));
       for (let round = 0; round < 5; round++) {
-        for (const view of ['mine', 'all'] as const) {
+        for (const [name, search] of Object.entries(views)) {
           const started = Date.now();
-          await page.goto(`${baseUrl}/console/?view=${view}`);
+          await page.goto(`${baseUrl}/console/${search}`);
           await page.getByTestId('queue-row').first().waitFor();
-          timings[view]?.push(Date.now() - started);
+          timings[name]?.push(Date.now() - started);
         }
       }
       const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Infinity;
-      const medians = { mine: median(timings.mine ?? []), all: median(timings.all ?? []) };
-      process.stdout.write(`# first rows on ${CASES} cases, ms from navigation: mine ${JSON.stringify(timings.mine)}, all ${JSON.stringify(timings.all)}\n`);
-      assert.ok(medians.mine <= FIRST_ROWS_BUDGET_MS && medians.all <= FIRST_ROWS_BUDGET_MS, JSON.stringify(medians));
+      const medians = Object.fromEntries(Object.entries(timings).map(([name, values]) => [name, median(values)]));
+      process.stdout.write(`# first rows on ${CASES} cases, ms from navigation: ${JSON.stringify(timings)}\n`);
+      assert.ok(Object.values(medians).every((ms) => ms <= FIRST_ROWS_BUDGET_MS), JSON.stringify(medians));
+      // The last view holds every case, counted exactly.
+      await page.getByTestId('queue-count').getByText(/^\d+ cases$/).waitFor();
       const count = await page.getByTestId('queue-count').textContent();
-      assert.equal(count, `${CASES.toLocaleString('en-US').replaceAll(',', '')} cases`);
+      assert.equal(count, `${CASES} cases`);
     } finally {
       await context.close();
     }

@@ -6,32 +6,44 @@ import { Pager } from './Pager';
 import { useQueryClient } from '@tanstack/react-query';
 import { BulkBar } from './BulkBar';
 import { useCaseTypes, useOwnerName, useQueues, useTemplate, useUsers } from '../directory';
-import { CASE_ORIGINS, PRIORITIES } from '../../../src/wire/enums.js';
+import { CASE_ORIGINS, CASE_STATE_FILTERS, CASE_VIEWS, PRIORITIES, type CaseSort, type CaseView, type SortOrder } from '../../../src/wire/enums.js';
 import { useLocation } from 'wouter';
-import type { ListCasesRequest } from '../../../src/client/index.js';
-import { useI18n, type MessageKey } from '../i18n';
-import { client } from '../session';
+import type { SearchCasesRequest } from '../../../src/client/index.js';
+import { useI18n } from '../i18n';
+import { client, useMe } from '../session';
 
-/** The queue's views, each AICC's case/list classification relative to the signed-in user (none: every case). */
-const VIEWS = { mine: 'Todo', created: 'Created', followed: 'Follow', all: undefined } as const;
-type View = keyof typeof VIEWS;
 const PAGE_SIZE = 25;
+/** The views an agent has; a supervisor and an admin also have `all`. */
+const AGENT_VIEWS: readonly CaseView[] = CASE_VIEWS.filter((view) => view !== 'all');
+/** The sorts offered, each a sort and its direction (cases/search's `sort` and `order`). */
+const SORTS = ['created.desc', 'created.asc', 'updated.desc', 'due.asc', 'priority.desc'] as const;
+type SortChoice = (typeof SORTS)[number];
+/** The state filter's choices: `open` unless the URL says otherwise, `any` for none. */
+const STATES = ['open', ...CASE_STATE_FILTERS.filter((state) => state !== 'open'), 'any'] as const;
+type StateChoice = (typeof STATES)[number];
 
-/** The filters that are a text each, by their names in the URL (case/list takes them by the same names). */
+/** The filters that are a text each, by their names in the URL (case/list and cases/search take them by the same names). */
 const TEXT_FILTERS = ['title', 'status', 'priority', 'origin', 'type', 'queueId', 'ownerId', 'from', 'to'] as const;
 type TextFilter = (typeof TEXT_FILTERS)[number];
 
-/** Filters a person can combine; kept in the URL's query, so that a view can be reloaded, bookmarked and shared. */
-/** `fields` are the custom fields of the type's template (`AICC__serial__CST`…), each filtered by equality, as case/list takes them. */
-type Filters = { view: View; page: number; fields: Record<string, string> } & Record<TextFilter, string>;
+/**
+ * Filters a person can combine; kept in the URL's query, so that a view can be reloaded, bookmarked and shared.
+ * `fields` are the custom fields of the type's template (`AICC__serial__CST`…), each filtered by equality.
+ */
+type Filters = { view: CaseView; state: StateChoice; sort: SortChoice; page: number; fields: Record<string, string> } & Record<TextFilter, string>;
 /** How a template field's filter is named in the URL. */
 const FIELD_PREFIX = 'f.';
 
+function oneOf<T extends string>(value: string | null, choices: readonly T[], otherwise: T): T {
+  return choices.find((choice) => choice === value) ?? otherwise;
+}
+
 function filtersFrom(search: string): Filters {
   const query = new URLSearchParams(search);
-  const view = query.get('view');
   return {
-    view: view !== null && view in VIEWS ? (view as View) : 'mine',
+    view: oneOf(query.get('view'), CASE_VIEWS, 'mine'),
+    state: oneOf(query.get('state'), STATES, 'open'),
+    sort: oneOf(query.get('sort'), SORTS, 'created.desc'),
     page: Math.max(1, Number(query.get('page') ?? '1') || 1),
     fields: Object.fromEntries([...query].filter(([name]) => name.startsWith(FIELD_PREFIX)).map(([name, value]) => [name.slice(FIELD_PREFIX.length), value])),
     ...Object.fromEntries(TEXT_FILTERS.map((name) => [name, query.get(name) ?? ''])) as Record<TextFilter, string>,
@@ -40,6 +52,8 @@ function filtersFrom(search: string): Filters {
 
 function searchOf(filters: Filters): string {
   const query = new URLSearchParams({ view: filters.view, ...(filters.page > 1 && { page: String(filters.page) }) });
+  if (filters.state !== 'open') query.set('state', filters.state);
+  if (filters.sort !== 'created.desc') query.set('sort', filters.sort);
   for (const name of TEXT_FILTERS) if (filters[name]) query.set(name, filters[name]);
   for (const [name, value] of Object.entries(filters.fields)) if (value) query.set(`${FIELD_PREFIX}${name}`, value);
   return `?${query.toString()}`;
@@ -48,7 +62,12 @@ function searchOf(filters: Filters): string {
 export function Queue() {
   const { t } = useI18n();
   const [, navigate] = useLocation();
-  const [filters, setFilters] = useState<Filters>(() => filtersFrom(window.location.search));
+  const { role } = useMe();
+  const views: readonly CaseView[] = role === 'agent' ? AGENT_VIEWS : CASE_VIEWS;
+  const [filters, setFilters] = useState<Filters>(() => {
+    const fromUrl = filtersFrom(window.location.search);
+    return views.includes(fromUrl.view) ? fromUrl : { ...fromUrl, view: 'mine' };
+  });
   const [titleDraft, setTitleDraft] = useState(filters.title);
   const [cursor, setCursor] = useState(0);
   const search = useRef<HTMLInputElement>(null);
@@ -71,17 +90,18 @@ export function Queue() {
   const template = useTemplate(templateId);
   const templateFields = templateId === null ? [] : template.data?.fields ?? [];
   const setField = (name: string, value: string) => change({ fields: { ...filters.fields, [name]: value } });
-  const request: ListCasesRequest = {
-    start: (filters.page - 1) * PAGE_SIZE, limit: PAGE_SIZE,
-    ...(VIEWS[filters.view] !== undefined && { classification: VIEWS[filters.view] }),
+  const [sort, order] = filters.sort.split('.') as [CaseSort, SortOrder];
+  const request: SearchCasesRequest = {
+    start: (filters.page - 1) * PAGE_SIZE, limit: PAGE_SIZE, view: filters.view, sort, order,
+    ...(filters.state !== 'any' && { state: filters.state }),
     ...(filters.title && { title: filters.title }),
     ...(filters.status && { status: filters.status }),
-    ...(filters.priority && { priority: filters.priority as ListCasesRequest['priority'] }),
-    ...(filters.origin && { origin: filters.origin as ListCasesRequest['origin'] }),
+    ...(filters.priority && { priority: filters.priority as SearchCasesRequest['priority'] }),
+    ...(filters.origin && { origin: filters.origin as SearchCasesRequest['origin'] }),
     ...(filters.type && { type: filters.type }),
     ...(filters.queueId && { queueId: filters.queueId }),
     ...(filters.ownerId && { ownerId: filters.ownerId }),
-    // A day's range in AICC's date form (case/list takes 31 days at most, and says so).
+    // A day's range in AICC's date form.
     ...(filters.from && { startTime: `${filters.from} 00:00:00` }),
     ...(filters.to && { endTime: `${filters.to} 23:59:59` }),
     // Each value as its field's type takes it: a yes/no field by true or false, a number field by a number.
@@ -90,9 +110,9 @@ export function Queue() {
       return [name, type === 'boolean' ? value === 'true' : type === 'number' ? Number(value) : value];
     })),
   };
-  // case/list names an owner by id only.
+  // A list names an owner by id only.
   const ownerName = useOwnerName();
-  const cases = useQuery({ queryKey: ['cases', request], queryFn: () => client.cases.list(request), placeholderData: keepPreviousData });
+  const cases = useQuery({ queryKey: ['cases', request], queryFn: () => client.cases.search(request), placeholderData: keepPreviousData });
   const rows = cases.data?.caseList ?? [];
   const pages = Math.max(1, Math.ceil((cases.data?.count ?? 0) / PAGE_SIZE));
 
@@ -123,8 +143,16 @@ export function Queue() {
         <SegmentedControl
           aria-label={t('queue.view')}
           value={filters.view}
-          onChange={(view) => change({ view: view as View })}
-          data={(Object.keys(VIEWS) as View[]).map((view) => ({ value: view, label: t(`queue.view.${view}` as MessageKey) }))}
+          onChange={(view) => change({ view: oneOf(view, CASE_VIEWS, 'mine') })}
+          data={views.map((view) => ({ value: view, label: t(`queue.view.${view}`) }))}
+        />
+        <NativeSelect
+          label={t('queue.state')} size="xs" value={filters.state} onChange={(event) => change({ state: oneOf(event.currentTarget.value, STATES, 'open') })}
+          data={STATES.map((state) => ({ value: state, label: t(`queue.state.${state}`) }))}
+        />
+        <NativeSelect
+          label={t('queue.sort')} size="xs" value={filters.sort} onChange={(event) => change({ sort: oneOf(event.currentTarget.value, SORTS, 'created.desc') })}
+          data={SORTS.map((choice) => ({ value: choice, label: t(`queue.sort.${choice}`) }))}
         />
         <NativeSelect label={t('queue.priority')} size="xs" value={filters.priority} data={[{ value: '', label: t('queue.any') }, ...PRIORITIES]} onChange={(event) => change({ priority: event.currentTarget.value })} />
         <NativeSelect label={t('queue.origin')} size="xs" value={filters.origin} data={[{ value: '', label: t('queue.any') }, ...CASE_ORIGINS]} onChange={(event) => change({ origin: event.currentTarget.value })} />
@@ -173,7 +201,7 @@ export function Queue() {
                 onChange={(event) => setSelected(event.currentTarget.checked ? new Set(rows.map((row) => row.id)) : new Set())}
               />
             </Table.Th>
-            {(['no', 'title', 'status', 'priority', 'owner', 'created'] as const).map((column) => <Table.Th key={column}>{t(`queue.col.${column}`)}</Table.Th>)}
+            {(['no', 'title', 'status', 'priority', 'owner', 'due', 'created'] as const).map((column) => <Table.Th key={column}>{t(`queue.col.${column}`)}</Table.Th>)}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -202,6 +230,7 @@ export function Queue() {
               <Table.Td><Badge variant="light">{row.status}</Badge></Table.Td>
               <Table.Td>{row.priority ?? '—'}</Table.Td>
               <Table.Td>{row.ownerId === null ? '—' : ownerName(row.ownerId)}</Table.Td>
+              <Table.Td>{row.dueDate ?? '—'}</Table.Td>
               <Table.Td>{row.createdDate}</Table.Td>
             </Table.Tr>
           ))}

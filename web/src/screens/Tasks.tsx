@@ -6,6 +6,7 @@ import { TASK_STATUSES as STATUSES } from '../../../src/wire/enums.js';
 import { wireDate } from '../dates';
 import { useI18n, type MessageKey } from '../i18n';
 import { Pager } from './Pager';
+import { useUsers } from '../directory';
 import { client } from '../session';
 
 /** AICC's task classifications, relative to the signed-in user: its open tasks, those it created, those it completed. */
@@ -29,7 +30,14 @@ export function Tasks() {
     mutationFn: ({ id, status }: { id: string; status: string }) => client.tasks.updateStatus({ id, status: status as (typeof STATUSES)[number] }),
     onSuccess: () => queries.invalidateQueries({ queryKey: ['tasks'] }),
   });
+  // A task is transferred to a user (task/transfer): its owner column is the picker.
+  const transfer = useMutation({
+    mutationFn: ({ id, ownerId }: { id: string; ownerId: string }) => client.tasks.transfer({ id, ownerId }),
+    onSuccess: () => queries.invalidateQueries({ queryKey: ['tasks'] }),
+  });
+  const users = useUsers();
   const rows = tasks.data?.taskList ?? [];
+  const problem = tasks.error ?? setStatus.error ?? transfer.error;
   const pages = Math.max(1, Math.ceil((tasks.data?.count ?? 0) / PAGE_SIZE));
   const now = new Date();
 
@@ -40,7 +48,7 @@ export function Tasks() {
         aria-label={t('queue.view')} value={view} onChange={(next) => { setView(next as View); setPage(1); }}
         data={VIEWS.map((value) => ({ value, label: t(`tasks.view.${value}` as MessageKey) }))} w="fit-content"
       />
-      {(tasks.error ?? setStatus.error) && <Alert color="red" role="alert">{t('error.generic', { message: (tasks.error ?? setStatus.error)?.message ?? '' })}</Alert>}
+      {problem && <Alert color="red" role="alert">{t('error.generic', { message: problem.message })}</Alert>}
       <Text size="sm" data-testid="tasks-count">{tasks.data ? t('tasks.count', { count: tasks.data.count }) : t('common.loading')}</Text>
       <Table aria-label={t('tasks.title')}>
         <Table.Thead>
@@ -60,7 +68,15 @@ export function Tasks() {
                 />
               </Table.Td>
               <Table.Td>{task.priority ?? '—'}</Table.Td>
-              <Table.Td>{task.ownerName ?? task.ownerId}</Table.Td>
+              <Table.Td>
+                <NativeSelect
+                  aria-label={t('tasks.ownerOf', { title: task.title })} value={task.ownerId} size="xs"
+                  // The owner first, named as the list names it, even when it is beyond the users the picker reads.
+                  data={[{ value: task.ownerId, label: task.ownerName ?? task.ownerId },
+                    ...(users.data?.users ?? []).filter((user) => user.id !== task.ownerId).map((user) => ({ value: user.id, label: user.name }))]}
+                  onChange={(event) => transfer.mutate({ id: task.taskId, ownerId: event.currentTarget.value })}
+                />
+              </Table.Td>
               <Table.Td>
                 {task.dueDate ?? '—'} {isOverdue(task, now) && <Badge color="red" size="sm" data-testid="overdue">{t('tasks.overdue')}</Badge>}
               </Table.Td>
