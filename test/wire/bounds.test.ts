@@ -228,6 +228,7 @@ describe('bounds of every field a request stores', () => {
     },
     'POST /opencase/v1/cases/{id}/reopen': { url: async () => `/opencase/v1/cases/${await closedCase()}/reopen`, body: () => ({ creatorId: U }), fill: { status: () => longStatus } },
     // A status change (its status in the long flow) with a remark: both texts the bulk body takes, at once.
+    'POST /opencase/v1/cases/search': { url: () => '/opencase/v1/cases/search', body: () => ({ start: 0, limit: 1 }), fill: { status: () => longStatus } },
     'POST /opencase/v1/cases/bulk': {
       url: () => '/opencase/v1/cases/bulk', body: async () => ({ ids: [await newCase(flowTypeId)], action: 'status', status: 'Completed', creatorId: U, remark: 'r' }),
       fill: { status: () => longStatus },
