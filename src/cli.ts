@@ -3,12 +3,12 @@ import cluster from 'node:cluster';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { nonEmpty, positiveInteger } from './cli-arguments.js';
 import {
-  createApiApp, createTenant, InvalidTenantInputError, revokeApp, revokeToken, rotateSecret, setWireProfile, showTenant, UnknownCredentialError, type TenantSettings,
+  createApiApp, createTenant, InvalidTenantInputError, listApps, listTenants, revokeApp, revokeToken, rotateSecret, setWireProfile, showTenant, UnknownCredentialError, type TenantSettings,
 } from './auth/service.js';
 import { parseWireSetting, WIRE_PROFILE_SWITCHES, type WireProfile } from './wire/profile.js';
 import { reportListening, runWorkers } from './cluster.js';
 import { generate } from './generate/generator.js';
-import { ConfigError, databaseLocation, loadConfig } from './config.js';
+import { ConfigError, DB_FLAG, loadConfig, requiredDatabase } from './config.js';
 import { DatabaseOpenError, migrateToLatest, openDatabase, waitForDatabase, type Store } from './db/database.js';
 import { closeOnSignals, demoBanner, startServer } from './server.js';
 import { createUser, findUserId, listUsers, setPassword, UnknownTenantError, UnknownUserError, updateUser } from './users/service.js';
@@ -17,11 +17,15 @@ import { ROLES } from './permissions/table.js';
 import type { Role } from './db/tables.js';
 import { addClientCommands } from './client/commands.js';
 import { OpencaseError } from './client/errors.js';
+import { formatTable } from './client/table.js';
+import { addOperationCommands } from './operations/commands.js';
+import { OperationRefusedError } from './operations/backup.js';
 
 /** Errors a person caused (a flag, a path, a locked file): one line, no stack. */
 function describeFailure(error: unknown): string {
   if (error instanceof ConfigError || error instanceof DatabaseOpenError || error instanceof InvalidTenantInputError
-    || error instanceof UnknownTenantError || error instanceof UnknownUserError || error instanceof UnknownCredentialError || error instanceof OpencaseError) {
+    || error instanceof UnknownTenantError || error instanceof UnknownUserError || error instanceof UnknownCredentialError || error instanceof OpencaseError
+    || error instanceof OperationRefusedError) {
     return error.message;
   }
   const code = (error as { code?: string }).code;
@@ -39,7 +43,7 @@ function fail(error: unknown): never {
 }
 
 async function withMigratedDatabase<T>(flag: string | undefined, work: (store: Store) => Promise<T>): Promise<T> {
-  const config = loadConfig({ db: databaseLocation(flag) });
+  const config = loadConfig({ db: requiredDatabase(flag) });
   const store = openDatabase(config.database, { poolSize: 2 });
   try {
     await waitForDatabase(store.db, config.databaseWaitSeconds * 1000, (message) => process.stderr.write(`opencase: ${message}\n`), config.database);
@@ -81,7 +85,7 @@ program.command('serve')
 
 program.command('migrate')
   .description('bring the database schema to the latest version')
-  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+  .option('--db <path|url>', DB_FLAG)
   .action(async (flags: { db?: string }) => {
     await withMigratedDatabase(flags.db, async (store) => {
       process.stdout.write(`database ${store.location} is up to date\n`);
@@ -91,7 +95,7 @@ program.command('migrate')
 const tenant = program.command('tenant').description('manage tenants');
 tenant.command('create')
   .description('create a tenant with its first user, default case type and API app')
-  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+  .option('--db <path|url>', DB_FLAG)
   .requiredOption('--name <name>', 'tenant name', nonEmpty)
   .option('--time-zone <tz>', 'IANA time zone its dates are shown in', 'UTC')
   .option('--user-name <name>', 'name of its first user', nonEmpty, 'admin')
@@ -128,17 +132,29 @@ function printTenant(settings: TenantSettings, json: boolean | undefined): void 
 
 tenant.command('show')
   .description('show a tenant: its time zone and wire profile')
-  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+  .option('--db <path|url>', DB_FLAG)
   .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
   .option('--json', 'print one JSON object')
   .action(async (flags: { db?: string; tenant: string; json?: boolean }) => {
     printTenant(await withMigratedDatabase(flags.db, (store) => showTenant(store, flags.tenant)), flags.json);
   });
 
+tenant.command('list')
+  .description('list the tenants, oldest first, with how many users, active API apps, contacts, cases and tasks each holds')
+  .option('--db <path|url>', DB_FLAG)
+  .option('--json', 'print one JSON array')
+  .action(async (flags: { db?: string; json?: boolean }) => {
+    const tenants = await withMigratedDatabase(flags.db, (store) => listTenants(store));
+    process.stdout.write(flags.json ? `${JSON.stringify(tenants)}\n` : `${formatTable(
+      ['tenant', 'name', 'time zone', 'users', 'apps', 'contacts', 'cases', 'tasks'],
+      tenants.map((t) => [t.tenantId, t.name, t.timeZone, t.users, t.apps, t.contacts, t.cases, t.tasks]),
+    )}\n`);
+  });
+
 tenant.command('set')
   .description(`change a tenant's wire profile, where AICC's documentation leaves the wire open (${Object.entries(WIRE_PROFILE_SWITCHES)
     .map(([key, values]) => `${key}: ${values.join(' | ')}`).join('; ')}; the first of each is the default)`)
-  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+  .option('--db <path|url>', DB_FLAG)
   .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
   .requiredOption('--wire <key=value>', 'a switch to set (repeat for several)', (text: string, settings: Partial<WireProfile> = {}) => {
     try {
@@ -169,7 +185,7 @@ function userLine(printed: { id: string; login: string | null; role: string; sta
 
 user.command('create')
   .description('create a user in a tenant; with --login and --password-stdin, one who signs in (POST /opencase/v1/session)')
-  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+  .option('--db <path|url>', DB_FLAG)
   .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
   .requiredOption('--name <name>', 'user name', nonEmpty)
   .option('--login <login>', 'what the user signs in with (unique in the tenant)', nonEmpty)
@@ -190,7 +206,7 @@ interface NamedUserFlags { db?: string; tenant: string; user?: string; login?: s
 function namedUserCommand(name: string, description: string): Command {
   return user.command(name)
     .description(description)
-    .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+    .option('--db <path|url>', DB_FLAG)
     .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
     .option('--user <id>', 'the user\'s id', nonEmpty)
     .option('--login <login>', 'or the user\'s login', nonEmpty);
@@ -225,7 +241,7 @@ for (const [name, status, said] of [['disable', 'disabled', 'its sessions and to
 
 user.command('list')
   .description('list a tenant\'s users, oldest first')
-  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+  .option('--db <path|url>', DB_FLAG)
   .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
   .option('--json', 'print one JSON object per line')
   .action(async (flags: { db?: string; tenant: string; json?: boolean }) => {
@@ -243,7 +259,7 @@ user.command('list')
 const apiApp = program.command('app').description('manage API apps (client credentials)');
 apiApp.command('create')
   .description('create another API app for a tenant (its secret shown once); without --role it acts as any user with every permission, as AICC\'s machine-to-machine interface does')
-  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+  .option('--db <path|url>', DB_FLAG)
   .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
   .requiredOption('--name <name>', 'what the app is for', nonEmpty)
   .addOption(roleOption('limit the app to this role\'s permissions (agent, supervisor or admin)'))
@@ -258,9 +274,21 @@ apiApp.command('create')
       `acts as       ${created.userId}${created.role ? `, limited to role ${created.role}` : ', any user, every permission'}`,
     ].join('\n') + '\n');
   });
+apiApp.command('list')
+  .description('list a tenant\'s API apps (never a secret: only its hash is stored), revoked ones with when')
+  .option('--db <path|url>', DB_FLAG)
+  .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
+  .option('--json', 'print one JSON array')
+  .action(async (flags: { db?: string; tenant: string; json?: boolean }) => {
+    const apps = await withMigratedDatabase(flags.db, (store) => listApps(store, flags.tenant));
+    process.stdout.write(flags.json ? `${JSON.stringify(apps)}\n` : `${formatTable(
+      ['client_id', 'name', 'role', 'acts as', 'created', 'revoked'],
+      apps.map((app) => [app.clientId, app.name, app.role ?? 'any (every permission)', app.userId, app.createdAt, app.revokedAt ?? '']),
+    )}\n`);
+  });
 apiApp.command('revoke')
   .description('revoke an API app: its secret and all its tokens stop working at once, in every running process')
-  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+  .option('--db <path|url>', DB_FLAG)
   .requiredOption('--client-id <id>', 'the app\'s client_id', nonEmpty)
   .action(async (flags: { db?: string; clientId: string }) => {
     await withMigratedDatabase(flags.db, (store) => revokeApp(store, flags.clientId, Date.now()));
@@ -268,7 +296,7 @@ apiApp.command('revoke')
   });
 apiApp.command('rotate-secret')
   .description('give an API app a new client secret (shown once); the old one stops working at once')
-  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+  .option('--db <path|url>', DB_FLAG)
   .requiredOption('--client-id <id>', 'the app\'s client_id', nonEmpty)
   .option('--revoke-tokens', 'also revoke every token issued under the old secret')
   .option('--json', 'print one JSON object')
@@ -287,7 +315,7 @@ const token = program.command('token').description('manage access tokens');
 token.command('revoke')
   .description('revoke one access token at once, in every running process (reads it from standard input when TOKEN is -)')
   .argument('<token>', 'the access token, or - to read it from standard input (keeps it out of the shell history)')
-  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+  .option('--db <path|url>', DB_FLAG)
   .action(async (given: string, flags: { db?: string }) => {
     const accessToken = given === '-' ? (await readStdin()).trim() : given;
     await withMigratedDatabase(flags.db, (store) => revokeToken(store, accessToken, Date.now()));
@@ -295,6 +323,7 @@ token.command('revoke')
   });
 
 addClientCommands(program, token);
+addOperationCommands(program);
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -315,7 +344,7 @@ function progressBar(started: number) {
 
 program.command('generate')
   .description('fill a tenant (a new one unless --tenant) with N tasks and a realistic spread of cases, contacts, users and traces, for benchmarks')
-  .option('--db <path|url>', 'SQLite database file or postgres:// URL (default: $OPENCASE_DB)')
+  .option('--db <path|url>', DB_FLAG)
   .requiredOption('--tasks <n>', 'how many tasks', positiveInteger)
   .option('--cases <n>', 'how many cases (default: one for every five tasks)', positiveInteger)
   .option('--tenant <id>', 'an existing tenant to fill (default: a new tenant, whose credentials are printed)')

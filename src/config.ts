@@ -114,6 +114,19 @@ export function databaseLocation(flag: string | undefined, env: NodeJS.ProcessEn
   return location;
 }
 
+/** What every command but `serve` says of its --db, which it requires (serve alone defaults, for `npm start`). */
+export const DB_FLAG = 'SQLite database file or postgres:// URL (required, or $OPENCASE_DB)';
+
+/**
+ * The database a command works on: --db, else $OPENCASE_DB, else refused. A default here once made `tenant create`
+ * write into ./data/opencase.db when the operator meant another database.
+ */
+export function requiredDatabase(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const location = flag ?? env.OPENCASE_DB;
+  if (location === undefined) throw new ConfigError('--db is required: name the database to work on (a SQLite file or a postgres:// URL), or set OPENCASE_DB');
+  return databaseLocation(location, env);
+}
+
 /** `https://a.example, https://b.example`: exact origins, each a scheme and a host (and port); `*` is refused. */
 function corsOrigins(text: string): string[] {
   const origins = text.split(',').map((origin) => origin.trim()).filter(Boolean);

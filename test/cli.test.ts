@@ -56,6 +56,34 @@ describe('the opencase command', () => {
     }
   });
 
+  it('tenant list counts what each tenant holds; app create adds a second API app, which app list shows without a secret', async () => {
+    const created = JSON.parse((await runCli(['tenant', 'create', '--db', db, '--name', 'Listed 客服', '--json'])).stdout) as Record<string, string>;
+    const listed = await runCli(['tenant', 'list', '--db', db, '--json']);
+    assert.equal(listed.code, 0, listed.stderr);
+    const tenants = JSON.parse(listed.stdout) as Array<Record<string, unknown>>;
+    assert.deepEqual(tenants.find((tenant) => tenant.tenantId === created.tenantId), {
+      tenantId: created.tenantId, name: 'Listed 客服', timeZone: 'UTC', createdAt: tenants.find((tenant) => tenant.tenantId === created.tenantId)?.createdAt,
+      users: 1, apps: 1, contacts: 0, cases: 0, tasks: 0,
+    });
+    const table = await runCli(['tenant', 'list', '--db', db]);
+    assert.match(table.stdout.split('\n')[0] ?? '', /^tenant +name +time zone +users +apps +contacts +cases +tasks$/);
+
+    const second = await runCli(['app', 'create', '--db', db, '--tenant', created.tenantId ?? '', '--name', 'CRM sync', '--role', 'agent', '--json']);
+    assert.equal(second.code, 0, second.stderr);
+    const secret = (JSON.parse(second.stdout) as { clientSecret: string }).clientSecret;
+    const apps = await runCli(['app', 'list', '--db', db, '--tenant', created.tenantId ?? '', '--json']);
+    const listedApps = JSON.parse(apps.stdout) as Array<{ name: string; role: string | null; revokedAt: string | null }>;
+    assert.deepEqual(listedApps.map((app) => [app.name, app.role, app.revokedAt]), [['Listed 客服 API', null, null], ['CRM sync', 'agent', null]]);
+    assert.ok(!apps.stdout.includes(secret), 'a secret is never listed');
+    assertOneLineError(await runCli(['app', 'list', '--db', db, '--tenant', 'tnntNOPE000000000000']), /no tenant with id tnntNOPE000000000000/);
+  });
+
+  it('a command that works on a database refuses to run without --db or OPENCASE_DB, rather than writing to a default file', async () => {
+    for (const args of [['tenant', 'create', '--name', 'x'], ['migrate'], ['tenant', 'list'], ['user', 'list', '--tenant', 'x']]) {
+      assertOneLineError(await runCli(args, { OPENCASE_DB: undefined }), /--db is required: name the database to work on/);
+    }
+  });
+
   it('user create for an unknown tenant is a one-line error', async () => {
     const result = await runCli(['user', 'create', '--db', db, '--tenant', 'tnntNOPE000000000000', '--name', 'x']);
     assertOneLineError(result, /no tenant with id tnntNOPE000000000000/);

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { startCliServer, type CliServer } from './cli-helpers.js';
+import { fetchTokenOverHttp, startCliServer, type CliServer } from './cli-helpers.js';
 import { taskDetailExample, tempDir } from './helpers.js';
+import { DEMO_CASE_TYPE, DEMO_CLIENT, DEMO_CONTACT, DEMO_TENANT } from '../src/demo/records.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const shellBlocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
@@ -94,6 +95,43 @@ describe('the README examples', () => {
         const after = await fetch(`${fresh.url}/opencase/v1/users`, { headers: { 'access-token': (refreshed?.result as { accessToken: string }).accessToken } });
         assert.equal(after.status, 401);
       } finally {
+        dir.remove();
+      }
+    });
+
+    it('"Back up and restore": a copy made while the server runs checks out, and restored it brings back the database as it was', async () => {
+      const backupBlock = shellBlocks.find((candidate) => candidate.includes('npx opencase backup'));
+      const restoreBlock = shellBlocks.find((candidate) => candidate.includes('opencase.db.replaced'));
+      assert.ok(backupBlock && restoreBlock, 'the README has both blocks');
+      const dir = tempDir();
+      const db = join(dir.dir, 'data', 'opencase.db');
+      const asWritten = (block: string) => block.replaceAll('./data/opencase.db', db).replaceAll('./backups/', `${join(dir.dir, 'backups')}/`);
+      let server = await startCliServer(['--demo', '--db', db]);
+      try {
+        const token = await fetchTokenOverHttp(server.url, DEMO_CLIENT.clientId, DEMO_CLIENT.clientSecret);
+        const newCase = async (title: string) => {
+          const reply = await fetch(`${server.url}/service/AICC__Case/1.0.0/openapi/case`, {
+            method: 'POST', headers: { 'access-token': token, 'content-type': 'application/json' },
+            body: JSON.stringify({ caseInfo: { title, description: 'd', type: DEMO_CASE_TYPE.id, isAtuoAssigned: true, contactId: DEMO_CONTACT.id } }),
+          });
+          return ((await reply.json()) as { result: { caseId: string } }).result.caseId;
+        };
+        const kept = await newCase('made before the backup');
+        const { stdout } = await run('bash', ['-c', `set -euo pipefail\n${asWritten(backupBlock)}\necho "copy=$copy"`], { cwd: ROOT });
+        assert.match(stdout, /^backed up /m);
+        assert.match(stdout, /^verdict +ok$/m);
+        assert.match(stdout, new RegExp(`^${DEMO_TENANT.id} +`, 'm'));
+        const copy = /^copy=(.+)$/m.exec(stdout)?.[1] ?? '';
+        const lost = await newCase('made after the backup');
+
+        await server.stop();
+        await run('bash', ['-c', `set -euo pipefail\ncopy='${copy}'\n${asWritten(restoreBlock)}`], { cwd: ROOT });
+        server = await startCliServer(['--db', db]);
+        const detail = (id: string) => fetch(`${server.url}/service/AICC__Case/1.0.0/openapi/case/${id}`, { headers: { 'access-token': token } });
+        assert.equal((await detail(kept)).status, 200);
+        assert.equal((await detail(lost)).status, 404);
+      } finally {
+        await server.stop();
         dir.remove();
       }
     });

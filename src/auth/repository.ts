@@ -38,6 +38,35 @@ function authQueries(q: Queryable) {
       return row !== undefined;
     },
 
+    /** Every tenant, oldest first, with how many users, active API apps, contacts, cases and tasks it holds. */
+    listTenantsWithCounts() {
+      return db.selectFrom('tenants')
+        .select(['tenants.id', 'tenants.name', 'tenants.time_zone', 'tenants.created_at'])
+        .select((eb) => {
+          const countOf = (table: 'users' | 'contacts' | 'cases' | 'tasks') => eb.selectFrom(table)
+            .select((inner) => inner.fn.countAll<number | string>().as('n')).whereRef(`${table}.tenant_id`, '=', 'tenants.id');
+          return [
+            countOf('users').as('users'),
+            eb.selectFrom('api_apps').select((inner) => inner.fn.countAll<number | string>().as('n'))
+              .whereRef('api_apps.tenant_id', '=', 'tenants.id').where('api_apps.revoked_at', 'is', null).as('apps'),
+            countOf('contacts').as('contacts'),
+            countOf('cases').as('cases'),
+            countOf('tasks').as('tasks'),
+          ];
+        })
+        .orderBy('tenants.created_at').orderBy('tenants.id')
+        .execute();
+    },
+
+    /** A tenant's API apps, oldest first, revoked ones included (with when). */
+    listApps(tenantId: string) {
+      return db.selectFrom('api_apps')
+        .select(['client_id', 'name', 'role', 'user_id', 'created_at', 'revoked_at'])
+        .where('tenant_id', '=', tenantId)
+        .orderBy('created_at').orderBy('id')
+        .execute();
+    },
+
     findTenant(tenantId: string) {
       return db.selectFrom('tenants').selectAll().where('id', '=', tenantId).executeTakeFirst();
     },

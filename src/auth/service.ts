@@ -250,6 +250,49 @@ export function showTenant(store: Store, tenantId: string): Promise<TenantSettin
   return tenantSettings(store, tenantId);
 }
 
+/** A tenant as `opencase tenant list` and `opencase check` show it: what it holds, counted. */
+export interface TenantSummary {
+  tenantId: string;
+  name: string;
+  timeZone: string;
+  createdAt: string;
+  users: number;
+  apps: number;
+  contacts: number;
+  cases: number;
+  tasks: number;
+}
+
+/** Every tenant, oldest first, with its counts (PostgreSQL hands counts over as text). */
+export async function listTenants(store: Store): Promise<TenantSummary[]> {
+  const rows = await createAuthRepository(store).listTenantsWithCounts();
+  return rows.map((row) => ({
+    tenantId: row.id, name: row.name, timeZone: row.time_zone, createdAt: new Date(Number(row.created_at)).toISOString(),
+    users: Number(row.users), apps: Number(row.apps), contacts: Number(row.contacts), cases: Number(row.cases), tasks: Number(row.tasks),
+  }));
+}
+
+/** An API app as `opencase app list` shows it; never its secret (only a hash is stored). */
+export interface AppSummary {
+  clientId: string;
+  name: string;
+  /** Null: every permission, acting as any user. */
+  role: Role | null;
+  userId: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export async function listApps(store: Store, tenantId: string): Promise<AppSummary[]> {
+  const auth = createAuthRepository(store);
+  if (!(await auth.findTenant(tenantId))) throw new UnknownTenantError(tenantId);
+  const rows = await auth.listApps(tenantId);
+  return rows.map((row) => ({
+    clientId: row.client_id, name: row.name, role: row.role, userId: row.user_id, createdAt: new Date(Number(row.created_at)).toISOString(),
+    revokedAt: row.revoked_at === null ? null : new Date(Number(row.revoked_at)).toISOString(),
+  }));
+}
+
 /**
  * Sets switches of a tenant's wire profile. Every process sees it with the tenant's next token check: on SQLite any
  * commit sends checked tokens back to the database, on PostgreSQL the change signals a revocation (Tx.revokes).
