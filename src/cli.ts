@@ -18,14 +18,16 @@ import type { Role } from './db/tables.js';
 import { addClientCommands } from './client/commands.js';
 import { OpencaseError } from './client/errors.js';
 import { formatTable } from './client/table.js';
+import { ApiError } from './wire/errors.js';
 import { addOperationCommands } from './operations/commands.js';
+import { eraseContactForAdmin } from './contacts/erase.js';
 import { OperationRefusedError } from './operations/backup.js';
 
 /** Errors a person caused (a flag, a path, a locked file): one line, no stack. */
 function describeFailure(error: unknown): string {
   if (error instanceof ConfigError || error instanceof DatabaseOpenError || error instanceof InvalidTenantInputError
     || error instanceof UnknownTenantError || error instanceof UnknownUserError || error instanceof UnknownCredentialError || error instanceof OpencaseError
-    || error instanceof OperationRefusedError) {
+    || error instanceof OperationRefusedError || error instanceof ApiError) {
     return error.message;
   }
   const code = (error as { code?: string }).code;
@@ -254,6 +256,21 @@ user.command('list')
         if (start + 100 >= page.count) break;
       }
     });
+  });
+
+const contact = program.command('contact').description('manage contacts (the customers behind customerInfo)');
+contact.command('erase')
+  .description('erase a contact\'s personal data on request: its fields blanked, its address removed, its cases\' copy of its phone blanked and that phone in their history read [erased]; the traces keep that each change happened')
+  .option('--db <path|url>', DB_FLAG)
+  .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
+  .requiredOption('--contact <id>', 'the contact\'s id', nonEmpty)
+  .option('--user <id>', 'the admin the erasure is made for (its traces\' author)', nonEmpty)
+  .option('--login <login>', 'or that admin\'s login', nonEmpty)
+  .option('--json', 'print one JSON object')
+  .action(async (flags: NamedUserFlags & { contact: string; json?: boolean }) => {
+    const erased = await withMigratedDatabase(flags.db, async (store) => eraseContactForAdmin(store, flags.tenant, flags.contact, await namedUser(store, flags), Date.now()));
+    process.stdout.write(flags.json ? `${JSON.stringify(erased)}\n`
+      : `contact ${erased.contactId} erased: ${erased.casesChanged} cases' phone blanked, ${erased.tracesRedacted} traces redacted, ${erased.addressesRemoved} addresses removed\n`);
   });
 
 const apiApp = program.command('app').description('manage API apps (client credentials)');

@@ -307,6 +307,25 @@ function casesChanges(tx: Tx) {
       return lockedForReading(tx, db.selectFrom('cases').selectAll().where('tenant_id', '=', tenantId).where('id', '=', caseId)).executeTakeFirst();
     },
 
+    /** A contact's cases, locked for change in ascending id order (the lock order of bulk changes): its erasure's cases. */
+    lockCasesOfContact(tenantId: string, contactId: string) {
+      return lockedForChange(tx, db.selectFrom('cases').select(['id', 'contact_phone'])
+        .where('tenant_id', '=', tenantId).where('contact_id', '=', contactId).orderBy('id')).execute();
+    },
+
+    /** The traces of these cases that record a change of `field` (their changes_json names it), to be redacted. */
+    tracesChanging(tenantId: string, caseIds: string[], field: string) {
+      return db.selectFrom('case_traces').select(['id', 'changes_json', 'description'])
+        .where('tenant_id', '=', tenantId).where('case_id', 'in', caseIds)
+        .where('changes_json', 'like', `%"field":"${field}"%`)
+        .execute();
+    },
+
+    /** Rewrites what a trace says changed (a redaction): that the change happened stays, with its place and time. */
+    async redactTrace(tenantId: string, traceId: string, changesJson: string, description: string | null): Promise<void> {
+      await db.updateTable('case_traces').set({ changes_json: changesJson, description }).where('tenant_id', '=', tenantId).where('id', '=', traceId).execute();
+    },
+
     /** Applies a change and counts the trace it will write, in one UPDATE that also locks the row. */
     async applyChange(tenantId: string, caseId: string, patch: Updateable<CasesTable>): Promise<number> {
       const row = await db.updateTable('cases')

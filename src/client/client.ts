@@ -6,7 +6,7 @@ import { OpencaseError } from './errors.js';
 import type {
   BulkCaseRequest, BulkCaseResult, CaseActionRequest, Contact, ContactList, CreateCaseTypeRequest, CreateCaseTypeResult, CreateContactRequest, CreateContactResult,
   CreateQueueRequest, CreateQueueResult, CreateUserRequest, CreateUserResult, FollowRequest, ListContactsRequest, PageRequest,
-  PasswordLink, QueueList, SearchCasesRequest, SignedIn, SignInRequest, QueueMembers, Trace, TracePage, TracesRequest, UpdateCaseTypeRequest, UpdateContactRequest, UpdateUserRequest, User, UserList,
+  PasswordLink, QueueList, SearchCasesRequest, ErasedContact, SignedIn, SignInRequest, QueueMembers, Trace, TracePage, TracesRequest, UpdateCaseTypeRequest, UpdateContactRequest, UpdateUserRequest, User, UserList,
   CaseTemplate, CaseTemplateList, CreateTemplateRequest, CreateTemplateResult, UpdateTemplateRequest,
 } from './types.js';
 import type {
@@ -194,6 +194,8 @@ export class OpencaseClient {
     list: (request: ListContactsRequest = {}) => this.request<ContactList>('GET', `${EXTENSIONS_PREFIX}/contacts${queryString(request)}`),
     get: (id: string) => this.request<Contact>('GET', `${EXTENSIONS_PREFIX}/contacts/${encodeURIComponent(id)}`),
     update: (id: string, request: UpdateContactRequest) => this.request<void>('PATCH', `${EXTENSIONS_PREFIX}/contacts/${encodeURIComponent(id)}`, request),
+    /** Erases its personal data on request (an admin): its fields, its address, its cases' copy of its phone and that phone in their history. */
+    erase: (id: string) => this.request<ErasedContact>('POST', `${EXTENSIONS_PREFIX}/contacts/${encodeURIComponent(id)}/erase`, {}),
   };
 
   /** opencase: every change of the tenant, in commit order. */

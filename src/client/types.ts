@@ -11,7 +11,7 @@ import type {
   BulkCaseBody, BulkCaseResponse, CancelCaseBody, CaseActionBody, CaseDetail as CaseDetailSchema, CloseCaseBody, ReopenCaseBody, CreateCaseBody, FollowBody, CreateCaseResponse, ListCasesBody, ListCasesResponse, ModifyCaseBody,
   ProcessCaseBody, SearchCasesBody, TransferCaseBody, UpdateCaseStatusBody,
 } from '../cases/schemas.js';
-import type { ContactResponse, ContactsQuery, CreateContactBody, CreateContactResponse, ListContactsResponse, UpdateContactBody } from '../contacts/schemas.js';
+import type { ContactResponse, ContactsQuery, CreateContactBody, CreateContactResponse, EraseContactResponse, ListContactsResponse, UpdateContactBody } from '../contacts/schemas.js';
 import type { SessionResponse, SignInBody } from '../sessions/schemas.js';
 import type { CreateQueueBody, CreateQueueResponse, ListQueuesResponse, QueueMembersResponse } from '../queues/schemas.js';
 import type { TaskDetailResponse } from '../tasks/detail-schema.js';
@@ -111,6 +111,7 @@ export type UpdateContactRequest = Static<typeof UpdateContactBody>;
 export type ListContactsRequest = Query<typeof ContactsQuery>;
 export type ContactList = ResultOf<typeof ListContactsResponse>;
 export type Contact = ResultOf<typeof ContactResponse>;
+export type ErasedContact = ResultOf<typeof EraseContactResponse>;
 export type TracesRequest = Query<typeof TracesQuery>;
 export type TracePage = ResultOf<typeof TracesResponse>;
 export type Trace = TracePage['traces'][number];

@@ -42,6 +42,12 @@ function contactsQueries(q: Queryable) {
         .where('tenant_id', '=', tenantId).where('id', '=', contactId).execute();
     },
 
+    /** Removes a contact's addresses (its erasure): how many there were. */
+    async deleteAddresses(tenantId: string, contactId: string): Promise<number> {
+      const rows = await db.deleteFrom('addresses').where('tenant_id', '=', tenantId).where('subject_id', '=', contactId).returning('id').execute();
+      return rows.length;
+    },
+
     async updateAddress(tenantId: string, addressId: string, patch: Updateable<AddressesTable>): Promise<void> {
       await db.updateTable('addresses').set(patch).where('tenant_id', '=', tenantId).where('id', '=', addressId).execute();
     },

@@ -4,9 +4,11 @@ import { tenantOf } from '../auth/hook.js';
 import { pageOf } from '../lists/paging.js';
 import { PARTIAL_HEADER } from '../lists/reply-bound.js';
 import { Acknowledgement, acknowledged, success } from '../wire/envelope.js';
-import { errorResponses } from '../wire/fastify.js';
+import { emptyBodyIsEmptyObject, errorResponses } from '../wire/fastify.js';
+import { NoFields } from '../wire/schema.js';
+import { eraseContact } from './erase.js';
 import {
-  ContactIdParams, ContactResponse, ContactsQuery, CreateContactBody, CreateContactResponse, ListContactsResponse, UpdateContactBody,
+  ContactIdParams, ContactResponse, ContactsQuery, CreateContactBody, CreateContactResponse, EraseContactResponse, ListContactsResponse, UpdateContactBody,
 } from './schemas.js';
 import { createContact, getContact, listContacts, updateContact } from './service.js';
 
@@ -35,4 +37,10 @@ export async function contactRoutes(app: FastifyInstance): Promise<void> {
     await updateContact(app.store, tenantOf(request), request.params.id, request.body, app.clock());
     return acknowledged();
   });
+
+  // An admin erases a contact's personal data on request (contacts/erase.ts); the body is empty.
+  typed.post('/contacts/:id/erase', {
+    schema: { params: ContactIdParams, body: NoFields, response: { 200: EraseContactResponse, ...errorResponses } },
+    preValidation: emptyBodyIsEmptyObject,
+  }, async (request) => success(await eraseContact(app.store, tenantOf(request), request.params.id, app.clock())));
 }

@@ -161,3 +161,13 @@ export const ContactsQuery = Type.Object({
 export const CreateContactResponse = Envelope(Type.Object({ contactId: Type.String() }));
 export const ContactResponse = Envelope(CustomerInfo);
 export const ListContactsResponse = Envelope(Type.Object({ contacts: Type.Array(ContactInfo), count: Type.Integer() }));
+
+/** What an erasure did: the contact's cases whose phone copy was blanked, the traces redacted, the addresses removed. */
+export const ErasedContact = Type.Object({
+  contactId: Type.String(),
+  casesChanged: Type.Integer({ description: 'cases whose copy of the phone was blanked, each with an EraseContact trace' }),
+  tracesRedacted: Type.Integer({ description: 'earlier traces of its cases whose phone values now read [erased]' }),
+  addressesRemoved: Type.Integer(),
+});
+export type ErasedContact = Static<typeof ErasedContact>;
+export const EraseContactResponse = Envelope(ErasedContact);

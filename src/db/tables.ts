@@ -109,6 +109,8 @@ export interface ContactsTable {
   created_at: number;
   last_modified_at: number;
   version: Generated<number>;
+  /** When its personal data was erased on request (contacts/erase.ts); null if never. */
+  erased_at: number | null;
 }
 
 export interface AddressesTable {

@@ -44,6 +44,7 @@ export const SUMMARIES: Readonly<Record<string, string>> = {
   getContacts: 'List and search contacts',
   getContactsById: 'Get one contact',
   patchContactsById: 'Change a contact',
+  postContactsByIdErase: 'Erase a contact\'s personal data on request (admin): its fields blanked, its addresses removed, the phone its cases copied blanked with an EraseContact trace, and the phone in its cases\' earlier traces read [erased]',
   postCaseTypes: 'Create a case type with its flow',
   patchCaseTypesById: 'Change a case type',
   postCaseTemplates: 'Create a case template (custom fields <Namespace>__<field>__CST)',

@@ -42,6 +42,7 @@ export const PERMISSIONS = {
   'template.write': { agent: 'none', supervisor: 'none', admin: 'any', calls: 'case-templates (POST, PATCH)' },
   'contact.read': { agent: 'any', supervisor: 'any', admin: 'any', calls: 'contacts (GET), contacts/{id} (GET)' },
   'contact.write': { agent: 'any', supervisor: 'any', admin: 'any', calls: 'contacts (POST), contacts/{id} (PATCH)' },
+  'contact.erase': { agent: 'none', supervisor: 'none', admin: 'any', calls: 'contacts/{id}/erase (personal data, on request)' },
   'queue.read': { agent: 'any', supervisor: 'any', admin: 'any', calls: 'queues (GET), queues/{id}/members (GET)' },
   'queue.write': { agent: 'none', supervisor: 'any', admin: 'any', calls: 'queues (POST), queues/{id}/members/{userId} (PUT, DELETE)' },
   'user.read': { agent: 'any', supervisor: 'any', admin: 'any', calls: 'users (GET), users/{id} (GET)' },

@@ -66,5 +66,7 @@ export const CASE_PROCESS_TYPES = ['Iternal', 'Email', 'SMS'] as const;
 
 export const CASE_TRACE_TYPES = [
   'CreateCase', 'ModifyCase', 'TransferCase', 'ProcessCase', 'StatusUpdate', 'CancelCase', 'SuspendCase', 'ResumeCase', 'CloseCase', 'ReopenCase', 'CreateTask',
+  // opencase: a contact's personal data erased on request (contacts/erase.ts).
+  'EraseContact',
 ] as const;
 export type CaseTraceType = (typeof CASE_TRACE_TYPES)[number];

@@ -153,6 +153,13 @@ describe('permissions: every AICC and extension route × role × own record or a
     { action: 'contact.read', name: 'GET contacts', record: 'none', call: (c) => inject(c.token, 'GET', `${EXT}/contacts?limit=1`) },
     { action: 'contact.read', name: 'GET contacts/{id}', record: 'none', call: (c) => inject(c.token, 'GET', `${EXT}/contacts/${contactId}`) },
     { action: 'contact.write', name: 'POST contacts', record: 'none', call: (c) => inject(c.token, 'POST', `${EXT}/contacts`, { customerName: `contact ${c.unique}` }) },
+    {
+      action: 'contact.erase', name: 'POST contacts/{id}/erase', record: 'none',
+      call: async (c) => {
+        const { contactId: erased } = await setup('POST', `${EXT}/contacts`, { customerName: `to erase ${c.unique}` }) as { contactId: string };
+        return inject(c.token, 'POST', `${EXT}/contacts/${erased}/erase`);
+      },
+    },
     { action: 'contact.write', name: 'PATCH contacts/{id}', record: 'none', call: (c) => inject(c.token, 'PATCH', `${EXT}/contacts/${contactId}`, { customerName: `contact ${c.unique}` }) },
 
     { action: 'queue.read', name: 'GET queues', record: 'none', call: (c) => inject(c.token, 'GET', `${EXT}/queues`) },

@@ -6,6 +6,7 @@ import * as wireProfile from './0004_wire_profile.js';
 import * as caseTemplates from './0005_case_templates.js';
 import * as people from './0006_people.js';
 import * as caseSorting from './0007_case_sorting.js';
+import * as contactErasure from './0008_contact_erasure.js';
 
 /** Migrations are compiled into the package (no directory scan at run time); names sort in the order they run. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005_case_templates': caseTemplates,
   '0006_people': people,
   '0007_case_sorting': caseSorting,
+  '0008_contact_erasure': contactErasure,
 };
 
 export const migrationProvider: MigrationProvider = {
