@@ -23,6 +23,7 @@ import { refuseUnknownFields } from './wire/unknown-fields.js';
 import { applyWireProfile } from './wire/profile-hooks.js';
 import { AICC_PREFIX, EXTENSIONS_PREFIX } from './wire/paths.js';
 import { registerRouteHints } from './wire/route-hints.js';
+import { keepIdempotentReplies } from './idempotency/hooks.js';
 import { healthRoutes, type Readiness } from './health/routes.js';
 import { noteStorageFault } from './health/write-probe.js';
 import cors from '@fastify/cors';
@@ -156,8 +157,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(cors, {
       origin: options.config.corsOrigins,
       methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
-      allowedHeaders: ['access-token', 'content-type', 'authorization', 'last-event-id'],
-      exposedHeaders: ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
+      allowedHeaders: ['access-token', 'content-type', 'authorization', 'last-event-id', 'idempotency-key'],
+      exposedHeaders: ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'idempotent-replayed'],
       maxAge: 600,
       // The refresh cookie of a sign-in: the origins are an exact list, never a wildcard, so credentials may go with them.
       credentials: true,
@@ -174,6 +175,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requireAccessToken(aicc);
     refuseUnknownFields(aicc);
     applyWireProfile(aicc, (request) => request.tenant?.wire);
+    keepIdempotentReplies(aicc);
     await aicc.register(taskRoutes);
     await aicc.register(caseRoutes);
     await aicc.register(statisticsRoutes);
@@ -184,6 +186,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requireAccessToken(extensions);
     refuseUnknownFields(extensions);
     applyWireProfile(extensions, (request) => request.tenant?.wire);
+    keepIdempotentReplies(extensions);
     await extensions.register(userRoutes);
     await extensions.register(queueRoutes);
     await extensions.register(contactRoutes);

@@ -49,6 +49,17 @@ describe('the README examples', () => {
     for (const reply of replies) assert.equal(reply.resCode, '0', JSON.stringify(reply).slice(0, 200));
   });
 
+  it('"Retries": the same Idempotency-Key sent twice makes one case and answers the same both times', async () => {
+    const block = shellBlocks.find((candidate) => candidate.includes('Idempotency-Key: $KEY'));
+    assert.ok(block, 'the README has the block');
+    const token = await fetchTokenOverHttp(server.url, DEMO_CLIENT.clientId, DEMO_CLIENT.clientSecret);
+    const { stdout } = await run('bash', ['-c', `set -euo pipefail\nTOKEN='${token}'\n${block.replaceAll('http://127.0.0.1:8080', server.url)}`], { cwd: ROOT });
+    const [first, second, ...rest] = stdout.split('\n').filter((line) => line.trim() !== '');
+    assert.deepEqual(rest, []);
+    assert.equal(first, second);
+    assert.equal((JSON.parse(first ?? '{}') as { resCode: string }).resCode, '0', first);
+  });
+
   describe('"Use it from code", against the built package as a user has it', () => {
     // The examples import `opencase/client` and run `npx opencase`: both are dist/, built here from the current sources.
     // They start from the demo as `npm start` makes it, not from the records the curl examples changed.

@@ -39,6 +39,7 @@ const NOUNS: Record<keyof Database, string> = {
   case_templates: 'case template',
   case_field_values: 'template value of a case',
   case_statistics: 'statistics row',
+  idempotency_keys: 'idempotency key',
 };
 
 function nounOf(table: string | undefined): string {

@@ -1,3 +1,4 @@
+import { requestCommitWork } from './request-commit.js';
 import { Kysely, type Transaction } from 'kysely';
 import { Histogram } from 'prom-client';
 import { CheckedTokens } from '../auth/checked-tokens.js';
@@ -185,9 +186,13 @@ export class Store {
    */
   async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     let committed: Tx | undefined;
+    // The calling request's own work (db/request-commit.ts: its Idempotency-Key marked committed), taken here, in the
+    // caller's context: group commit runs the change from another request's, where the store would be that one's.
+    const alongside = requestCommitWork.getStore();
     const run = async (trx: Transaction<Database>) => {
       const tx = new Tx(this, trx);
       const value = await work(tx);
+      if (alongside) await alongside(tx);
       // PostgreSQL delivers a notification when its transaction commits and drops it on rollback: every process hears
       // of exactly the changes it can read. SQLite's other processes see data_version move instead.
       if (this.dialect === 'postgres') await sendChangeNotifications(trx, tx.unannounced, tx.signals.revoked);

@@ -350,6 +350,24 @@ export interface TenantCountersTable {
   value: number;
 }
 
+/** A write's Idempotency-Key and its first reply (idempotency/). */
+export interface IdempotencyKeysTable {
+  tenant_id: string;
+  key: string;
+  /** `POST /opencase/v1/cases/:id/suspend`: the route's method and pattern. */
+  route: string;
+  /** SHA-256 of the method, the URL and the body: the same key with another request is refused. */
+  request_hash: string;
+  state: 'pending' | 'committed' | 'done';
+  reply_status: number | null;
+  reply_type: string | null;
+  /** The reply's X-Opencase-Partial header, when its list was cut at the reply limit. */
+  reply_partial: string | null;
+  reply_body: string | null;
+  claimed_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -357,6 +375,7 @@ export interface Database {
   access_tokens: AccessTokensTable;
   organizations: OrganizationsTable;
   contacts: ContactsTable;
+  idempotency_keys: IdempotencyKeysTable;
   addresses: AddressesTable;
   case_types: CaseTypesTable;
   cases: CasesTable;

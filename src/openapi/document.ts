@@ -1,3 +1,4 @@
+import { Type } from 'typebox';
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { errorCodes } from '../wire/errors.js';
@@ -70,10 +71,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       const open = tag === 'auth' || tag === 'operations' || PEOPLE_PATHS.has(url);
       const operationId = operationIdOf(route.method, url);
       const summary = schema.summary ?? SUMMARIES[operationId];
+      const write = !open && [route.method].flat().some((method) => method !== 'GET' && method !== 'HEAD');
       return {
         url,
         schema: {
-          ...schema, ...withExamples(schema, REQUEST_EXAMPLES[operationId]),
+          ...schema, ...withExamples(schema, REQUEST_EXAMPLES[operationId]), ...(write && { headers: IDEMPOTENCY_HEADERS }),
           tags: [tag], ...(open && { security: [] }), operationId, ...(summary !== undefined && { summary }),
         },
       };
@@ -85,6 +87,14 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     return app.swagger();
   });
 }
+
+/** Every write with an access token takes an Idempotency-Key (idempotency/hooks.ts); the document says so on each. */
+const IDEMPOTENCY_HEADERS = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({
+    minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$',
+    description: 'Sent again with a retry: the first reply (kept 24 hours) comes back byte for byte, marked Idempotent-Replayed, and the work is done once; another request with the key is a 409002 (README, "Retries")',
+  })),
+});
 
 /** `POST /service/AICC__Case/1.0.0/openapi/task/status/update` → `postTaskStatusUpdate`: stable names for generated clients. */
 function operationIdOf(method: string | string[], url: string): string {

@@ -17,6 +17,8 @@ export const errorCodes = {
   methodNotAllowed: { resCode: '405001', httpStatus: 405, meaning: 'The path takes other methods (task/list is POST, not GET); the Allow header and resMsg name them.' },
   requestTimeout: { resCode: '408001', httpStatus: 408, meaning: 'The request did not arrive in time; the connection is closed.' },
   conflict: { resCode: '409001', httpStatus: 409, meaning: 'The record is not in a state that allows this call (a cancelled case cannot change status, a status still in use cannot leave a flow…).' },
+  idempotencyKeyReused: { resCode: '409002', httpStatus: 409, meaning: 'This Idempotency-Key was sent within 24 hours with another request (another body or another record) to this route; nothing was done. A new request takes a new key.' },
+  idempotencyKeyBusy: { resCode: '409003', httpStatus: 409, meaning: 'A call with this Idempotency-Key is still running, or stopped after its change committed and before its reply was kept; nothing was done now. Retry in a moment, or read the record.' },
   payloadTooLarge: { resCode: '413001', httpStatus: 413, meaning: 'The body is larger than the server accepts (1 MiB by default).' },
   unsupportedMediaType: { resCode: '415001', httpStatus: 415, meaning: 'The Content-Type is not application/json.' },
   headersTooLarge: { resCode: '431001', httpStatus: 431, meaning: 'The request headers are larger than the server accepts (16 KiB); the connection is closed.' },

@@ -7,6 +7,7 @@ import * as caseTemplates from './0005_case_templates.js';
 import * as people from './0006_people.js';
 import * as caseSorting from './0007_case_sorting.js';
 import * as contactErasure from './0008_contact_erasure.js';
+import * as idempotencyKeys from './0009_idempotency_keys.js';
 
 /** Migrations are compiled into the package (no directory scan at run time); names sort in the order they run. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0006_people': people,
   '0007_case_sorting': caseSorting,
   '0008_contact_erasure': contactErasure,
+  '0009_idempotency_keys': idempotencyKeys,
 };
 
 export const migrationProvider: MigrationProvider = {

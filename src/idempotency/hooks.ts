@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { requestCommitWork } from '../db/request-commit.js';
+import { PARTIAL_HEADER } from '../lists/reply-bound.js';
+import { ApiError } from '../wire/errors.js';
+import { createIdempotencyRepository } from './repository.js';
+import { claimKey, finishKey, type KeyedRequest } from './service.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The Idempotency-Key this request claimed: its reply is kept when it is sent. */
+    idempotency?: KeyedRequest;
+  }
+}
+
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+/** Said on a reply sent again for a key, as Stripe's and the IETF draft's clients expect to tell. */
+export const REPLAYED_HEADER = 'idempotent-replayed';
+/** Visible ASCII, as a UUID or any client's own scheme writes it; bounded like every stored field. */
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** How long a call waits for another call with its key to finish before it answers 409003, and how often it looks. */
+const WAIT_FOR_OTHER_MS = 5_000;
+const POLL_MS = 50;
+
+function keyedRequest(request: FastifyRequest, key: string): KeyedRequest {
+  const tenant = request.tenant;
+  if (!tenant) throw new ApiError('missingToken', 'access-token header is required');
+  const requestHash = createHash('sha256').update(`${request.method}\n${request.url}\n${JSON.stringify(request.body ?? null)}`).digest('hex');
+  return { tenantId: tenant.tenantId, key, route: `${request.method} ${request.routeOptions.url ?? request.url}`, requestHash };
+}
+
+async function claimOrReplay(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  const sent = request.headers[IDEMPOTENCY_KEY_HEADER];
+  if (sent === undefined || !WRITE_METHODS.has(request.method)) return undefined;
+  const key = Array.isArray(sent) ? sent.join(',') : sent;
+  if (!KEY_PATTERN.test(key)) {
+    throw new ApiError('invalidRequest', 'Idempotency-Key must be 1 to 255 visible ASCII characters, one per request (a UUID, say), and sent once');
+  }
+  const keyed = keyedRequest(request, key);
+  const started = performance.now();
+  for (;;) {
+    const claim = await claimKey(app.store, keyed, app.clock());
+    if (claim.outcome === 'owned') {
+      request.idempotency = keyed;
+      return undefined;
+    }
+    if (claim.outcome === 'replay') {
+      const { status, type, partial, body } = claim.reply;
+      reply.code(status).header(REPLAYED_HEADER, 'true');
+      if (type !== null) reply.type(type);
+      if (partial !== null) reply.header(PARTIAL_HEADER, partial);
+      return reply.send(body);
+    }
+    if (claim.outcome === 'reused') {
+      throw new ApiError('idempotencyKeyReused',
+        `Idempotency-Key ${key.slice(0, 64)} was sent within 24 hours with another request to ${keyed.route}; nothing was done: send a new key for a new request`);
+    }
+    if (performance.now() - started >= WAIT_FOR_OTHER_MS) {
+      throw new ApiError('idempotencyKeyBusy',
+        `a call with Idempotency-Key ${key.slice(0, 64)} is still running (or stopped after its change and before its reply was kept); nothing was done now: retry in a moment, or read the record`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/**
+ * Idempotency-Key on every write of a scope (its POST, PUT, PATCH and DELETE routes; register it after the hooks that
+ * shape replies, so that the reply kept is the one sent): the first reply is kept 24 hours per tenant, key and route
+ * (idempotency/service.ts), and a repeat with the same key and request gets it again, byte for byte, without the work
+ * being done again — in any process, after a restart. The key is marked committed inside the work's own transaction
+ * (db/request-commit.ts), so a process that dies after its change and before keeping the reply leaves a key that says
+ * so instead of one that lets the change be made twice.
+ */
+export function keepIdempotentReplies(app: FastifyInstance): void {
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const methods = [route.method].flat();
+    if (!methods.some((method) => WRITE_METHODS.has(method))) return;
+    const handler = route.handler;
+    route.handler = function keyedHandler(this: FastifyInstance, request, reply) {
+      const keyed = request.idempotency;
+      if (!keyed) return handler.call(this, request, reply);
+      return requestCommitWork.run((tx) => createIdempotencyRepository(tx).markCommitted(keyed), () => handler.call(this, request, reply));
+    };
+  });
+
+  app.addHook('preHandler', async (request, reply) => claimOrReplay(app, request, reply));
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const keyed = request.idempotency;
+    if (!keyed) return payload;
+    request.idempotency = undefined;
+    const type = reply.getHeader('content-type');
+    const partial = reply.getHeader(PARTIAL_HEADER);
+    try {
+      await finishKey(app.store, keyed, {
+        status: reply.statusCode,
+        type: typeof type === 'string' ? type : null,
+        partial: typeof partial === 'string' ? partial : null,
+        // Every write route replies with serialized JSON: a string here.
+        body: typeof payload === 'string' ? payload : String(payload),
+      });
+    } catch (error) {
+      // The reply still goes out: the key stays claimed (a retry hears 409003, or takes it over if no change committed).
+      request.log.error({ err: error }, 'the reply of an Idempotency-Key could not be kept');
+    }
+    return payload;
+  });
+}
