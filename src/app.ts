@@ -23,7 +23,7 @@ import { refuseUnknownFields } from './wire/unknown-fields.js';
 import { applyWireProfile } from './wire/profile-hooks.js';
 import { AICC_PREFIX, EXTENSIONS_PREFIX } from './wire/paths.js';
 import { registerRouteHints } from './wire/route-hints.js';
-import { keepIdempotentReplies } from './idempotency/hooks.js';
+import { keepIdempotentReplies, KEEPS_KEYS_HEADER, KEPT_SECONDS } from './idempotency/hooks.js';
 import { healthRoutes, type Readiness } from './health/routes.js';
 import { noteStorageFault } from './health/write-probe.js';
 import cors from '@fastify/cors';
@@ -153,12 +153,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     noteStorageFault(app.readiness, error);
     done();
   });
+  // Every reply says that this server keeps Idempotency-Keys, and how long: the typed client then sends a write again
+  // after a 503 or a timeout, which it would not do to a server that might do it twice (idempotency/hooks.ts).
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.header(KEEPS_KEYS_HEADER, KEPT_SECONDS);
+    done();
+  });
   if (options.config.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: options.config.corsOrigins,
       methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
       allowedHeaders: ['access-token', 'content-type', 'authorization', 'last-event-id', 'idempotency-key'],
-      exposedHeaders: ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'idempotent-replayed'],
+      exposedHeaders: ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'idempotent-replayed', 'idempotency-keys-kept'],
       maxAge: 600,
       // The refresh cookie of a sign-in: the origins are an exact list, never a wildcard, so credentials may go with them.
       credentials: true,

@@ -25,7 +25,10 @@ export type ClientCredentials = { clientId: string; clientSecret: string } | { s
 export type OpencaseClientOptions = ClientCredentials & {
   /** The server's origin, e.g. `http://127.0.0.1:8080` or an AICC tenant's `https://<domain>`; `''` in a page it serves. */
   baseUrl: string | URL;
-  /** How many times a call refused with 429 or 503 is sent again (default 3). */
+  /**
+   * How many times a call is sent again (default 3): after a 429; after a 503, a timeout or a lost connection when it
+   * is a read or the server keeps Idempotency-Keys (opencase does; a write to another server might be done twice).
+   */
   maxRetries?: number;
   /** A Retry-After longer than this is not waited for: the 429 or 503 is thrown at once (default 30 s). */
   maxRetryDelayMs?: number;
@@ -51,14 +54,17 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 /** A list request without its paging: `listAll` pages by itself. */
 type Unpaged<Request> = Omit<Request, 'start' | 'limit'>;
 
-const RETRIED_STATUSES = new Set([429, 503]);
+/** opencase says on every reply that it keeps Idempotency-Keys (how many seconds): writes to it may be sent again. */
+const KEEPS_KEYS_HEADER = 'idempotency-keys-kept';
 /** The most a list page may hold (AICC's limit maximum). */
 const PAGE_SIZE = 100;
 
 /**
  * A client of the AICC Case 2.0 API, for opencase or a real AICC tenant: it fetches the token (client credentials)
  * and renews it before it expires, sends it as `access-token`, unwraps `{resCode, resMsg, result}`, throws every
- * failure as one {@link OpencaseError}, and sends again a call refused with 429 or 503 once Retry-After has passed.
+ * failure as one {@link OpencaseError}, and sends a call again once Retry-After has passed: a read whatever stopped it,
+ * a write (with its Idempotency-Key) after a 429, or after a 503, a timeout or a lost connection to a server that keeps
+ * keys.
  */
 export class OpencaseClient {
   readonly #baseUrl: string;
@@ -74,6 +80,8 @@ export class OpencaseClient {
   #signedIn: SignedIn | undefined;
   /** The token call in flight: concurrent calls share it rather than each fetching a token. */
   #pendingToken: Promise<AccessToken> | undefined;
+  /** Whether the server said (on any reply, the token's first) that it keeps Idempotency-Keys. */
+  #serverKeepsKeys = false;
 
   constructor(options: OpencaseClientOptions) {
     this.#baseUrl = String(options.baseUrl).replace(/\/+$/, '');
@@ -90,11 +98,11 @@ export class OpencaseClient {
   /** 工单任务 (V2.0). */
   readonly tasks = {
     /** 查询任务详情: the task, its cases, its contact and its trace. */
-    get: (id: string) => this.request<TaskDetail>(this.#taskDetailMethod, `${AICC_PREFIX}/task/${encodeURIComponent(id)}`,
+    get: (id: string) => this.#read<TaskDetail>(this.#taskDetailMethod, `${AICC_PREFIX}/task/${encodeURIComponent(id)}`,
       this.#taskDetailMethod === 'POST' ? { id } : undefined),
     /** 查询任务列表: one page and the total `count`. */
     /** No AICC example shows this reply: an object (opencase's default) or wrapped in a one-element array are both taken. */
-    list: async (request: ListTasksRequest) => onlyItem(await this.request<TaskList | TaskList[]>('POST', `${AICC_PREFIX}/task/list`, request)),
+    list: async (request: ListTasksRequest) => onlyItem(await this.#read<TaskList | TaskList[]>('POST', `${AICC_PREFIX}/task/list`, request)),
     /**
      * Every task the filters match, page after page (AICC pages by offset: a task created meanwhile may show twice, and
      * one that stops matching meanwhile may be missed; `traces.listAll` is the feed that misses nothing).
@@ -114,7 +122,7 @@ export class OpencaseClient {
     get: async (id: string) => onlyItem(await this.request<CaseDetail | CaseDetail[]>('GET', `${AICC_PREFIX}/case/${encodeURIComponent(id)}`)),
     /** 查询工单列表: the page itself (AICC wraps it in a one-element array; this unwraps it). */
     list: async (request: ListCasesRequest): Promise<CaseList> =>
-      onlyItem(await this.request<CaseList | CaseList[]>('POST', `${AICC_PREFIX}/case/list`, request)),
+      onlyItem(await this.#read<CaseList | CaseList[]>('POST', `${AICC_PREFIX}/case/list`, request)),
     listAll: (request: Unpaged<ListCasesRequest>): AsyncGenerator<CaseListItem> =>
       this.#pages((start) => this.cases.list({ ...request, start, limit: PAGE_SIZE }), (page) => [page.caseList, page.count]),
     create: (request: CreateCaseRequest) => this.request<CreateCaseResult>('POST', `${AICC_PREFIX}/case`, request),
@@ -134,7 +142,7 @@ export class OpencaseClient {
     follow: (id: string, request: FollowRequest = {}) => this.request<void>('POST', `${EXTENSIONS_PREFIX}/cases/${encodeURIComponent(id)}/follow`, request),
     unfollow: (id: string, request: FollowRequest = {}) => this.request<void>('POST', `${EXTENSIONS_PREFIX}/cases/${encodeURIComponent(id)}/unfollow`, request),
     /** opencase: the console's queue — views (mine, my queues, unassigned…), a state filter and a sort; a page as list's. */
-    search: (request: SearchCasesRequest) => this.request<CaseList>('POST', `${EXTENSIONS_PREFIX}/cases/search`, request),
+    search: (request: SearchCasesRequest) => this.#read<CaseList>('POST', `${EXTENSIONS_PREFIX}/cases/search`, request),
     /**
      * opencase: assign, move along the flow or prioritize up to 100 cases in one transaction. It does not throw for a
      * case that fails: each has its result (`resCode` "0", or the error its single call would answer) and nothing
@@ -145,7 +153,7 @@ export class OpencaseClient {
 
   readonly caseTypes = {
     get: (id: string) => this.request<CaseTypeDetail>('GET', `${AICC_PREFIX}/caseType/${encodeURIComponent(id)}`),
-    list: (request: ListCaseTypesRequest) => this.request<CaseTypeList>('POST', `${AICC_PREFIX}/caseType/list`, request),
+    list: (request: ListCaseTypesRequest) => this.#read<CaseTypeList>('POST', `${AICC_PREFIX}/caseType/list`, request),
     /** opencase: a case type with its flow (AICC configures these in its console). */
     create: (request: CreateCaseTypeRequest) => this.request<CreateCaseTypeResult>('POST', `${EXTENSIONS_PREFIX}/case-types`, request),
     update: (id: string, request: UpdateCaseTypeRequest) => this.request<void>('PATCH', `${EXTENSIONS_PREFIX}/case-types/${encodeURIComponent(id)}`, request),
@@ -156,7 +164,7 @@ export class OpencaseClient {
     /** 查询工单概览: today's new, finished, open and overdue cases, and the mean handling time of today's finished ones, in days. */
     current: () => this.request<CaseOverview>('GET', `${AICC_PREFIX}/statistics/case/current`),
     /** 查询工单总览统计: one row per day (`YYYY-MM-DD`), newest first, a page of them; `count` is the number of days. */
-    report: (request: CaseReportRequest) => this.request<CaseReport>('POST', `${AICC_PREFIX}/statistics/case/report`, request),
+    report: (request: CaseReportRequest) => this.#read<CaseReport>('POST', `${AICC_PREFIX}/statistics/case/report`, request),
   };
 
   /** opencase: case templates, the custom fields (`…__CST`) a case type's cases carry. */
@@ -272,15 +280,32 @@ export class OpencaseClient {
    * Any call with the token: the path from the server's root (an opencase extension under `/opencase/v1/`, say).
    * Returns the envelope's `result` (undefined for calls that answer `{resCode, resMsg}` alone).
    */
+  /**
+   * Any call by its path. A write (any method but GET) carries an Idempotency-Key, the same on each of its attempts; it
+   * is sent again after a 429 (nothing was done), and after a 503, a timeout or a lost connection only to a server that
+   * keeps keys (opencase says so on every reply): a server that does not, a real AICC tenant say, might do it twice.
+   */
   async request<Result>(method: Method, path: string, body?: unknown): Promise<Result> {
+    return this.#call<Result>(method, path, body, method === 'GET' ? 'read' : 'write');
+  }
+
+  /** A call that changes nothing, whatever its method (AICC's lists are POSTs): sent again whatever stopped it. */
+  #read<Result>(method: Method, path: string, body?: unknown): Promise<Result> {
+    return this.#call<Result>(method, path, body, 'read');
+  }
+
+  async #call<Result>(method: Method, path: string, body: unknown, kind: 'read' | 'write'): Promise<Result> {
     let token = await this.token();
     let renewed = false;
+    const key = kind === 'write' ? newIdempotencyKey() : undefined;
     for (;;) {
       const { response, json } = await this.#send(path, {
         method,
-        headers: { 'access-token': token.accessToken, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        headers: {
+          'access-token': token.accessToken, ...(body !== undefined && { 'content-type': 'application/json' }), ...(key !== undefined && { 'idempotency-key': key }),
+        },
         ...(body !== undefined && { body: JSON.stringify(body) }),
-      });
+      }, kind === 'read' || this.#serverKeepsKeys ? 'whenever' : 'rateLimited');
       // A token revoked or expired early (a server restarted with a new key, an operator's revoke): one new token.
       if (response.status === 401 && !renewed) {
         this.#token = undefined;
@@ -353,20 +378,30 @@ export class OpencaseClient {
     return value;
   }
 
-  /** One call, sent again while it is refused with 429 or 503 and the wait it is told is short enough. */
-  async #send(path: string, init: RequestInit): Promise<{ response: Response; json: unknown }> {
+  /**
+   * One call, sent again while the wait it is told (Retry-After) or its backoff is short enough: after a 429 always
+   * (nothing was done); `whenever` also after a 503, a timeout or a lost connection (a read, a token, or a write to a
+   * server that keeps Idempotency-Keys).
+   */
+  async #send(path: string, init: RequestInit, retried: 'whenever' | 'rateLimited' = 'whenever'): Promise<{ response: Response; json: unknown }> {
     const url = `${this.#baseUrl}${path}`;
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
         response = await this.#fetch(url, { ...init, signal: AbortSignal.timeout(this.#timeoutMs) });
       } catch (error) {
+        if (retried === 'whenever' && attempt < this.#maxRetries) {
+          await new Promise((resolve) => setTimeout(resolve, retryDelayMs(null, attempt)));
+          continue;
+        }
         // fetch says only "fetch failed"; the reason (ECONNREFUSED, a timeout…) is in its cause.
         const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
         const reason = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
         throw new OpencaseError('', `no reply from ${url}: ${String(reason)}`, 0, { cause: error });
       }
-      if (RETRIED_STATUSES.has(response.status) && attempt < this.#maxRetries) {
+      if (response.headers.get(KEEPS_KEYS_HEADER) !== null) this.#serverKeepsKeys = true;
+      const retriedStatus = response.status === 429 || (response.status === 503 && retried === 'whenever');
+      if (retriedStatus && attempt < this.#maxRetries) {
         const delayMs = retryDelayMs(response.headers.get('retry-after'), attempt);
         if (delayMs <= this.#maxRetryDelayMs) {
           await response.body?.cancel();
@@ -401,6 +436,15 @@ export class OpencaseClient {
 function queryString(request: Record<string, string | number | undefined>): string {
   const entries = Object.entries(request).filter((entry): entry is [string, string | number] => entry[1] !== undefined);
   return entries.length === 0 ? '' : `?${new URLSearchParams(entries.map(([name, value]) => [name, String(value)])).toString()}`;
+}
+
+/**
+ * A new Idempotency-Key: a random UUID; in a page served over plain HTTP (where crypto.randomUUID is missing) one made
+ * of 16 random bytes.
+ */
+function newIdempotencyKey(): string {
+  if (typeof globalThis.crypto.randomUUID === 'function') return globalThis.crypto.randomUUID();
+  return [...globalThis.crypto.getRandomValues(new Uint8Array(16))].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /** Retry-After in seconds or as an HTTP date; without one, 0.25 s doubling. */

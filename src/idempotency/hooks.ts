@@ -4,7 +4,7 @@ import { requestCommitWork } from '../db/request-commit.js';
 import { PARTIAL_HEADER } from '../lists/reply-bound.js';
 import { ApiError } from '../wire/errors.js';
 import { createIdempotencyRepository } from './repository.js';
-import { claimKey, finishKey, type KeyedRequest } from './service.js';
+import { claimKey, finishKey, KEY_LIFETIME_MS, type KeyedRequest } from './service.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -14,6 +14,9 @@ declare module 'fastify' {
 }
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+/** On every reply: this server keeps keys, this many seconds (the typed client's sign that a write may be sent again). */
+export const KEEPS_KEYS_HEADER = 'idempotency-keys-kept';
+export const KEPT_SECONDS = String(KEY_LIFETIME_MS / 1000);
 /** Said on a reply sent again for a key, as Stripe's and the IETF draft's clients expect to tell. */
 export const REPLAYED_HEADER = 'idempotent-replayed';
 /** Visible ASCII, as a UUID or any client's own scheme writes it; bounded like every stored field. */

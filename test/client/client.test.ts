@@ -320,3 +320,69 @@ describe('OpencaseClient signed in as a person (session mode, as the console use
   });
 });
 
+
+describe('OpencaseClient: writes carry an Idempotency-Key; which failures it sends a write again after', () => {
+  const t = useTestApp();
+  let baseUrl: string;
+  before(async () => { baseUrl = await t.app.listen({ host: '127.0.0.1', port: 0 }); });
+  const newCase = (title: string) => ({
+    caseInfo: { title, description: 'd', type: DEMO_CASE_TYPE.id, isAtuoAssigned: false, ownerId: DEMO_USER.id, contactId: DEMO_CONTACT.id, creatorId: DEMO_USER.id },
+  });
+  const casesTitled = async (title: string) => (await t.database.db.selectFrom('cases').select('id').where('title', '=', title).execute()).length;
+  const isCreate = (input: Parameters<typeof globalThis.fetch>[0]) => String(input).endsWith('/openapi/case');
+
+  it('against opencase, a write whose reply was lost is sent again with its key: the first reply, one case', async () => {
+    const keys: string[] = [];
+    let lost = 0;
+    // The first create reaches the server, which makes the case; its reply is lost on the way back.
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      if (isCreate(input)) keys.push(new Headers(init?.headers).get('idempotency-key') ?? '');
+      const response = await globalThis.fetch(input, init);
+      if (isCreate(input) && lost++ === 0) throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+      return response;
+    };
+    const client = new OpencaseClient({ baseUrl, clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret, fetch });
+    const title = `lost reply ${Date.now()}`;
+    const { caseId } = await client.cases.create(newCase(title));
+    assert.equal(keys.length, 2);
+    assert.match(keys[0] ?? '', /^[0-9a-f-]{32,36}$/);
+    assert.equal(keys[1], keys[0], 'the retry carries the same key');
+    assert.equal(await casesTitled(title), 1);
+    assert.ok(caseId);
+    // Each write has a key of its own.
+    await client.cases.create(newCase(`${title} 2`));
+    assert.notEqual(keys.at(-1), keys[0]);
+  });
+
+  it('against a server that keeps no keys, a write is sent again after a 429 only; a read after a 503 too', async () => {
+    const calls: string[] = [];
+    let refusals = { create: 0, list: 0 };
+    // Another server: opencase's replies without its "keeps keys" header, and a 503 or a 429 for the first attempts.
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      const path = new URL(String(input)).pathname;
+      calls.push(path);
+      const refuse = (status: number) => new Response(JSON.stringify({ resCode: `${status}001`, resMsg: 'busy' }), { status, headers: { 'retry-after': '0', 'content-type': 'application/json' } });
+      if (path.endsWith('/openapi/case') && refusals.create > 0) { refusals.create--; return refuse(calls.includes('429') ? 429 : 503); }
+      if (path.endsWith('/case/list') && refusals.list > 0) { refusals.list--; return refuse(503); }
+      const response = await globalThis.fetch(input, init);
+      const headers = new Headers(response.headers);
+      headers.delete('idempotency-keys-kept');
+      return new Response(await response.arrayBuffer(), { status: response.status, headers });
+    };
+    const client = new OpencaseClient({ baseUrl, clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret, fetch });
+    const title = `no keys ${Date.now()}`;
+    refusals = { create: 1, list: 1 };
+    const refused = await client.cases.create(newCase(title)).catch((error: unknown) => error);
+    assert.ok(refused instanceof OpencaseError);
+    assert.equal(refused.httpStatus, 503, 'a write is not sent again after a 503: it might be done twice');
+    assert.equal(calls.filter((path) => path.endsWith('/openapi/case')).length, 1);
+    assert.ok(await client.cases.list({ start: 0, limit: 1 }), 'a read is sent again after its 503');
+    assert.equal(calls.filter((path) => path.endsWith('/case/list')).length, 2);
+
+    calls.push('429');
+    refusals = { create: 1, list: 0 };
+    await client.cases.create(newCase(title));
+    assert.equal(calls.filter((path) => path.endsWith('/openapi/case')).length, 3, 'after a 429 (nothing was done) it is sent again');
+    assert.equal(await casesTitled(title), 1);
+  });
+});
