@@ -1,7 +1,7 @@
 import type { Static, TSchema } from 'typebox';
 import type { TokenResponse } from '../auth/schemas.js';
 import type {
-  CreateTemplateBody, ListTemplatesResponse, TemplateCreatedResponse, TemplateResponse, TemplateValue, UpdateTemplateBody,
+  CreateTemplateBody, ListTemplatesResponse, TemplateCreatedResponse, TemplateResponse, TemplateValue as TemplateFieldValue, UpdateTemplateBody,
 } from '../case-templates/schemas.js';
 import type {
   CaseTypeCreatedResponse, CaseTypeDetailResponse, CreateCaseTypeBody, ListCaseTypesBody, ListCaseTypesResponse, UpdateCaseTypeBody,
@@ -47,6 +47,8 @@ export type ProcessTaskRequest = Static<typeof ProcessTaskBody>;
  * A case template's fields, `<Namespace>__<field>__CST`, beside the documented ones: the schemas allow them by pattern
  * (which TypeBox's static types cannot carry), so they are added here.
  */
+/** What a template field holds: text, a number, yes or no, or null (not set). */
+export type TemplateValue = TemplateFieldValue;
 export type TemplateFields = { [field: `${string}__${string}__CST`]: TemplateValue };
 type WithTemplateFields<T extends { caseInfo: object }> = Omit<T, 'caseInfo'> & { caseInfo: T['caseInfo'] & TemplateFields };
 
