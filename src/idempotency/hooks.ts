@@ -33,9 +33,9 @@ function keyedRequest(request: FastifyRequest, key: string): KeyedRequest {
   return { tenantId: tenant.tenantId, key, route: `${request.method} ${request.routeOptions.url ?? request.url}`, requestHash };
 }
 
-async function claimOrReplay(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
-  const sent = request.headers[IDEMPOTENCY_KEY_HEADER];
-  if (sent === undefined || !WRITE_METHODS.has(request.method)) return undefined;
+/** Claims the request's key, or sends the reply kept for it: whether it did (the handler then does not run). */
+async function claimOrReplay(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<'replayed' | 'claimed'> {
+  const sent = request.headers[IDEMPOTENCY_KEY_HEADER] ?? '';
   const key = Array.isArray(sent) ? sent.join(',') : sent;
   if (!KEY_PATTERN.test(key)) {
     throw new ApiError('invalidRequest', 'Idempotency-Key must be 1 to 255 visible ASCII characters, one per request (a UUID, say), and sent once');
@@ -46,14 +46,15 @@ async function claimOrReplay(app: FastifyInstance, request: FastifyRequest, repl
     const claim = await claimKey(app.store, keyed, app.clock());
     if (claim.outcome === 'owned') {
       request.idempotency = keyed;
-      return undefined;
+      return 'claimed';
     }
     if (claim.outcome === 'replay') {
       const { status, type, partial, body } = claim.reply;
       reply.code(status).header(REPLAYED_HEADER, 'true');
       if (type !== null) reply.type(type);
       if (partial !== null) reply.header(PARTIAL_HEADER, partial);
-      return reply.send(body);
+      reply.send(body);
+      return 'replayed';
     }
     if (claim.outcome === 'reused') {
       throw new ApiError('idempotencyKeyReused',
@@ -87,26 +88,43 @@ export function keepIdempotentReplies(app: FastifyInstance): void {
     };
   });
 
-  app.addHook('preHandler', async (request, reply) => claimOrReplay(app, request, reply));
-
-  app.addHook('onSend', async (request, reply, payload) => {
-    const keyed = request.idempotency;
-    if (!keyed) return payload;
-    request.idempotency = undefined;
-    const type = reply.getHeader('content-type');
-    const partial = reply.getHeader(PARTIAL_HEADER);
-    try {
-      await finishKey(app.store, keyed, {
-        status: reply.statusCode,
-        type: typeof type === 'string' ? type : null,
-        partial: typeof partial === 'string' ? partial : null,
-        // Every write route replies with serialized JSON: a string here.
-        body: typeof payload === 'string' ? payload : String(payload),
-      });
-    } catch (error) {
-      // The reply still goes out: the key stays claimed (a retry hears 409003, or takes it over if no change committed).
-      request.log.error({ err: error }, 'the reply of an Idempotency-Key could not be kept');
+  // Callback hooks with a synchronous way out: they run on every request of the scope (task detail's too), most without
+  // a key, and an async hook would cost each of them a promise.
+  app.addHook('preHandler', (request, reply, done) => {
+    if (request.headers[IDEMPOTENCY_KEY_HEADER] === undefined || !WRITE_METHODS.has(request.method)) {
+      done();
+      return;
     }
-    return payload;
+    // A reply sent here ends the request: done is not called then (Fastify's rule for a hook that replies).
+    claimOrReplay(app, request, reply).then((outcome) => { if (outcome === 'claimed') done(); }, done);
   });
+
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (!request.idempotency) {
+      done(null, payload);
+      return;
+    }
+    keepReply(request, reply, payload).then(() => done(null, payload), done);
+  });
+}
+
+/** Keeps the reply of a request that claimed its key (or gives the key up: finishKey). */
+async function keepReply(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> {
+  const keyed = request.idempotency;
+  if (!keyed) return;
+  request.idempotency = undefined;
+  const type = reply.getHeader('content-type');
+  const partial = reply.getHeader(PARTIAL_HEADER);
+  try {
+    await finishKey(request.server.store, keyed, {
+      status: reply.statusCode,
+      type: typeof type === 'string' ? type : null,
+      partial: typeof partial === 'string' ? partial : null,
+      // Every write route replies with serialized JSON: a string here.
+      body: typeof payload === 'string' ? payload : String(payload),
+    });
+  } catch (error) {
+    // The reply still goes out: the key stays claimed (a retry hears 409003, or takes it over if no change committed).
+    request.log.error({ err: error }, 'the reply of an Idempotency-Key could not be kept');
+  }
 }
