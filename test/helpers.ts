@@ -212,8 +212,10 @@ export async function withPgAdmin<T>(work: (client: pg.Client) => Promise<T>): P
 export async function deadlocksOf(location: string): Promise<number> {
   const database = new URL(location).pathname.slice(1);
   return withPgAdmin(async (client) => {
-    await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
     for (let waited = 0; ; waited += 50) {
+      // Again on every look: the app's change-signal listener reconnects at once (its first backoff is short), and a
+      // backend that deadlocked has reported it by the time it exits, so ending the new ones loses nothing.
+      await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
       // count(*) is a bigint, which opencase's pg type parser (src/db/postgres.ts) hands over as a number.
       const left = (await client.query<{ n: number | string }>('select count(*) as n from pg_stat_activity where datname = $1', [database])).rows[0]?.n;
       if (Number(left) === 0) break;
