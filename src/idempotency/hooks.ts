@@ -2,14 +2,22 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { requestCommitWork } from '../db/request-commit.js';
 import { PARTIAL_HEADER } from '../lists/reply-bound.js';
+import { WIRE_CONTENT_TYPE } from '../wire/envelope.js';
 import { ApiError } from '../wire/errors.js';
-import { createIdempotencyRepository } from './repository.js';
+import { createIdempotencyRepository, type KeptReply } from './repository.js';
 import { claimKey, finishKey, KEY_LIFETIME_MS, type KeyedRequest } from './service.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The Idempotency-Key this request claimed: its reply is kept when it is sent. */
     idempotency?: KeyedRequest;
+  }
+  interface FastifyContextConfig {
+    /**
+     * The route's success reply holds a secret shown once (a set-password link's token): with a key, the work is still
+     * done once, but what is kept for a repeat is a 409003 saying so, never the secret.
+     */
+    secretReply?: boolean;
   }
 }
 
@@ -108,6 +116,13 @@ export function keepIdempotentReplies(app: FastifyInstance): void {
   });
 }
 
+/** What a repeat of a call whose reply held a secret gets: that it was done, not the secret, which is kept nowhere. */
+function secretWithheld(key: string): KeptReply {
+  const error = new ApiError('idempotencyKeyBusy',
+    `the call with Idempotency-Key ${key.slice(0, 64)} was done; its reply held a secret shown once, which is not kept: ask for a new one`);
+  return { status: error.httpStatus, type: WIRE_CONTENT_TYPE, partial: null, body: JSON.stringify({ resCode: error.resCode, resMsg: error.message }) };
+}
+
 /** Keeps the reply of a request that claimed its key (or gives the key up: finishKey). */
 async function keepReply(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> {
   const keyed = request.idempotency;
@@ -115,8 +130,9 @@ async function keepReply(request: FastifyRequest, reply: FastifyReply, payload: 
   request.idempotency = undefined;
   const type = reply.getHeader('content-type');
   const partial = reply.getHeader(PARTIAL_HEADER);
+  const secret = request.routeOptions.config.secretReply === true && reply.statusCode < 300;
   try {
-    await finishKey(request.server.store, keyed, {
+    await finishKey(request.server.store, keyed, secret ? secretWithheld(keyed.key) : {
       status: reply.statusCode,
       type: typeof type === 'string' ? type : null,
       partial: typeof partial === 'string' ? partial : null,

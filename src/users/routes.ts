@@ -36,5 +36,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
   typed.post('/users/:id/password-link', {
     schema: { params: UserIdParams, body: NoFields, response: { 200: PasswordLinkResponse, ...errorResponses } },
     preValidation: emptyBodyIsEmptyObject,
+    // The link's token is shown once: an Idempotency-Key never keeps it (idempotency/hooks.ts).
+    config: { secretReply: true },
   }, async (request) => success(await createPasswordLink(app.store, tenantOf(request), request.params.id, app.clock())));
 }

@@ -5,6 +5,7 @@ import { DEMO_CASE_TYPE, DEMO_CLIENT, DEMO_CONTACT, DEMO_TENANT, DEMO_USER } fro
 import { createIdempotencyRepository } from '../../src/idempotency/repository.js';
 import { ABANDONED_AFTER_MS, claimKey, KEY_LIFETIME_MS } from '../../src/idempotency/service.js';
 import { fetchTokenOverHttp, startCliServer } from '../cli-helpers.js';
+import { createUser } from '../../src/users/service.js';
 import { AICC, assertErrorEnvelope, useTestApp } from '../helpers.js';
 
 type Json = Record<string, unknown>;
@@ -150,5 +151,25 @@ describe('Idempotency-Key: a retried write gets its first reply again, byte for 
       assert.equal(ran.filter((entry) => entry === `mark ${n}`).length, 1, `change ${n}'s work was marked ${ran.filter((entry) => entry === `mark ${n}`).length} times`);
       assert.ok(ran.indexOf(`work ${n}`) < ran.indexOf(`mark ${n}`));
     }
+  });
+});
+
+describe('Idempotency-Key on a reply that holds a secret shown once (a set-password link)', () => {
+  const t = useTestApp();
+  it('does the work once and never keeps the secret: a repeat is told it was done', async () => {
+    const now = Date.now();
+    const { userId } = await createUser(t.database, DEMO_TENANT.id, { name: 'Linked', login: `linked.${now}` }, now);
+    const ask = () => t.app.inject({ method: 'POST', url: `/opencase/v1/users/${userId}/password-link`, headers: { 'access-token': t.token, 'idempotency-key': `link-${now}` } });
+    const first = await ask();
+    assert.equal(first.statusCode, 200, first.body);
+    const token = (first.json() as { result: { token: string } }).result.token;
+    const kept = await t.database.db.selectFrom('idempotency_keys').select('reply_body').where('key', '=', `link-${now}`).executeTakeFirstOrThrow();
+    assert.ok(!(kept.reply_body ?? '').includes(token), 'the token is not stored with the key');
+    const again = await ask();
+    assert.equal(again.statusCode, 409);
+    const refusal = assertErrorEnvelope(again.body);
+    assert.equal(refusal.resCode, '409003');
+    assert.match(refusal.resMsg, /its reply held a secret shown once, which is not kept: ask for a new one/);
+    assert.equal((await t.database.db.selectFrom('password_links').select('token_hash').where('user_id', '=', userId).execute()).length, 1, 'one link was made');
   });
 });
