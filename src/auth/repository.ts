@@ -95,6 +95,12 @@ function authQueries(q: Queryable) {
       return rows.length > 0;
     },
 
+    /** Up to `limit` API-app tokens past their expiry, oldest first (access_tokens_expiry_idx): each token call sweeps a few. */
+    async deleteExpiredTokens(now: number, limit: number): Promise<void> {
+      await sql`delete from access_tokens where token_hash in (
+        select token_hash from access_tokens where expires_at <= ${now} order by expires_at limit ${limit})`.execute(db);
+    },
+
     async insertToken(token: Insertable<AccessTokensTable>): Promise<void> {
       await db.insertInto('access_tokens').values(token).execute();
     },

@@ -1,4 +1,5 @@
 import type { Store } from '../db/store.js';
+import { EXPIRED_PER_SWEEP } from '../db/sweep.js';
 import { createIdempotencyRepository, type KeptReply, type KeyPlace } from './repository.js';
 
 /** How long a key and its first reply are kept (the 24 hours; Stripe keeps its keys as long). */
@@ -11,8 +12,6 @@ export const KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
  */
 export const ABANDONED_AFTER_MS = 2 * 60 * 1000;
 
-/** Expired keys deleted by each claim: the table stays at about a day of keys without a sweeper process. */
-const EXPIRED_PER_CLAIM = 20;
 
 export interface KeyedRequest extends KeyPlace {
   /** SHA-256 of the method, the URL and the body. */
@@ -33,7 +32,7 @@ export type Claim =
 export async function claimKey(store: Store, request: KeyedRequest, now: number): Promise<Claim> {
   return store.transaction(async (tx) => {
     const keys = createIdempotencyRepository(tx);
-    await keys.deleteExpired(now, EXPIRED_PER_CLAIM);
+    await keys.deleteExpired(now, EXPIRED_PER_SWEEP);
     const row = await keys.findKeyForChange(request);
     if (!row) {
       const row = { tenant_id: request.tenantId, key: request.key, route: request.route, request_hash: request.requestHash, state: 'pending' as const,

@@ -78,6 +78,19 @@ function sessionQueries(q: Queryable) {
 function sessionChanges(tx: Tx) {
   const db = tx.db;
   return {
+    /**
+     * Up to `limit` sessions past their end, oldest first (sessions_expiry_idx), with their access and refresh tokens:
+     * an ended session's cookie is refused the same whether its row is there or not.
+     */
+    async deleteEndedSessions(now: number, limit: number): Promise<void> {
+      const ended = await tx.db.selectFrom('sessions').select('id').where('expires_at', '<=', now).orderBy('expires_at').limit(limit).execute();
+      if (ended.length === 0) return;
+      const ids = ended.map((row) => row.id);
+      await tx.db.deleteFrom('session_tokens').where('session_id', 'in', ids).execute();
+      await tx.db.deleteFrom('session_refresh_tokens').where('session_id', 'in', ids).execute();
+      await tx.db.deleteFrom('sessions').where('id', 'in', ids).execute();
+    },
+
     async insertSession(session: Insertable<SessionsTable>): Promise<void> {
       await db.insertInto('sessions').values(session).execute();
     },

@@ -1,5 +1,6 @@
 import { hashToken, newSecret, verifyPassword, type HashTurn } from '../auth/secrets.js';
 import type { Store, Tx } from '../db/store.js';
+import { EXPIRED_PER_SWEEP } from '../db/sweep.js';
 import type { Role } from '../db/tables.js';
 import { ApiError } from '../wire/errors.js';
 import { newId } from '../wire/ids.js';
@@ -70,7 +71,10 @@ export async function startSession(
 ): Promise<IssuedSession> {
   return store.transaction(async (tx) => {
     const session = { id: newId('session'), tenant_id: user.tenant_id, user_id: user.id, created_at: now, expires_at: now + lifetimes.sessionTtlSeconds * 1000 };
-    await createSessionsRepository(tx).insertSession(session);
+    const sessions = createSessionsRepository(tx);
+    await sessions.insertSession(session);
+    // A few ended sessions go as each is made: the tables hold the live ones, not every sign-in ever.
+    await sessions.deleteEndedSessions(now, EXPIRED_PER_SWEEP);
     const tokens = await issueTokens(tx, session, now, lifetimes, true);
     return { ...tokens, userId: user.id, role: user.role, sessionExpiresAt: session.expires_at };
   });

@@ -63,6 +63,12 @@ function userChanges(tx: Tx) {
         .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('used_at', 'is', null).execute();
     },
 
+    /** Up to `limit` links past their day, used or not, oldest first (password_links_expiry_idx). */
+    async deleteExpiredPasswordLinks(now: number, limit: number): Promise<void> {
+      const expired = await db.selectFrom('password_links').select('token_hash').where('expires_at', '<=', now).orderBy('expires_at').limit(limit).execute();
+      if (expired.length > 0) await db.deleteFrom('password_links').where('token_hash', 'in', expired.map((row) => row.token_hash)).execute();
+    },
+
     /** Marks a live link used, with its user; undefined when another use won the race, or it expired meanwhile. */
     usePasswordLink(tokenHash: string, now: number) {
       return db.updateTable('password_links').set({ used_at: now })

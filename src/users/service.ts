@@ -3,6 +3,7 @@ import { createAuthRepository } from '../auth/repository.js';
 import { hashPassword, hashToken, newSecret } from '../auth/secrets.js';
 import type { TenantContext } from '../auth/service.js';
 import type { Store, Tx } from '../db/store.js';
+import { EXPIRED_PER_SWEEP } from '../db/sweep.js';
 import type { Role, UsersTable, UserStatus } from '../db/tables.js';
 import { authorize } from '../permissions/checks.js';
 import { createSessionsRepository } from '../sessions/repository.js';
@@ -186,6 +187,8 @@ export async function createPasswordLink(store: Store, tenant: TenantContext, us
     await createUsersRepository(tx).insertPasswordLink({
       token_hash: hashToken(token), tenant_id: tenant.tenantId, user_id: userId, created_at: now, expires_at: now + PASSWORD_LINK_TTL_SECONDS * 1000, used_at: null,
     });
+    // A few links past their day go as each is made (any tenant's: they are worth nothing to anyone).
+    await createUsersRepository(tx).deleteExpiredPasswordLinks(now, EXPIRED_PER_SWEEP);
   });
   return { token, expiresIn: PASSWORD_LINK_TTL_SECONDS, userId };
 }

@@ -8,6 +8,7 @@ import * as people from './0006_people.js';
 import * as caseSorting from './0007_case_sorting.js';
 import * as contactErasure from './0008_contact_erasure.js';
 import * as idempotencyKeys from './0009_idempotency_keys.js';
+import * as expiryIndexes from './0010_expiry_indexes.js';
 
 /** Migrations are compiled into the package (no directory scan at run time); names sort in the order they run. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0007_case_sorting': caseSorting,
   '0008_contact_erasure': contactErasure,
   '0009_idempotency_keys': idempotencyKeys,
+  '0010_expiry_indexes': expiryIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {
