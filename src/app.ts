@@ -21,9 +21,9 @@ import { ApiError } from './wire/errors.js';
 import { jsonBounds } from './wire/bytes.js';
 import { refuseUnknownFields } from './wire/unknown-fields.js';
 import { applyWireProfile } from './wire/profile-hooks.js';
-import { AICC_PREFIX, EXTENSIONS_PREFIX } from './wire/paths.js';
+import { AICC_PREFIX, EXTENSIONS_PREFIX, IDEMPOTENCY_KEY_HEADER, KEEPS_KEYS_HEADER, REPLAYED_HEADER } from './wire/paths.js';
 import { registerRouteHints } from './wire/route-hints.js';
-import { keepIdempotentReplies, KEEPS_KEYS_HEADER, KEPT_SECONDS } from './idempotency/hooks.js';
+import { keepIdempotentReplies, KEPT_SECONDS } from './idempotency/hooks.js';
 import { healthRoutes, type Readiness } from './health/routes.js';
 import { noteStorageFault } from './health/write-probe.js';
 import cors from '@fastify/cors';
@@ -163,8 +163,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(cors, {
       origin: options.config.corsOrigins,
       methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
-      allowedHeaders: ['access-token', 'content-type', 'authorization', 'last-event-id', 'idempotency-key'],
-      exposedHeaders: ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'idempotent-replayed', 'idempotency-keys-kept'],
+      allowedHeaders: ['access-token', 'content-type', 'authorization', 'last-event-id', IDEMPOTENCY_KEY_HEADER],
+      exposedHeaders: ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', REPLAYED_HEADER, KEEPS_KEYS_HEADER],
       maxAge: 600,
       // The refresh cookie of a sign-in: the origins are an exact list, never a wildcard, so credentials may go with them.
       credentials: true,

@@ -1,4 +1,4 @@
-import { AICC_PREFIX, EXTENSIONS_PREFIX, TOKEN_PATH } from '../wire/paths.js';
+import { AICC_PREFIX, EXTENSIONS_PREFIX, IDEMPOTENCY_KEY_HEADER, KEEPS_KEYS_HEADER, TOKEN_PATH } from '../wire/paths.js';
 
 /** Where a person signs in, refreshes and signs out. */
 const SESSION_PATH = `${EXTENSIONS_PREFIX}/session`;
@@ -54,8 +54,6 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 /** A list request without its paging: `listAll` pages by itself. */
 type Unpaged<Request> = Omit<Request, 'start' | 'limit'>;
 
-/** opencase says on every reply that it keeps Idempotency-Keys (how many seconds): writes to it may be sent again. */
-const KEEPS_KEYS_HEADER = 'idempotency-keys-kept';
 /** The most a list page may hold (AICC's limit maximum). */
 const PAGE_SIZE = 100;
 
@@ -302,7 +300,7 @@ export class OpencaseClient {
       const { response, json } = await this.#send(path, {
         method,
         headers: {
-          'access-token': token.accessToken, ...(body !== undefined && { 'content-type': 'application/json' }), ...(key !== undefined && { 'idempotency-key': key }),
+          'access-token': token.accessToken, ...(body !== undefined && { 'content-type': 'application/json' }), ...(key !== undefined && { [IDEMPOTENCY_KEY_HEADER]: key }),
         },
         ...(body !== undefined && { body: JSON.stringify(body) }),
       }, kind === 'read' || this.#serverKeepsKeys ? 'whenever' : 'rateLimited');

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import { requestCommitWork } from '../db/request-commit.js';
 import { PARTIAL_HEADER } from '../lists/reply-bound.js';
 import { WIRE_CONTENT_TYPE } from '../wire/envelope.js';
+import { IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER } from '../wire/paths.js';
 import { ApiError } from '../wire/errors.js';
 import { createIdempotencyRepository, type KeptReply } from './repository.js';
 import { claimKey, finishKey, KEY_LIFETIME_MS, type KeyedRequest } from './service.js';
@@ -21,12 +22,8 @@ declare module 'fastify' {
   }
 }
 
-export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
-/** On every reply: this server keeps keys, this many seconds (the typed client's sign that a write may be sent again). */
-export const KEEPS_KEYS_HEADER = 'idempotency-keys-kept';
+/** What KEEPS_KEYS_HEADER says on every reply: how long a key is kept, in seconds. */
 export const KEPT_SECONDS = String(KEY_LIFETIME_MS / 1000);
-/** Said on a reply sent again for a key, as Stripe's and the IETF draft's clients expect to tell. */
-export const REPLAYED_HEADER = 'idempotent-replayed';
 /** Visible ASCII, as a UUID or any client's own scheme writes it; bounded like every stored field. */
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
