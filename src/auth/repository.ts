@@ -2,6 +2,7 @@ import { sql, type Insertable, type Updateable } from 'kysely';
 import { repository, type Db, type Queryable, type Tx } from '../db/store.js';
 import { CHANGE_SEQUENCE } from '../db/counters.js';
 import { preparedQuery } from '../db/prepared.js';
+import { deleteExpiredRows } from '../db/sweep.js';
 import type { AccessTokensTable, ApiAppsTable, TenantsTable } from '../db/tables.js';
 
 const tenantByTokenHash = preparedQuery('auth.tenantByTokenHash', (db: Db, tokenHash: string, now: number) => db.selectFrom('access_tokens')
@@ -95,10 +96,9 @@ function authQueries(q: Queryable) {
       return rows.length > 0;
     },
 
-    /** Up to `limit` API-app tokens past their expiry, oldest first (access_tokens_expiry_idx): each token call sweeps a few. */
-    async deleteExpiredTokens(now: number, limit: number): Promise<void> {
-      await sql`delete from access_tokens where token_hash in (
-        select token_hash from access_tokens where expires_at <= ${now} order by expires_at limit ${limit})`.execute(db);
+    /** A few API-app tokens past their expiry (access_tokens_expiry_idx): each token call sweeps some. */
+    async deleteExpiredTokens(now: number): Promise<void> {
+      await deleteExpiredRows(db, 'access_tokens', now);
     },
 
     async insertToken(token: Insertable<AccessTokensTable>): Promise<void> {

@@ -1,6 +1,5 @@
 import { createDefaultCaseType } from '../case-types/service.js';
 import type { Store } from '../db/store.js';
-import { EXPIRED_PER_SWEEP } from '../db/sweep.js';
 import { createUsersRepository } from '../users/repository.js';
 import { UnknownTenantError } from '../users/service.js';
 import { isValidTimeZone } from '../wire/dates.js';
@@ -71,7 +70,7 @@ export async function issueToken(
     expires_at: options.now + options.ttlSeconds * 1000,
   });
   // A few expired ones go as each is made: the table holds about one lifetime of tokens, not every token ever issued.
-  await repository.deleteExpiredTokens(options.now, EXPIRED_PER_SWEEP);
+  await repository.deleteExpiredTokens(options.now);
   return { issued: { accessToken, expiresInSeconds: options.ttlSeconds } };
 }
 

@@ -1,6 +1,7 @@
-import { sql, type Insertable } from 'kysely';
+import type { Insertable } from 'kysely';
 import { lockedForChange } from '../db/database.js';
 import { repository, type Queryable, type Tx } from '../db/store.js';
+import { deleteExpiredRows } from '../db/sweep.js';
 import type { IdempotencyKeysTable } from '../db/tables.js';
 
 /** A key's place: the tenant, the key the client sent, and the route it sent it to. */
@@ -71,10 +72,9 @@ function idempotencyChanges(tx: Tx) {
       return rows.length > 0;
     },
 
-    /** Up to `limit` keys past their 24 hours, any tenant's, by the expiry index: each claim sweeps a few. */
-    async deleteExpired(now: number, limit: number): Promise<void> {
-      await sql`delete from idempotency_keys where (tenant_id, key, route) in (
-        select tenant_id, key, route from idempotency_keys where expires_at <= ${now} order by expires_at limit ${limit})`.execute(db);
+    /** A few keys past their 24 hours, any tenant's (idempotency_keys_expiry_idx): each claim sweeps some. */
+    async deleteExpired(now: number): Promise<void> {
+      await deleteExpiredRows(db, 'idempotency_keys', now);
     },
   };
 }

@@ -1,5 +1,4 @@
 import type { Store } from '../db/store.js';
-import { EXPIRED_PER_SWEEP } from '../db/sweep.js';
 import { createIdempotencyRepository, type KeptReply, type KeyPlace } from './repository.js';
 
 /** How long a key and its first reply are kept (the 24 hours; Stripe keeps its keys as long). */
@@ -32,7 +31,7 @@ export type Claim =
 export async function claimKey(store: Store, request: KeyedRequest, now: number): Promise<Claim> {
   return store.transaction(async (tx) => {
     const keys = createIdempotencyRepository(tx);
-    await keys.deleteExpired(now, EXPIRED_PER_SWEEP);
+    await keys.deleteExpired(now);
     const row = await keys.findKeyForChange(request);
     if (!row) {
       const row = { tenant_id: request.tenantId, key: request.key, route: request.route, request_hash: request.requestHash, state: 'pending' as const,

@@ -1,6 +1,7 @@
 import type { Insertable, Updateable } from 'kysely';
 import { lockedForChange } from '../db/database.js';
 import { repository, type Queryable, type Tx } from '../db/store.js';
+import { deleteExpiredRows } from '../db/sweep.js';
 import type { PasswordLinksTable, UsersTable } from '../db/tables.js';
 
 /** What the users' replies and checks read of a user: never its password hash. */
@@ -63,10 +64,9 @@ function userChanges(tx: Tx) {
         .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('used_at', 'is', null).execute();
     },
 
-    /** Up to `limit` links past their day, used or not, oldest first (password_links_expiry_idx). */
-    async deleteExpiredPasswordLinks(now: number, limit: number): Promise<void> {
-      const expired = await db.selectFrom('password_links').select('token_hash').where('expires_at', '<=', now).orderBy('expires_at').limit(limit).execute();
-      if (expired.length > 0) await db.deleteFrom('password_links').where('token_hash', 'in', expired.map((row) => row.token_hash)).execute();
+    /** A few links past their day, used or not (password_links_expiry_idx). */
+    async deleteExpiredPasswordLinks(now: number): Promise<void> {
+      await deleteExpiredRows(db, 'password_links', now);
     },
 
     /** Marks a live link used, with its user; undefined when another use won the race, or it expired meanwhile. */

@@ -3,7 +3,6 @@ import { createAuthRepository } from '../auth/repository.js';
 import { hashPassword, hashToken, newSecret } from '../auth/secrets.js';
 import type { TenantContext } from '../auth/service.js';
 import type { Store, Tx } from '../db/store.js';
-import { EXPIRED_PER_SWEEP } from '../db/sweep.js';
 import type { Role, UsersTable, UserStatus } from '../db/tables.js';
 import { authorize } from '../permissions/checks.js';
 import { createSessionsRepository } from '../sessions/repository.js';
@@ -188,7 +187,7 @@ export async function createPasswordLink(store: Store, tenant: TenantContext, us
       token_hash: hashToken(token), tenant_id: tenant.tenantId, user_id: userId, created_at: now, expires_at: now + PASSWORD_LINK_TTL_SECONDS * 1000, used_at: null,
     });
     // A few links past their day go as each is made (any tenant's: they are worth nothing to anyone).
-    await createUsersRepository(tx).deleteExpiredPasswordLinks(now, EXPIRED_PER_SWEEP);
+    await createUsersRepository(tx).deleteExpiredPasswordLinks(now);
   });
   return { token, expiresIn: PASSWORD_LINK_TTL_SECONDS, userId };
 }
