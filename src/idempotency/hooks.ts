@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { tenantOf } from '../auth/hook.js';
 import { requestCommitWork } from '../db/request-commit.js';
 import { PARTIAL_HEADER } from '../lists/reply-bound.js';
 import { WIRE_CONTENT_TYPE } from '../wire/envelope.js';
@@ -32,8 +33,7 @@ const WAIT_FOR_OTHER_MS = 5_000;
 const POLL_MS = 50;
 
 function keyedRequest(request: FastifyRequest, key: string): KeyedRequest {
-  const tenant = request.tenant;
-  if (!tenant) throw new ApiError('missingToken', 'access-token header is required');
+  const tenant = tenantOf(request);
   const requestHash = createHash('sha256').update(`${request.method}\n${request.url}\n${JSON.stringify(request.body ?? null)}`).digest('hex');
   return { tenantId: tenant.tenantId, key, route: `${request.method} ${request.routeOptions.url ?? request.url}`, requestHash };
 }

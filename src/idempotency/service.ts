@@ -11,7 +11,6 @@ export const KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
  */
 export const ABANDONED_AFTER_MS = 2 * 60 * 1000;
 
-
 export interface KeyedRequest extends KeyPlace {
   /** SHA-256 of the method, the URL and the body. */
   requestHash: string;
@@ -34,10 +33,10 @@ export async function claimKey(store: Store, request: KeyedRequest, now: number)
     await keys.deleteExpired(now);
     const row = await keys.findKeyForChange(request);
     if (!row) {
-      const row = { tenant_id: request.tenantId, key: request.key, route: request.route, request_hash: request.requestHash, state: 'pending' as const,
+      const claim = { tenant_id: request.tenantId, key: request.key, route: request.route, request_hash: request.requestHash, state: 'pending' as const,
         claimed_at: now, expires_at: now + KEY_LIFETIME_MS };
       // A concurrent claim that committed first (PostgreSQL) makes this one busy: the caller waits and asks again.
-      return (await keys.insertKey(row)) ? { outcome: 'owned' } : { outcome: 'busy' };
+      return (await keys.insertKey(claim)) ? { outcome: 'owned' } : { outcome: 'busy' };
     }
     if (row.expires_at <= now) {
       await keys.reclaimKey(request, request.requestHash, now, now + KEY_LIFETIME_MS);
