@@ -4,7 +4,7 @@
  * schemas at build time. The package then needs nothing installed beside it: not typebox, not the server.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
@@ -60,10 +60,10 @@ for (const [name, path] of Object.entries(RUNTIME)) {
   writeFileSync(join(OUT, name.replace(/\.ts$/, '.js')), localPaths(js));
 }
 // Declarations of the runtime modules, as the compiler emits them (their types import ./types.js, written below).
+const declarations = new Map(Object.entries(RUNTIME).map(([name, path]) => [path.replace(/\.ts$/, '.d.ts'), name.replace(/\.ts$/, '.d.ts')]));
 program.emit(undefined, (fileName, text) => {
-  const base = fileName.split(/[\\/]/).pop() ?? '';
-  const wanted = Object.entries(RUNTIME).find(([, path]) => path.replace(/\.ts$/, '.d.ts').endsWith(`${fileName.split(/[\\/]/).slice(-2).join('/')}`));
-  if (wanted && base.endsWith('.d.ts')) writeFileSync(join(OUT, base), localPaths(text));
+  const shipped = declarations.get(resolve(fileName));
+  if (shipped) writeFileSync(join(OUT, shipped), localPaths(text));
 }, undefined, true);
 writeFileSync(join(OUT, 'types.d.ts'), flatTypes());
 writeFileSync(join(OUT, 'types.js'), 'export {};\n');

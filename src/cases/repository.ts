@@ -38,6 +38,9 @@ export interface CaseOrder {
   sortMatches?: boolean;
 }
 
+/** A page's order when none is asked for: newest first, as case/list's. */
+export const DEFAULT_CASE_ORDER: CaseOrder = { by: 'created', order: 'desc' };
+
 /** How few matching cases pageOfCases sorts itself (CaseOrder.sortMatches): 20,000 sort in about 35 ms. */
 export const FEW_CASES_TO_SORT = 20_000;
 
@@ -161,7 +164,7 @@ function casesQueries(q: Queryable) {
     return query;
   }
 
-  function pageQuery(tenantId: string, filters: CaseFilters, start: number, limit: number, order: CaseOrder = { by: 'created', order: 'desc' }) {
+  function pageQuery(tenantId: string, filters: CaseFilters, start: number, limit: number, order: CaseOrder = DEFAULT_CASE_ORDER) {
     const direction = order.order === 'desc' ? sql`desc` : sql`asc`;
     let query = filtered(tenantId, filters)
       .leftJoin('case_types', (join) => join.onRef('case_types.tenant_id', '=', 'cases.tenant_id').onRef('case_types.id', '=', 'cases.type_id'))

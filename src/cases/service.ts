@@ -30,7 +30,7 @@ import {
 } from './template-values.js';
 import { fieldsOf } from '../case-templates/service.js';
 import { resumenFilters } from './resumen.js';
-import { createCasesRepository, FEW_CASES_TO_SORT, type CaseFilters, type CaseOrder, type CasesRepository } from './repository.js';
+import { createCasesRepository, DEFAULT_CASE_ORDER, FEW_CASES_TO_SORT, type CaseFilters, type CaseOrder, type CasesRepository } from './repository.js';
 import type {
   CancelCaseInput, CaseActionInput, CloseCaseInput, ReopenCaseInput, CaseDetail, CaseListItem, CreateCaseInput, ListCasesInput, ModifyCaseInput, ProcessCaseInput,
   TransferCaseInput, UpdateCaseStatusInput,
@@ -574,8 +574,7 @@ export async function pageOfCases(
   } else if (filters.queueMemberId !== undefined || filters.unassigned) {
     // Cases of a set of queues: counted from the owner index first; a few are read by it and sorted (CaseOrder.sortMatches).
     count = await cases.countCases(tenantId, filters);
-    const sorting = order ?? { by: 'created' as const, order: 'desc' as const };
-    rows = await cases.listCases(tenantId, filters, start, limit, { ...sorting, sortMatches: count <= FEW_CASES_TO_SORT });
+    rows = await cases.listCases(tenantId, filters, start, limit, { ...(order ?? DEFAULT_CASE_ORDER), sortMatches: count <= FEW_CASES_TO_SORT });
   } else {
     [count, rows] = await Promise.all([cases.countCases(tenantId, filters), cases.listCases(tenantId, filters, start, limit, order)]);
   }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { isPostgresUrl, redactUrl } from '../db/postgres.js';
+import { redactUrl } from '../db/postgres.js';
 
 /** Why an operation was not done: one line for the operator (a missing file, a copy that would overwrite one…). */
 export class OperationRefusedError extends Error {}
@@ -37,7 +37,7 @@ const ALL_PAGES = 0x7fffffff;
  * whole; an existing target is refused, never overwritten. Its folder is made when missing.
  */
 export async function backupSqlite(source: string, target: string): Promise<BackupReport> {
-  if (isPostgresUrl(source)) throw new OperationRefusedError(postgresBackupAdvice(source, target));
+  // A PostgreSQL URL never comes here: `opencase backup` prints postgresBackupAdvice for it instead.
   if (!existsSync(source)) throw new OperationRefusedError(`no database at ${source}: --db names the SQLite file to back up`);
   if (existsSync(target)) throw new OperationRefusedError(`${target} exists: back up to a new file (a backup never overwrites one)`);
   const started = performance.now();
