@@ -39,9 +39,17 @@ export interface CliServer {
 
 /** Starts `opencase serve …` and resolves once it prints the address it listens on. */
 export function startCliServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliServer> {
+  return startListening([...CLI, 'serve', '--port', '0', ...args], { env });
+}
+
+/**
+ * Runs node with `argv` (in `cwd`, the repository by default) and resolves once it prints `opencase listening on URL`:
+ * `opencase serve`, or what `npm start` runs.
+ */
+export function startListening(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliServer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, 'serve', '--port', '0', ...args], {
-      cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawn(process.execPath, argv, {
+      cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     const onData = (chunk: Buffer) => {

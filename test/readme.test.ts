@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { fetchTokenOverHttp, startCliServer, type CliServer } from './cli-helpers.js';
+import { fetchTokenOverHttp, startCliServer, startListening, type CliServer } from './cli-helpers.js';
 import { taskDetailExample, tempDir } from './helpers.js';
 import { DEMO_CASE_TYPE, DEMO_CLIENT, DEMO_CONTACT, DEMO_TENANT } from '../src/demo/records.js';
 
@@ -150,26 +150,13 @@ describe('the README examples', () => {
     it('npm start on a built checkout serves at once, without building again', async () => {
       const dir = tempDir();
       // scripts/start.mjs is what `npm start` runs; its database, ./data/opencase.db, is made in this folder.
-      const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs'), '--port', '0'], { cwd: dir.dir, stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
+      const started = await startListening([join(ROOT, 'scripts', 'start.mjs'), '--port', '0'], { cwd: dir.dir });
       try {
-        const url = await new Promise<string>((resolve, reject) => {
-          const read = (chunk: Buffer) => {
-            output += chunk.toString();
-            const listening = /opencase listening on (http:\/\/\S+)/.exec(output);
-            if (listening?.[1]) resolve(listening[1]);
-          };
-          child.stdout.on('data', read);
-          child.stderr.on('data', read);
-          child.on('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
-        });
-        assert.equal((await fetch(`${url}/healthz`)).status, 200);
-        assert.doesNotMatch(output, /building/, 'a built checkout is not built again');
-        assert.match(output, /demo-client/, 'the demo is served, as npm start promises');
+        assert.equal((await fetch(`${started.url}/healthz`)).status, 200);
+        assert.doesNotMatch(started.output(), /building/, 'a built checkout is not built again');
+        assert.match(started.output(), /demo-client/, 'the demo is served, as npm start promises');
       } finally {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
+        await started.stop();
         dir.remove();
       }
     });
