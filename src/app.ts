@@ -112,7 +112,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // An unknown field is refused (see wire/unknown-fields.ts), never removed: Fastify's default removeAdditional would
     // drop it silently from every closed object.
     // Type lists (["string", "number", "boolean", "null"], a template field's value) are meant, not a slip.
-    // jsonBounds: the size and depth keywords of values of any JSON (wire/bytes.ts).
+    // jsonBounds: the size and depth keywords of values of any JSON, and AICC text in bytes of UTF-8 (wire/bytes.ts).
     ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false, allowUnionTypes: true }, plugins: [jsonBounds] },
   });
 

@@ -1,5 +1,5 @@
 import type { FastifySchemaValidationError, SchemaErrorDataVar } from 'fastify/types/schema.js';
-import { MAX_JSON_BYTES, MAX_JSON_DEPTH } from './bytes.js';
+import { MAX_JSON_BYTES, MAX_JSON_DEPTH, MAX_UTF8_BYTES } from './bytes.js';
 import { WIRE_DATE_PATTERN, WIRE_DATE_RULE, WIRE_DAY_PATTERN, WIRE_DAY_RULE } from './dates.js';
 import { ID_PATTERN, ID_RULE } from './ids.js';
 import { QUERY_INTEGER_PATTERN, QUERY_INTEGER_RULE, QUERY_TEXT_PATTERN, QUERY_TEXT_RULE } from './schema.js';
@@ -88,10 +88,10 @@ function describeUnknown(key: string, field: string, context: SchemaErrorDataVar
 }
 
 /**
- * One validation failure as a sentence that names the field and the rule it broke, e.g.
- * "taskInfo.title must be at most 128 characters". Only the first failure is reported (it is the one to fix), except
- * that every missing required field of one object is named at once, and an unknown field is named with the closest
- * known one, when the route's schema and the value are given.
+ * One validation failure as a sentence that names the field and the rule it broke, e.g. "taskInfo.title is 129 bytes
+ * of UTF-8; at most 128 bytes (a Chinese character takes 3)". Only the first failure is reported (it is the one to
+ * fix), except that every missing required field of one object is named at once, and an unknown field is named with
+ * the closest known one, when the route's schema and the value are given.
  */
 export function describeValidationError(errors: FastifySchemaValidationError[], context: SchemaErrorDataVar, subject?: ValidationSubject): string {
   const error = errors[0];
@@ -129,6 +129,8 @@ export function describeValidationError(errors: FastifySchemaValidationError[], 
       return `${field} must have at most ${String(params.limit)} fields`;
     case MAX_JSON_BYTES:
       return `${field} is ${String(params.bytes)} bytes as JSON; at most ${String(params.limit)} bytes`;
+    case MAX_UTF8_BYTES:
+      return `${field} is ${String(params.bytes)} bytes of UTF-8; at most ${String(params.limit)} bytes (a Chinese character takes 3)`;
     case MAX_JSON_DEPTH:
       return `${field} nests ${String(params.depth)} levels deep; at most ${String(params.limit)} levels`;
     default:
