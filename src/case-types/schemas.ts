@@ -1,10 +1,19 @@
 import { Type, type Static } from 'typebox';
+import { Utf8Text } from '../wire/bytes.js';
 import { Envelope } from '../wire/envelope.js';
 import { CASE_TYPE_STATUSES } from '../wire/enums.js';
 import { WireId } from '../wire/ids.js';
 import { alphabetical, ListStart, Nullable, StringEnum } from '../wire/schema.js';
 
 const Text = Nullable(Type.String());
+
+/**
+ * A case type's name, as caseType/list's typeName filter bounds it (AICC's table: 128 bytes), and each status of its
+ * flow, as status/update and case/list take one (128 bytes): a name or status the AICC calls could not name is refused.
+ */
+export const CASE_TYPE_NAME_BYTES = 128;
+export const CASE_STATUS_BYTES = 128;
+const TypeName = Utf8Text(CASE_TYPE_NAME_BYTES, { minLength: 1 });
 
 /**
  * caseType/list items and caseType/{id}'s caseTypeInfo. AICC's tables spell `tempalteId`, `contentTempalteId` and
@@ -51,7 +60,7 @@ export type CaseTypeInfo = Static<typeof CaseTypeInfo>;
 export const ListCaseTypesBody = Type.Object({
   start: ListStart,
   limit: Type.Integer({ minimum: 1, maximum: 100 }),
-  typeName: Type.Optional(Type.String({ maxLength: 128 })),
+  typeName: Type.Optional(Utf8Text(CASE_TYPE_NAME_BYTES)),
   status: Type.Optional(StringEnum(CASE_TYPE_STATUSES)),
 });
 export type ListCaseTypesInput = Static<typeof ListCaseTypesBody>;
@@ -74,7 +83,7 @@ const SpellingInputs = {
 
 /** opencase extension: a case type and its flow. `caseStatus` lists the flow's statuses in order, comma-separated. */
 export const CreateCaseTypeBody = Type.Object({
-  typeName: Type.String({ minLength: 1, maxLength: 128 }),
+  typeName: TypeName,
   description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
   status: Type.Optional(StringEnum(CASE_TYPE_STATUSES)),
   caseStatus: Type.String({ minLength: 1, maxLength: 2000 }),
@@ -85,7 +94,7 @@ export const CreateCaseTypeBody = Type.Object({
 export type CreateCaseTypeInput = Static<typeof CreateCaseTypeBody>;
 
 export const UpdateCaseTypeBody = Type.Object({
-  typeName: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  typeName: Type.Optional(TypeName),
   description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
   status: Type.Optional(StringEnum(CASE_TYPE_STATUSES)),
   caseStatus: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),

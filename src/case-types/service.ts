@@ -7,12 +7,14 @@ import type { CaseTypesTable } from '../db/tables.js';
 import { actingUser, authorize } from '../permissions/checks.js';
 import { formatWireDate } from '../wire/dates.js';
 import { COMPLETED_STATUS } from '../wire/enums.js';
-import { characters } from '../wire/bytes.js';
+import { utf8Bytes } from '../wire/bytes.js';
 import { ApiError } from '../wire/errors.js';
 import { eitherSpelling } from '../wire/spellings.js';
 import { ID_LENGTH, ID_PATTERN, newId } from '../wire/ids.js';
 import { createCaseTypesRepository } from './repository.js';
-import type { CaseTypeInfo, CaseTypeListItem, CreateCaseTypeInput, ListCaseTypesInput, UpdateCaseTypeInput } from './schemas.js';
+import {
+  CASE_STATUS_BYTES, CASE_TYPE_NAME_BYTES, type CaseTypeInfo, type CaseTypeListItem, type CreateCaseTypeInput, type ListCaseTypesInput, type UpdateCaseTypeInput,
+} from './schemas.js';
 
 /** The flow every new tenant starts with, so that cases can be created before anyone configures one. */
 export const DEFAULT_CASE_TYPE = {
@@ -32,7 +34,12 @@ export function flowOf(caseType: { case_statuses: string }): string[] {
  */
 export function parseFlow(caseStatus: string, field: string): string[] {
   const statuses = caseStatus.split(',').map((s) => s.trim());
-  if (statuses.some((s) => s === '' || characters(s) > 128)) throw new ApiError('invalidRequest', `${field} must list statuses of 1 to 128 characters, separated by commas`);
+  // In bytes of UTF-8, as status/update's status is bounded: a status it could not name is no use in a flow.
+  const long = statuses.find((s) => utf8Bytes(s) > CASE_STATUS_BYTES);
+  if (statuses.includes('') || long !== undefined) {
+    const rule = `${field} must list statuses of 1 to ${CASE_STATUS_BYTES} bytes of UTF-8 (a Chinese character takes 3), separated by commas`;
+    throw new ApiError('invalidRequest', long === undefined ? rule : `${rule}; one is ${utf8Bytes(long)} bytes`);
+  }
   if (new Set(statuses).size !== statuses.length) throw new ApiError('invalidRequest', `${field} must not list a status twice`);
   if (statuses.at(-1) !== COMPLETED_STATUS) throw new ApiError('invalidRequest', `${field} must end with ${COMPLETED_STATUS}`);
   return statuses;
@@ -240,8 +247,8 @@ const WIRE_ID = new RegExp(ID_PATTERN);
  */
 export async function refuseCaseTypeName(store: Store, tenant: TenantContext, field: string, value: unknown): Promise<void> {
   if (typeof value !== 'string' || WIRE_ID.test(value)) return;
-  // Names are at most 128 characters: a longer value is named by its start only and looked up not at all.
-  const named = value.length > 0 && value.length <= 128 ? await createCaseTypesRepository(store).findCaseTypeByName(tenant.tenantId, value) : undefined;
+  // Names are at most 128 bytes: a longer value is named by its start only and looked up not at all.
+  const named = value.length > 0 && utf8Bytes(value) <= CASE_TYPE_NAME_BYTES ? await createCaseTypesRepository(store).findCaseTypeByName(tenant.tenantId, value) : undefined;
   const shown = JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
   const rule = `${field} must be a case type id from caseType/list`;
   throw new ApiError('invalidRequest', named

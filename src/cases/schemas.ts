@@ -1,8 +1,10 @@
 import { Type, type Static } from 'typebox';
 import { templateFieldProperties, withTemplateFields } from '../case-templates/schemas.js';
+import { CASE_STATUS_BYTES } from '../case-types/schemas.js';
 import { CustomerInfo } from '../contacts/schemas.js';
 import { TaskInfo } from '../tasks/schemas.js';
 import { TraceItem } from '../traces/schemas.js';
+import { Utf8Text } from '../wire/bytes.js';
 import { WireDate } from '../wire/dates.js';
 import { Envelope } from '../wire/envelope.js';
 import {
@@ -46,11 +48,16 @@ export const CaseInfo = Type.Object({
 });
 export type CaseInfo = Static<typeof CaseInfo>;
 
-const Title = Type.String({ minLength: 1, maxLength: 128 });
-const Description = Type.String({ minLength: 1, maxLength: 20000 });
-const Attachment = Type.String({ maxLength: 255 });
-const Phone = Type.String({ maxLength: 20 });
-const Remark = Type.String({ minLength: 1, maxLength: 2000 });
+// Lengths as AICC's tables give them, in bytes of UTF-8 (a Chinese character is 3).
+const Title = Utf8Text(128, { minLength: 1 });
+const Description = Utf8Text(20000, { minLength: 1 });
+const Attachment = Utf8Text(255);
+const Phone = Utf8Text(20);
+const Remark = Utf8Text(2000, { minLength: 1 });
+const Status = Utf8Text(CASE_STATUS_BYTES, { minLength: 1 });
+/** case/list's title and status filters (and cases/search's, the same filters). */
+const TitleFilter = Utf8Text(128);
+const StatusFilter = Utf8Text(CASE_STATUS_BYTES);
 const Origin = StringEnum([...CASE_ORIGINS, ...Object.keys(CASE_ORIGIN_ALIASES)]);
 
 /**
@@ -74,7 +81,7 @@ export const CreateCaseBody = Type.Object({
     attachment: Type.Optional(Nullable(Attachment)),
     creatorId: Type.Optional(WireId),
     contactPhone: Type.Optional(Nullable(Phone)),
-    beId: Type.Optional(Nullable(Type.String({ maxLength: 20 }))),
+    beId: Type.Optional(Nullable(Utf8Text(20))),
   }),
 });
 export type CreateCaseInput = Static<typeof CreateCaseBody>['caseInfo'];
@@ -116,9 +123,9 @@ export const ProcessCaseBody = Type.Object({
     type: StringEnum(CASE_PROCESS_TYPES),
     title: Title,
     description: Description,
-    from: Type.Optional(Nullable(Type.String({ maxLength: 20 }))),
-    fromName: Type.Optional(Nullable(Type.String({ maxLength: 80 }))),
-    toAddress: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+    from: Type.Optional(Nullable(Utf8Text(20))),
+    fromName: Type.Optional(Nullable(Utf8Text(80))),
+    toAddress: Type.Optional(Nullable(Utf8Text(2000))),
     creatorId: Type.Optional(Nullable(WireId)),
   }),
 });
@@ -136,7 +143,7 @@ export type CloseCaseInput = Static<typeof CloseCaseBody>;
 export const ReopenCaseBody = Type.Object({
   creatorId: Type.Optional(WireId),
   remark: Type.Optional(Remark),
-  status: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  status: Type.Optional(Status),
 });
 export type ReopenCaseInput = Static<typeof ReopenCaseBody>;
 
@@ -144,7 +151,7 @@ export const CaseActionBody = Type.Object({ creatorId: Type.Optional(WireId), re
 export type CaseActionInput = Static<typeof CaseActionBody>;
 
 /** 修改工单状态 / 工单流转 (path `status/update`, without `case/`). */
-export const UpdateCaseStatusBody = Type.Object({ id: WireId, creatorId: OperatorId, status: Type.String({ minLength: 1, maxLength: 128 }) });
+export const UpdateCaseStatusBody = Type.Object({ id: WireId, creatorId: OperatorId, status: Status });
 export type UpdateCaseStatusInput = Static<typeof UpdateCaseStatusBody>;
 
 /** What a bulk change does to each of its cases: case/transfer, status/update or a case/modify of the priority. */
@@ -165,7 +172,7 @@ export const BulkCaseBody = Type.Object({
   action: StringEnum(BULK_CASE_ACTIONS),
   ownerId: Type.Optional(WireId),
   ownerType: Type.Optional(StringEnum(CASE_OWNER_TYPES)),
-  status: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  status: Type.Optional(Status),
   priority: Type.Optional(StringEnum(PRIORITIES)),
   remark: Type.Optional(Remark),
   creatorId: OperatorId,
@@ -193,8 +200,8 @@ const ORDINALS = ['0', '1', '2', '3'] as const;
 export const ListCasesBody = withTemplateFields({
   start: ListStart,
   limit: Type.Integer({ minimum: 1, maximum: 100 }),
-  title: Type.Optional(Type.String({ maxLength: 128 })),
-  status: Type.Optional(Type.String({ maxLength: 128 })),
+  title: Type.Optional(TitleFilter),
+  status: Type.Optional(StatusFilter),
   priority: Type.Optional(StringEnum([...PRIORITIES, ...ORDINALS])),
   origin: Type.Optional(StringEnum([...CASE_ORIGINS, ...Object.keys(CASE_ORIGIN_ALIASES), ...ORDINALS])),
   ownerId: Type.Optional(WireId),
@@ -246,8 +253,8 @@ export const SearchCasesBody = withTemplateFields({
   state: Type.Optional(StringEnum(CASE_STATE_FILTERS)),
   sort: Type.Optional(StringEnum(CASE_SORTS)),
   order: Type.Optional(StringEnum(SORT_ORDERS)),
-  title: Type.Optional(Type.String({ maxLength: 128 })),
-  status: Type.Optional(Type.String({ maxLength: 128 })),
+  title: Type.Optional(TitleFilter),
+  status: Type.Optional(StatusFilter),
   priority: Type.Optional(StringEnum(PRIORITIES)),
   origin: Type.Optional(StringEnum(CASE_ORIGINS)),
   type: Type.Optional(WireId),

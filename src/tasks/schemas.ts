@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { Utf8Text } from '../wire/bytes.js';
 import { WireDate } from '../wire/dates.js';
 import { Envelope } from '../wire/envelope.js';
 import { PRIORITIES, RELATE_TYPES, TASK_CLASSIFICATIONS, TASK_PROCESS_TYPES, TASK_STATUSES } from '../wire/enums.js';
@@ -7,10 +8,10 @@ import { alphabetical, ListStart, Nullable, StringEnum } from '../wire/schema.js
 
 const Text = Nullable(Type.String());
 
-// Lengths as AICC documents them (characters here; AICC's tables say bytes).
-const Title = Type.String({ minLength: 1, maxLength: 128 });
-const Description = Type.String({ maxLength: 20000 });
-const Attachment = Type.String({ maxLength: 255 });
+// Lengths as AICC's tables give them, in bytes of UTF-8 (a Chinese character is 3).
+const Title = Utf8Text(128, { minLength: 1 });
+const Description = Utf8Text(20000);
+const Attachment = Utf8Text(255);
 const Priority = StringEnum(PRIORITIES);
 const RelateType = StringEnum(RELATE_TYPES);
 const TaskStatus = StringEnum(TASK_STATUSES);
@@ -97,7 +98,7 @@ export const ProcessTaskBody = Type.Object({
   processInfo: Type.Object({
     type: StringEnum(TASK_PROCESS_TYPES),
     title: Title,
-    description: Type.String({ minLength: 1, maxLength: 20000 }),
+    description: Utf8Text(20000, { minLength: 1 }),
     attachment: Type.Optional(Nullable(Attachment)),
   }),
 });
@@ -108,7 +109,7 @@ export const ListTasksBody = Type.Object({
   start: ListStart,
   limit: Type.Integer({ minimum: 1, maximum: 100 }),
   creatorId: OperatorId,
-  title: Type.Optional(Type.String({ maxLength: 128 })),
+  title: Type.Optional(Utf8Text(128)),
   status: Type.Optional(TaskStatus),
   priority: Type.Optional(Priority),
   ownerId: Type.Optional(WireId),

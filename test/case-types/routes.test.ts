@@ -73,7 +73,7 @@ describe('case types: caseType/list, caseType/{id}, and the /opencase/v1/case-ty
     const cases: Array<[Record<string, unknown>, RegExp]> = [
       [{ typeName: 'A', caseStatus: 'New,Done' }, /^caseStatus must end with Completed$/],
       [{ typeName: 'B', caseStatus: 'New,New,Completed' }, /^caseStatus must not list a status twice$/],
-      [{ typeName: 'C', caseStatus: 'New,,Completed' }, /^caseStatus must list statuses of 1 to 128 characters/],
+      [{ typeName: 'C', caseStatus: 'New,,Completed' }, /^caseStatus must list statuses of 1 to 128 bytes of UTF-8 \(a Chinese character takes 3\), separated by commas$/],
       [{ typeName: 'D', caseStatus: 'Completed', parentId: 'cvmC0000000000000000' }, /^parentId .* is not a case type of this tenant$/],
     ];
     for (const [body, message] of cases) {

@@ -113,12 +113,12 @@ describe('cases: close and reopen', () => {
     assert.equal(assertErrorEnvelope(reopenForeign.body).resMsg, assertErrorEnvelope(reopenUnknown.body).resMsg.replace('c6m8000000000000none', closed));
   });
 
-  it('validates the body: caseId and creatorId required, remark at most 2000 characters', async () => {
+  it('validates the body: caseId and creatorId required, remark at most 2000 bytes', async () => {
     const id = await createCase();
     for (const [body, message] of [
       [{ creatorId: DEMO_USER.id }, /caseId is required/],
       [{ caseId: id }, /creatorId is required/],
-      [{ caseId: id, creatorId: DEMO_USER.id, remark: 'x'.repeat(2001) }, /remark must be at most 2000/],
+      [{ caseId: id, creatorId: DEMO_USER.id, remark: '工'.repeat(667) }, /^remark is 2001 bytes of UTF-8; at most 2000 bytes/],
       [{ id, creatorId: DEMO_USER.id }, /caseId is required/],
     ] as const) {
       const response = await postAicc(t.app, t.token, 'close', body);

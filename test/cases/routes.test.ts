@@ -150,8 +150,8 @@ describe('cases: create, detail, modify, transfer, process, cancel, status/updat
     ['unknown owner', { ownerId: '10gg0000000000000000' }, /^caseInfo\.ownerId .* is not a user of this tenant$/],
     ['unknown contact', { contactId: 'ciIy0000000000000000' }, /^caseInfo\.contactId .* is not a contact of this tenant$/],
     ['unknown creator', { creatorId: '10gg0000000000000000' }, /^caseInfo\.creatorId .* is not a user of this tenant$/],
-    ['title of 129', { title: 'x'.repeat(129) }, /^caseInfo\.title must be at most 128 characters$/],
-    ['contactPhone of 21', { contactPhone: '1'.repeat(21) }, /^caseInfo\.contactPhone must be at most 20 characters$/],
+    ['title of 129 bytes (43 Chinese characters)', { title: '工'.repeat(43) }, /^caseInfo\.title is 129 bytes of UTF-8; at most 128 bytes \(a Chinese character takes 3\)$/],
+    ['contactPhone of 21', { contactPhone: '1'.repeat(21) }, /^caseInfo\.contactPhone is 21 bytes of UTF-8; at most 20 bytes/],
   ];
   for (const [name, fields, message] of invalidCreates) {
     it(`POST case rejects ${name}, writing nothing`, () => assertRejected('case', {
@@ -204,7 +204,7 @@ describe('cases: create, detail, modify, transfer, process, cancel, status/updat
     await assertRejected('case/transfer', { id, ownerId: '10gg0000000000000000', creatorId: DEMO_USER.id, remark: 'r' }, 400, /^ownerId .* is not a user/);
     await assertRejected('case/transfer', { id, ownerId: agent, ownerType: 'team', creatorId: DEMO_USER.id, remark: 'r' }, 400, /^ownerType must be one of: user, queue$/);
     await assertRejected('case/transfer', { id, ownerId: agent, creatorId: DEMO_USER.id }, 400, /^remark is required$/);
-    await assertRejected('case/transfer', { id, ownerId: agent, creatorId: DEMO_USER.id, remark: 'x'.repeat(2001) }, 400, /^remark must be at most 2000/);
+    await assertRejected('case/transfer', { id, ownerId: agent, creatorId: DEMO_USER.id, remark: 'x'.repeat(2001) }, 400, /^remark is 2001 bytes of UTF-8; at most 2000 bytes/);
   });
 
   it('case/process records an internal note, an email or an SMS on the trace (and sends nothing)', async () => {
@@ -220,7 +220,7 @@ describe('cases: create, detail, modify, transfer, process, cancel, status/updat
       ['ProcessCase', 'Iternal title', 'text'], ['ProcessCase', 'Email title', 'text'], ['ProcessCase', 'SMS title', 'text'],
     ]);
     await assertRejected('case/process', { caseId: id, creatorId: DEMO_USER.id, processInfo: { type: 'Fax', title: 't', description: 'd' } }, 400, /^processInfo\.type must be one of: Iternal, Email, SMS$/);
-    await assertRejected('case/process', { caseId: id, creatorId: DEMO_USER.id, processInfo: { type: 'SMS', title: 't', description: 'd', fromName: 'x'.repeat(81) } }, 400, /processInfo\.fromName must be at most 80/);
+    await assertRejected('case/process', { caseId: id, creatorId: DEMO_USER.id, processInfo: { type: 'SMS', title: 't', description: 'd', fromName: 'x'.repeat(81) } }, 400, /processInfo\.fromName is 81 bytes of UTF-8; at most 80 bytes/);
   });
 
   it('status/update follows the flow: Completed closes, leaving it reopens; a status outside the flow is a 400', async () => {

@@ -116,9 +116,9 @@ describe('task writes: create, modify, transfer, status/update, process', () => 
       ['no ownerId', { taskInfo: { title: 'x', creatorId: DEMO_USER.id } }, /^taskInfo\.ownerId is required$/],
       ['no creatorId', { taskInfo: { title: 'x', ownerId: DEMO_USER.id } }, /^taskInfo\.creatorId is required: the user this change is made as/],
       ['empty title', { taskInfo: { ...base, title: '' } }, /^taskInfo\.title must not be empty$/],
-      ['title of 129', { taskInfo: { ...base, title: 'x'.repeat(129) } }, /^taskInfo\.title must be at most 128 characters$/],
-      ['description of 20001', { taskInfo: { ...base, description: 'x'.repeat(20001) } }, /^taskInfo\.description must be at most 20000/],
-      ['attachment of 256', { taskInfo: { ...base, attachment: 'x'.repeat(256) } }, /^taskInfo\.attachment must be at most 255/],
+      ['title of 129', { taskInfo: { ...base, title: 'x'.repeat(129) } }, /^taskInfo\.title is 129 bytes of UTF-8; at most 128 bytes \(a Chinese character takes 3\)$/],
+      ['description of 20001', { taskInfo: { ...base, description: 'x'.repeat(20001) } }, /^taskInfo\.description is 20001 bytes of UTF-8; at most 20000 bytes/],
+      ['attachment of 256', { taskInfo: { ...base, attachment: 'x'.repeat(256) } }, /^taskInfo\.attachment is 256 bytes of UTF-8; at most 255 bytes/],
       ['priority Urgent', { taskInfo: { ...base, priority: 'Urgent' } }, /^taskInfo\.priority must be one of: Critical, High, Medium, Low/],
       ['type Ticket', { taskInfo: { ...base, type: 'Ticket', relateId: DEMO_CASE.id } }, /^taskInfo\.type must be one of: Case/],
       ['title a number', { taskInfo: { ...base, title: 42 } }, /^taskInfo\.title must be a string$/],
@@ -198,7 +198,7 @@ describe('task writes: create, modify, transfer, status/update, process', () => 
       await assertRejected('task/modify', { taskInfo: { id, type: null } }, 400, /taskInfo\.type is required when taskInfo\.relateId is set/);
       await assertRejected('task/modify', { taskInfo: { id, title: 'x', contactId: 'ciIy0000000000000000' } }, 400, /taskInfo\.contactId/);
       await assertRejected('task/modify', { taskInfo: { id, title: 'x', creatorId: '10gg0000000000000000' } }, 400, /taskInfo\.creatorId/);
-      await assertRejected('task/modify', { taskInfo: { id, title: 'x'.repeat(129) } }, 400, /taskInfo\.title must be at most 128/);
+      await assertRejected('task/modify', { taskInfo: { id, title: 'x'.repeat(129) } }, 400, /^taskInfo\.title is 129 bytes of UTF-8; at most 128 bytes/);
     });
   });
 

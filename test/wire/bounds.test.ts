@@ -4,7 +4,7 @@ import { BIND_ACCOUNT_MAX_BYTES, BIND_ACCOUNT_MAX_DEPTH, MAX_BIND_ACCOUNTS } fro
 import { MAX_TEMPLATE_FIELDS, MAX_TEMPLATE_FIELDS_BYTES } from '../../src/case-templates/schemas.js';
 import { ListCasesBody } from '../../src/cases/schemas.js';
 import { DEMO_CASE_TYPE, DEMO_CONTACT, DEMO_USER } from '../../src/demo/records.js';
-import { MAX_JSON_BYTES, MAX_JSON_DEPTH } from '../../src/wire/bytes.js';
+import { MAX_JSON_BYTES, MAX_JSON_DEPTH, MAX_UTF8_BYTES } from '../../src/wire/bytes.js';
 import { QUERY_TEXT_PATTERN } from '../../src/wire/schema.js';
 import { AICC, assertErrorEnvelope, useTestApp } from '../helpers.js';
 
@@ -26,6 +26,7 @@ interface Schema {
   allOf?: Schema[];
   [MAX_JSON_BYTES]?: number;
   [MAX_JSON_DEPTH]?: number;
+  [MAX_UTF8_BYTES]?: number;
 }
 
 interface Operation {
@@ -38,10 +39,14 @@ function boundedPattern(pattern: string | undefined): boolean {
   return pattern !== undefined && pattern.startsWith('^') && pattern.endsWith('$') && !/[*+]|\{\d+,\}/.test(pattern);
 }
 
-/** A string leaf bounded by maxLength, by where it sits (`["caseInfo", "title"]`, `["fields", 0, "options", 0]`). */
+/**
+ * A string leaf bounded by maxLength, by where it sits (`["caseInfo", "title"]`, `["fields", 0, "options", 0]`), and
+ * for AICC's fields by bytes of UTF-8 as well (the same number).
+ */
 interface StringLeaf {
   path: Array<string | number>;
   maxLength: number;
+  maxBytes: number | undefined;
   pattern: string | undefined;
 }
 
@@ -62,7 +67,7 @@ function unbounded(node: Schema, path: Array<string | number>, leaves: StringLea
     return found;
   }
   if (types.includes('string')) {
-    if (node.maxLength !== undefined) leaves.push({ path, maxLength: node.maxLength, pattern: node.pattern });
+    if (node.maxLength !== undefined) leaves.push({ path, maxLength: node.maxLength, maxBytes: node[MAX_UTF8_BYTES], pattern: node.pattern });
     else if (!boundedPattern(node.pattern)) found.push(`${where}: a string without maxLength`);
   }
   if (types.includes('array')) {
@@ -127,8 +132,8 @@ describe('bounds of every field a request stores', () => {
     assert.deepEqual(found, []);
   });
 
-  // A status of 128 four-byte characters, in a flow of its own, so that status/update and reopen can move to it.
-  const longStatus = wide(7).repeat(128);
+  // A status of 128 bytes (32 four-byte characters), in a flow of its own, so that status/update and reopen can move to it.
+  const longStatus = wide(7).repeat(32);
   let flowTypeId = '';
   const newTask = async () => (await ok('POST', `${AICC}/task`, { taskInfo: { title: 't', ownerId: U, creatorId: U } })).taskId ?? '';
   const newCase = async (type: string = DEMO_CASE_TYPE.id) => (await ok('POST', `${AICC}/case`, {
@@ -140,12 +145,12 @@ describe('bounds of every field a request stores', () => {
     await ok('POST', `${AICC}/close`, { caseId: id, creatorId: U });
     return id;
   };
-  /** A flow of `length` characters: statuses of up to 128, distinct, ending with Completed. */
+  /** A flow of `length` characters: statuses of up to 128 bytes (32 four-byte characters), distinct, ending with Completed. */
   const flowOf = (length: number) => {
     const statuses: string[] = [];
     let left = length - 'Completed'.length;
     for (let i = 0; left > 0; i++) {
-      const size = Math.min(128, left - 1);
+      const size = Math.min(32, left - 1);
       statuses.push(wide(i).repeat(size));
       left -= size + 1;
     }
@@ -273,10 +278,14 @@ describe('bounds of every field a request stores', () => {
 
   const fieldName = (path: Array<string | number>) => path.reduce<string>((joined, part) => (typeof part === 'number' ? `${joined}[${part}]` : joined ? `${joined}.${part}` : part), '');
 
-  it('takes every string at its bound in 4-byte characters (4 bytes each stored), and refuses one character more naming the field and the bound', async () => {
+  /** Text of exactly `bytes` bytes of UTF-8: 4-byte characters, and ASCII letters for the rest. */
+  const wideBytes = (index: number, bytes: number) => `${wide(index).repeat(Math.floor(bytes / 4))}${'x'.repeat(bytes % 4)}`;
+
+  it('takes every string at its bound in 4-byte characters (or, for AICC\'s fields, in bytes of UTF-8), and refuses one more naming the field and the bound', async () => {
     flowTypeId = (await ok('POST', '/opencase/v1/case-types', { typeName: 'long status flow', caseStatus: `Start,${longStatus},Completed` })).caseTypeId ?? '';
     let index = 0;
     const checked: string[] = [];
+    const aiccInCharacters: string[] = [];
     for (const { route, part, name, schema } of requestSchemas(await document())) {
       const setup = routes[route];
       const leaves: StringLeaf[] = [];
@@ -288,21 +297,30 @@ describe('bounds of every field a request stores', () => {
       for (const leaf of texts) {
         const field = fieldName(leaf.path);
         const last = String(leaf.path.at(-1));
-        const atBound: string = setup.fill?.[last]?.(leaf.maxLength) ?? wide(index++).repeat(leaf.maxLength);
-        const over = wide(index++).repeat(leaf.maxLength + 1);
+        // AICC's fields count bytes of UTF-8: at the bound, then a byte more; opencase's own count characters.
+        const bytes = leaf.maxBytes;
+        if (bytes === undefined && route.includes(AICC)) aiccInCharacters.push(`${route} ${field}`);
+        const atBound: string = setup.fill?.[last]?.(leaf.maxLength) ?? (bytes === undefined ? wide(index++).repeat(leaf.maxLength) : wideBytes(index++, bytes));
+        const over = bytes === undefined ? wide(index++).repeat(leaf.maxLength + 1) : `${wideBytes(index++, bytes)}x`;
+        const unit = bytes === undefined ? `${leaf.maxLength} characters` : `${bytes} bytes`;
         const send = async (value: string): Promise<Reply> => {
           const url = await setup.url();
           if (part === 'query') return inject('GET', `${url}?${name}=${encodeURIComponent(value)}`);
           return inject(route.split(' ')[0] ?? 'POST', url, withValue(await setup.body(), leaf.path, value));
         };
         const accepted: Reply = await send(atBound);
-        assert.equal(accepted.statusCode, 200, `${route} ${field} at ${leaf.maxLength} characters (${Buffer.byteLength(atBound)} bytes): ${accepted.body}`);
+        assert.equal(accepted.statusCode, 200, `${route} ${field} at ${unit} (${Buffer.byteLength(atBound)} bytes): ${accepted.body}`);
         const refused: Reply = await send(over);
-        assert.equal(refused.statusCode, 400, `${route} ${field} at ${leaf.maxLength + 1} characters: ${refused.body}`);
-        assert.equal(assertErrorEnvelope(refused.body).resMsg, `${field} must be at most ${leaf.maxLength} characters`, route);
+        assert.equal(refused.statusCode, 400, `${route} ${field} past ${unit}: ${refused.body}`);
+        assert.equal(assertErrorEnvelope(refused.body).resMsg, bytes === undefined
+          ? `${field} must be at most ${leaf.maxLength} characters`
+          : `${field} is ${bytes + 1} bytes of UTF-8; at most ${bytes} bytes (a Chinese character takes 3)`, route);
+        if (bytes !== undefined) assert.equal(leaf.maxLength, bytes, `${route} ${field}: maxLength is the byte bound too`);
         checked.push(`${route} ${field}`);
       }
     }
+    // AICC's tables give every text length in bytes: no AICC call's text field is bounded in characters only.
+    assert.deepEqual(aiccInCharacters, []);
     // The walk reached the fields of every kind of record: tasks, cases, case types, templates, contacts, users, queues, traces' remarks.
     for (const expected of ['task taskInfo.title', 'task/modify taskInfo.description', 'case caseInfo.attachment', 'case/transfer remark', 'case/process processInfo.toAddress',
       'case-types caseStatus', 'case-templates fields[0].options[0]', 'contacts customFied', 'contacts address.addressLine1', 'contacts organization.summary',
