@@ -27,6 +27,11 @@ const DESCRIPTION = `The Huawei Cloud AICC Case 2.0 OpenAPI as opencase serves i
 
 ${errorTable}
 
+Text lengths of the AICC calls are bytes of UTF-8, as AICC's tables give them (长度(字节)): such a field carries
+\`x-maxUtf8Bytes\` beside \`maxLength\` (the same number, a bound in characters too), and a Chinese character takes 3
+bytes, so a 128-byte title holds 42 of them. A field with \`maxLength\` alone (opencase's own: users, contacts,
+queues, templates) counts characters.
+
 A body or query field a call does not document is refused (400) with the closest known field named. Case types whose
 template adds custom fields (\`<Namespace>__<field>__CST\`) take and return them beside the documented ones.
 

@@ -67,10 +67,16 @@ export function BoundedJson(bounds: { maxBytes: number; maxDepth: number; descri
 /**
  * Text of at most `maxBytes` bytes of UTF-8, as AICC's tables bound their fields: a 400 naming the field, its bytes and
  * the bound otherwise (`taskInfo.title is 129 bytes of UTF-8; at most 128 bytes (a Chinese character takes 3)`).
- * `maxLength` is the same number, a true bound in characters too, for OpenAPI and generated clients.
+ * `maxLength` is the same number, a true bound in characters too, for OpenAPI and generated clients; the description
+ * says the unit to people reading the document.
  */
 export function Utf8Text(maxBytes: number, options: { minLength?: number; pattern?: string; description?: string } = {}) {
-  return Type.String({ ...options, maxLength: maxBytes, [MAX_UTF8_BYTES]: maxBytes });
+  return Type.String({
+    description: `at most ${maxBytes} bytes of UTF-8 (a Chinese character takes 3)`,
+    ...options,
+    maxLength: maxBytes,
+    [MAX_UTF8_BYTES]: maxBytes,
+  });
 }
 
 /** A keyword that validates with a function, as ajv's addKeyword takes it (ajv is Fastify's, not a dependency here). */

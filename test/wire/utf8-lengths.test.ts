@@ -114,5 +114,7 @@ describe('AICC text lengths are bytes of UTF-8', () => {
     const title = body?.properties.taskInfo?.properties.title;
     assert.equal(title?.maxLength, 128);
     assert.equal(title?.[MAX_UTF8_BYTES], 128);
+    assert.equal(title?.description, 'at most 128 bytes of UTF-8 (a Chinese character takes 3)');
+    assert.match((document as unknown as { info: { description: string } }).info.description, /Text lengths of the AICC calls are bytes of UTF-8/);
   });
 });
