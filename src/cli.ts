@@ -22,6 +22,8 @@ import { ApiError } from './wire/errors.js';
 import { addOperationCommands } from './operations/commands.js';
 import { eraseContactForAdmin } from './contacts/erase.js';
 import { OperationRefusedError } from './operations/backup.js';
+import { addConformanceCommands } from './conformance/commands.js';
+import { wireFromProfile } from './wire/profile-file.js';
 
 /** Errors a person caused (a flag, a path, a locked file): one line, no stack. */
 function describeFailure(error: unknown): string {
@@ -158,16 +160,19 @@ tenant.command('set')
     .map(([key, values]) => `${key}: ${values.join(' | ')}`).join('; ')}; the first of each is the default)`)
   .option('--db <path|url>', DB_FLAG)
   .requiredOption('--tenant <id>', 'tenant id', nonEmpty)
-  .requiredOption('--wire <key=value>', 'a switch to set (repeat for several)', (text: string, settings: Partial<WireProfile> = {}) => {
+  .option('--wire <key=value>', 'a switch to set (repeat for several)', (text: string, settings: Partial<WireProfile> = {}) => {
     try {
       return { ...settings, ...parseWireSetting(text) };
     } catch (error) {
       throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
     }
   })
+  .option('--wire-from <file>', 'set every switch a profile recorded by `opencase conformance --record` settles, so that the tenant answers as the recorded server does (--wire given too wins)')
   .option('--json', 'print one JSON object')
-  .action(async (flags: { db?: string; tenant: string; wire: Partial<WireProfile>; json?: boolean }) => {
-    printTenant(await withMigratedDatabase(flags.db, (store) => setWireProfile(store, flags.tenant, flags.wire)), flags.json);
+  .action(async (flags: { db?: string; tenant: string; wire?: Partial<WireProfile>; wireFrom?: string; json?: boolean }) => {
+    if (!flags.wire && !flags.wireFrom) throw new ConfigError('give --wire key=value or --wire-from FILE');
+    const settings = { ...(flags.wireFrom ? await wireFromProfile(flags.wireFrom) : {}), ...flags.wire };
+    printTenant(await withMigratedDatabase(flags.db, (store) => setWireProfile(store, flags.tenant, settings)), flags.json);
   });
 
 const user = program.command('user').description('manage users (agents), their sign-in and their role');
@@ -341,6 +346,7 @@ token.command('revoke')
 
 addClientCommands(program, token);
 addOperationCommands(program);
+addConformanceCommands(program, (message) => fail(new ConfigError(message)));
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
