@@ -34,7 +34,9 @@ const idLike = fc.oneof(
 const scalar = fc.oneof(
   fc.string({ maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 30 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null),
   fc.constantFrom(...KNOWN_IDS, 'Pending', 'Processing', 'Completed', 'Case', 'High', 'Todo', 'Follow', 'queue', 'user', '2024-01-02 03:04:05', '2023-02-30', '0000-01-01', '9999-12-31',
-    '2024-13-45 25:61:61', 'x'.repeat(30_000), -1, 0, 101, 1e308, '__proto__', 'constructor', 'r\u0000', '\u0000'),
+    '2024-13-45 25:61:61', 'x'.repeat(30_000), -1, 0, 101, 1e308, '__proto__', 'constructor', 'r\u0000', '\u0000',
+    // AICC's lengths are bytes: 128 bytes of Chinese and letters (taken as a title), 129 (refused), and a lone surrogate.
+    `${'工'.repeat(42)}ab`, '工'.repeat(43), '工'.repeat(6667), '\ud800'.repeat(43)),
 );
 
 const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
