@@ -161,6 +161,38 @@ describe('the README examples', () => {
       }
     });
 
+    it('"Check a server": the kit passes against the demo read-only and with --write, diff names what a tenant answers otherwise, and --wire-from makes it answer so', async () => {
+      const runBlock = shellBlocks.find((candidate) => candidate.includes('npx opencase conformance --url'));
+      const diffBlock = shellBlocks.find((candidate) => candidate.includes('npx opencase conformance diff'));
+      assert.ok(runBlock && diffBlock, 'the README has both blocks');
+      const dir = tempDir();
+      const asWritten = (block: string) => block.replaceAll('http://127.0.0.1:8080', fresh.url).replaceAll('./conformance/', `${join(dir.dir, 'conformance')}/`).replaceAll('./data/opencase.db', fresh.db);
+      try {
+        const { stdout } = await run('bash', ['-c', `set -euo pipefail\n${asWritten(runBlock)}`], { cwd: ROOT });
+        assert.match(stdout, /^\d+ passed, 0 failed, \d+ skipped in [\d.]+ s against http:\/\/127\.0\.0\.1:\d+ \(read-only\)$/m);
+        assert.match(stdout, /^\d+ passed, 0 failed, \d+ skipped in [\d.]+ s against http:\/\/127\.0\.0\.1:\d+ \(write\)$/m);
+        assert.match(readFileSync(join(dir.dir, 'conformance', 'report.xml'), 'utf8'), /<testsuites name="AICC Case 2.0 conformance" tests="\d+" failures="0"/);
+
+        // "A real tenant" here: the demo recorded while it answers case detail with the object, as the table shows.
+        const opencase = ['--conditions=opencase-source', '--import', 'tsx', 'src/cli.ts'];
+        const setWire = (value: string) => run(process.execPath, [...opencase, 'tenant', 'set', '--db', fresh.db, '--tenant', DEMO_TENANT.id, '--wire', `caseDetailResult=${value}`], { cwd: ROOT });
+        await setWire('object');
+        await run(process.execPath, [...opencase, 'conformance', '--url', fresh.url, '--client-id', DEMO_CLIENT.clientId, '--client-secret', DEMO_CLIENT.clientSecret, '--quiet', '--record', join(dir.dir, 'conformance', 'tenant.json')], { cwd: ROOT });
+        await setWire('array');
+
+        // diff exits 1 (the profiles differ), so the block runs without set -e, as a person runs it line by line.
+        const diff = await run('bash', ['-c', asWritten(diffBlock)], { cwd: ROOT });
+        assert.match(diff.stdout, /^- wire caseDetailResult: object in A, array in B$/m);
+        assert.match(diff.stdout, /^- GET case\/\{id\}: result: an object in A, an array in B$/m);
+        assert.match(diff.stdout, /^wire +caseDetailResult=object$/m);
+        const token = await fetchTokenOverHttp(fresh.url, DEMO_CLIENT.clientId, DEMO_CLIENT.clientSecret);
+        const detail = await (await fetch(`${fresh.url}/service/AICC__Case/1.0.0/openapi/case/c6m80000014iXKHqDw3c`, { headers: { 'access-token': token } })).json() as { result: unknown };
+        assert.ok(!Array.isArray(detail.result), 'the tenant answers case detail with the object now');
+      } finally {
+        dir.remove();
+      }
+    });
+
     it('the CLI client lines run as written', async () => {
       const block = shellBlocks.find((candidate) => candidate.includes('npx opencase task get'));
       assert.ok(block, 'the README has the block');

@@ -28,16 +28,24 @@ function diffShape(a: ShapeRecord, b: ShapeRecord, path: string, out: string[]):
   out.push(`${path}: ${describe(a)} in A, ${describe(b)} in B`);
 }
 
-function answered(answer: Answer): string {
-  return `HTTP ${answer.status} with resCode ${answer.resCode}${answer.resMsg === 'none' ? '' : ` (resMsg in ${answer.resMsg})`}`;
+const LANGUAGES = { zh: 'Chinese', en: 'English', other: 'another language', none: 'none' } as const;
+
+function answered(answer: Answer, withLanguage: boolean): string {
+  const code = answer.resCode.startsWith('(') || answer.resCode === 'no envelope' ? answer.resCode : JSON.stringify(answer.resCode);
+  return `HTTP ${answer.status} with resCode ${code}${withLanguage && answer.resMsg !== 'none' ? ` (resMsg in ${LANGUAGES[answer.resMsg]})` : ''}`;
 }
 
+/**
+ * Two answers to one request. The language of a success's resMsg is said once for all calls (diffProfiles), not per
+ * call: a tenant answers every success in one language.
+ */
 function diffAnswers(label: string, a: Answer | undefined, b: Answer | undefined, out: string[], withShape: boolean): void {
   if (!a || !b) {
     out.push(`${label}: ${a ? 'recorded in A only' : 'recorded in B only'} (not called, or it failed, in the other run)`);
     return;
   }
-  if (a.status !== b.status || a.resCode !== b.resCode || a.resMsg !== b.resMsg) out.push(`${label}: A answers ${answered(a)}, B ${answered(b)}`);
+  const success = a.resCode === '0' && b.resCode === '0';
+  if (a.status !== b.status || a.resCode !== b.resCode || (!success && a.resMsg !== b.resMsg)) out.push(`${label}: A answers ${answered(a, !success)}, B ${answered(b, !success)}`);
   if (withShape) diffShape(a.result, b.result, `${label}: result`, out);
   else if ((a.result === 'absent') !== (b.result === 'absent')) out.push(`${label}: a result in ${a.result === 'absent' ? 'B' : 'A'} only`);
 }
@@ -55,7 +63,13 @@ export function diffProfiles(a: Profile, b: Profile): string[] {
       diffShape(x.reply, y.reply, `token (${key}): reply`, out);
     }
   }
-  for (const key of new Set([...Object.keys(a.calls), ...Object.keys(b.calls)])) diffAnswers(key, a.calls[key], b.calls[key], out, true);
+  const calls = [...new Set([...Object.keys(a.calls), ...Object.keys(b.calls)])];
+  const languages = calls.filter((key) => a.calls[key] && b.calls[key] && a.calls[key].resMsg !== b.calls[key].resMsg);
+  if (languages.length > 0) {
+    const [first] = languages as [string];
+    out.push(`resMsg of a success: in ${LANGUAGES[a.calls[first]!.resMsg]} in A, in ${LANGUAGES[b.calls[first]!.resMsg]} in B (${languages.length} of ${calls.length} calls)`);
+  }
+  for (const key of calls) diffAnswers(key, a.calls[key], b.calls[key], out, true);
   for (const key of new Set([...Object.keys(a.refusals), ...Object.keys(b.refusals)])) diffAnswers(key, a.refusals[key], b.refusals[key], out, false);
   return out;
 }
