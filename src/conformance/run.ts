@@ -25,10 +25,10 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     const found = await readChecks(ctx);
     await boundChecks(ctx, found);
     if (options.write) await lifecycleChecks(ctx, found);
+    await envelopeChecks(ctx);
   } else {
     ctx.record('the AICC Case 2.0 calls', 'skip', 'no token: every call needs one (see the token checks)');
   }
-  await envelopeChecks(ctx);
   const origin = new URL(options.url).origin;
   return {
     report: {
