@@ -54,6 +54,7 @@ interface RunFlags {
   assigneeId?: string;
   contactId?: string;
   caseType?: string;
+  templateField?: string;
   quiet?: boolean;
 }
 
@@ -71,6 +72,7 @@ export function addConformanceCommands(program: Command, fail: (message: string)
     .option('--assignee-id <id>', 'with --write: another user to assign to and back (default: another creator of a listed case; on opencase a user conformance-assignee)')
     .option('--contact-id <id>', 'with --write: the contact of the cases it makes (default: the contact of a listed case)')
     .option('--case-type <id>', 'with --write: the case type to work in (its name must begin conformance-; default: the first such active type)')
+    .option('--template-field <name>', 'with --write: a text field (AICC__name__CST) of the case type\'s template, sent on create and looked for in the replies (on opencase read from the template)')
     .option('--quiet', 'print failures and the summary only')
     .action(async (flags: RunFlags) => {
       if (!flags.url || !flags.clientId) fail('give the server with --url and the API app with --client-id (and --client-secret)');
@@ -79,6 +81,7 @@ export function addConformanceCommands(program: Command, fail: (message: string)
       const outcome = await runConformance({
         url: flags.url, clientId: flags.clientId, clientSecret, write: flags.write ?? false,
         ...(flags.userId && { userId: flags.userId }), ...(flags.assigneeId && { assigneeId: flags.assigneeId }), ...(flags.contactId && { contactId: flags.contactId }), ...(flags.caseType && { caseTypeId: flags.caseType }),
+        ...(flags.templateField && { templateField: flags.templateField }),
         onResult: (result, secrets) => {
           if (!flags.quiet || result.outcome === 'fail') process.stdout.write(`${redact(formatLine(result), secrets)}\n`);
         },

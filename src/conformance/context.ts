@@ -60,6 +60,7 @@ export interface RunOptions {
   assigneeId?: string;
   contactId?: string;
   caseTypeId?: string;
+  templateField?: string;
   /** Called as each check ends, for a live listing. */
   onResult?: (result: CheckResult, secrets: ReadonlySet<string>) => void;
 }

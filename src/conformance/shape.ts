@@ -128,11 +128,15 @@ function walk(value: unknown, shape: Shape, path: string, found: string[], limit
   }
 }
 
-/** Objects whose keys are not in the order of AICC's examples (ascending by UTF-16 code units), as paths. */
+/**
+ * Objects whose keys are not in the order of AICC's examples (ascending by UTF-16 code units), as paths. A template's
+ * fields (and the platform's raw `AICC__…__CST` keys) are left out: the pages say only that they come after the
+ * documented fields, in a request.
+ */
 export function unsortedObjects(value: unknown, path: string, found: string[] = []): string[] {
   if (Array.isArray(value)) value.forEach((item, index) => unsortedObjects(item, `${path}[${index}]`, found));
   else if (typeof value === 'object' && value !== null) {
-    const keys = Object.keys(value);
+    const keys = Object.keys(value).filter((key) => !TEMPLATE_KEY.test(key));
     for (let i = 1; i < keys.length; i++) {
       if (keys[i - 1]! > keys[i]!) {
         found.push(`${path}: ${keys[i - 1]} comes before ${keys[i]}`);

@@ -46,6 +46,14 @@ export async function boundChecks(ctx: Context, found: Found): Promise<void> {
     if (!found.userId) skip('no user id to list tasks as: pass --user-id');
     refused(await ctx.api('task/list', { method: 'POST', path: 'task/list', json: { start: 0, limit: 1, creatorId: found.userId, status: 'Open' }, refusal: 'status Open' }), 'task/list with status "Open"');
   });
+  await ctx.check('cec_07_0267 case list: classification (Todo, Follow, Created, Processed) and resumenType (sic) outside their values are refused', async () => {
+    refused(await ctx.api('case/list', { method: 'POST', path: 'case/list', json: { start: 0, limit: 1, classification: 'Mine' }, refusal: 'classification Mine' }), 'case/list with classification "Mine"');
+    refused(await ctx.api('case/list', { method: 'POST', path: 'case/list', json: { start: 0, limit: 1, resumenType: 'allCases' }, refusal: 'resumenType allCases' }), 'case/list with resumenType "allCases"');
+  });
+  await ctx.check('cec_07_0279 task list: a classification outside Todo, Processed, Created is refused', async () => {
+    if (!found.userId) skip('no user id to list tasks as: pass --user-id');
+    refused(await ctx.api('task/list', { method: 'POST', path: 'task/list', json: { start: 0, limit: 1, creatorId: found.userId, classification: 'Follow' }, refusal: 'classification Follow' }), 'task/list with classification "Follow" (a case list value)');
+  });
   await ctx.check('cec_07_0267 case list: startTime and endTime as YYYY-MM-DD HH:mm:ss, at most 31 days apart', async () => {
     const now = new Date();
     const daysAgo = (days: number) => aiccDate(new Date(now.getTime() - days * 86_400_000));

@@ -4,19 +4,23 @@
  * or cancelled before the run ends, whatever failed on the way.
  */
 import { CASE_CREATED, TASK_CREATED, TASK_DETAIL, unwrapped } from '../aicc.js';
-import { conforms, fail, refused, succeeded, type Context } from '../context.js';
+import { conforms, fail, refused, skip, succeeded, type Context } from '../context.js';
 import type { Exchange } from '../http.js';
 import { aiccDate, utf8Title } from './bounds.js';
 import type { Found } from './reads.js';
+import { CASE_TYPE_PREFIX, kitAssignee, makeKitCaseType, textFieldOf } from './opencase-extensions.js';
 
-export const CASE_TYPE_PREFIX = 'conformance-';
+
 /** The flow the kit gives a case type it makes itself (on opencase, through its case-types extension). */
 const KIT_FLOW = 'Open,Working,Completed';
+const KIT_CASE_TYPE = `${CASE_TYPE_PREFIX}kit`;
 
 interface Workspace {
   userId: string;
   /** Another user, to assign to: a transfer to the owner itself changes nothing and need leave no trace. */
   assigneeId: string | undefined;
+  /** A text field of the case type's template (`AICC__…__CST`), to send on create and find in the replies. */
+  templateField: string | undefined;
   contactId: string;
   caseTypeId: string;
   flow: string[];
@@ -59,63 +63,62 @@ async function prepare(ctx: Context, found: Found): Promise<{ note: string; valu
   if (caseType && !caseType.typeName.startsWith(CASE_TYPE_PREFIX)) fail(`the case type given is named otherwise than ${CASE_TYPE_PREFIX}…: the kit writes in no type of the tenant's real work`);
   if (!caseType) {
     // AICC has no call to make a case type; opencase has one among its extensions. Elsewhere a person makes it.
-    const made = await ctx.http.send({
-      method: 'POST', path: '/opencase/v1/case-types', headers: { 'access-token': ctx.token ?? '' },
-      json: { typeName: `${CASE_TYPE_PREFIX}kit`, caseStatus: KIT_FLOW, isStrctOrder: false, description: 'Cases made by opencase conformance --write; each is closed or cancelled by the run that made it.' },
-    });
-    const id = ((made.body as { result?: { caseTypeId?: unknown } } | undefined)?.result)?.caseTypeId;
-    if (made.status !== 200 || typeof id !== 'string') {
-      fail(`the tenant has no active case type named ${CASE_TYPE_PREFIX}…: make one in AICC's case configuration (工单配置) with a flow of at least two statuses, then run again`);
-    }
-    caseType = { id, typeName: `${CASE_TYPE_PREFIX}kit`, caseStatus: KIT_FLOW, status: 'Active' };
+    const id = await makeKitCaseType(ctx, KIT_CASE_TYPE, KIT_FLOW);
+    if (!id) fail(`the tenant has no active case type named ${CASE_TYPE_PREFIX}…: make one in AICC's case configuration (工单配置) with a flow of at least two statuses, then run again`);
+    caseType = { id, typeName: KIT_CASE_TYPE, caseStatus: KIT_FLOW, status: 'Active' };
   }
   const detail = succeeded(await ctx.api('caseType/{id}', { method: 'GET', path: `caseType/${caseType.id}`, documentsResult: true }), 'caseType/{id}');
-  const info = (detail as { caseTypeInfo?: { caseStatus?: unknown } } | undefined)?.caseTypeInfo;
+  const info = (detail as { caseTypeInfo?: { caseStatus?: unknown; tempalteId?: unknown; templateId?: unknown } } | undefined)?.caseTypeInfo;
+  const templateId = info?.tempalteId ?? info?.templateId;
   const flow = typeof info?.caseStatus === 'string' ? info.caseStatus.split(',').map((status) => status.trim()).filter(Boolean) : [];
   if (flow.length < 2) fail('the conformance case type\'s flow (caseStatus) has fewer than two statuses to move along');
   const assigneeId = ctx.options.assigneeId ?? found.otherUserIds.find((id) => id !== userId) ?? await kitAssignee(ctx);
-  return {
-    note: assigneeId ? '' : 'no second user to assign to: the assign steps are skipped (pass --assignee-id)',
-    value: { userId, assigneeId, contactId, caseTypeId: caseType.id, flow },
-  };
+  const templateField = ctx.options.templateField ?? (typeof templateId === 'string' ? await textFieldOf(ctx, templateId) : undefined);
+  const missing = [
+    ...(assigneeId ? [] : ['no second user to assign to (pass --assignee-id)']),
+    ...(templateField ? [] : ['no template text field to pass through (pass --template-field)']),
+  ];
+  return { note: missing.join('; '), value: { userId, assigneeId, contactId, caseTypeId: caseType.id, flow, templateField } };
 }
 
-const KIT_ASSIGNEE = 'conformance-assignee';
-
-/** On opencase, a user named conformance-assignee (found, or made through the users extension); elsewhere none. */
-async function kitAssignee(ctx: Context): Promise<string | undefined> {
-  const headers = { 'access-token': ctx.token ?? '' };
-  const listed = await ctx.http.send({ method: 'GET', path: '/opencase/v1/users?start=0&limit=100', headers });
-  const users = (listed.body as { result?: { users?: { id?: unknown; name?: unknown; status?: unknown }[] } } | undefined)?.result?.users;
-  if (listed.status !== 200 || !Array.isArray(users)) return undefined;
-  const known = users.find((user) => user.name === KIT_ASSIGNEE && user.status === 'active');
-  if (typeof known?.id === 'string') return known.id;
-  const made = await ctx.http.send({ method: 'POST', path: '/opencase/v1/users', headers, json: { name: KIT_ASSIGNEE, role: 'agent' } });
-  const id = (made.body as { result?: { userId?: unknown } } | undefined)?.result?.userId;
-  return made.status === 200 && typeof id === 'string' ? id : undefined;
+/** A record's trace count and its fields (caseInfo or taskInfo) as its detail shows them. */
+interface Seen {
+  count: number;
+  info: Record<string, unknown>;
 }
 
-async function caseTraces(ctx: Context, caseId: string): Promise<{ count: number; status: unknown }> {
+async function caseTraces(ctx: Context, caseId: string): Promise<Seen & { status: unknown }> {
   const detail = unwrapped(succeeded(await ctx.api('case/{id}', { method: 'GET', path: `case/${caseId}`, documentsResult: true }), 'case/{id}'));
-  const value = detail?.value as { caseTrace?: unknown; caseInfo?: { status?: unknown } } | undefined;
+  const value = detail?.value as { caseTrace?: unknown; caseInfo?: Record<string, unknown> } | undefined;
   if (!Array.isArray(value?.caseTrace)) fail('the case detail has no caseTrace array');
-  return { count: value.caseTrace.length, status: value.caseInfo?.status };
+  return { count: value.caseTrace.length, status: value.caseInfo?.status, info: value.caseInfo ?? {} };
 }
 
-async function taskTraces(ctx: Context, taskId: string): Promise<number> {
+async function taskTraces(ctx: Context, taskId: string): Promise<Seen> {
   const result = succeeded(await ctx.api('task/{id}', { method: 'GET', path: `task/${taskId}`, documentsResult: true }), 'task/{id}');
-  const traces = (result as { taskTrace?: unknown } | undefined)?.taskTrace;
-  if (!Array.isArray(traces)) fail('the task detail has no taskTrace array');
-  return traces.length;
+  const { taskTrace, taskInfo } = (result ?? {}) as { taskTrace?: unknown; taskInfo?: Record<string, unknown> };
+  if (!Array.isArray(taskTrace)) fail('the task detail has no taskTrace array');
+  return { count: taskTrace.length, info: taskInfo ?? {} };
+}
+
+/** What a step must leave in the record's fields: each key with the value the step sent. */
+function showsChange(after: Seen, expected: Record<string, unknown>, what: string): void {
+  const differing = Object.entries(expected).filter(([key, value]) => after.info[key] !== value).map(([key]) => key);
+  if (differing.length > 0) fail(`after ${what} the detail does not show the ${differing.join(', ')} sent`);
 }
 
 async function lifecycles(ctx: Context, space: Workspace, made: Made): Promise<void> {
   const { userId, contactId, caseTypeId, flow } = space;
   const mark = `conformance ${ctx.runId}`;
+  const sent = {
+    title: `${mark} case`, description: 'Made by opencase conformance --write; closed by the same run.', type: caseTypeId, isAtuoAssigned: false,
+    ownerId: userId, contactId, creatorId: userId, priority: 'High', origin: 'Voice',
+  };
+  const templateValue = `kit ${ctx.runId}`;
   const caseId = await ctx.check('cec_07_0266 create case: {caseId}, a 20-character id', async () => {
     const result = succeeded(await ctx.api('case', {
       method: 'POST', path: 'case', documentsResult: true,
-      json: { caseInfo: { title: `${mark} case`, description: 'Made by opencase conformance --write; closed by the same run.', type: caseTypeId, isAtuoAssigned: false, ownerId: userId, contactId, creatorId: userId, priority: 'Low', origin: 'Voice' } },
+      json: { caseInfo: { ...sent, ...(space.templateField && { [space.templateField]: templateValue }) } },
     }), 'case');
     conforms(result, CASE_CREATED, 'result');
     const id = (result as { caseId: string }).caseId;
@@ -123,13 +126,33 @@ async function lifecycles(ctx: Context, space: Workspace, made: Made): Promise<v
     return id;
   });
   if (!caseId) return;
+  await ctx.check('cec_07_0268 case detail: a new case shows what create sent, at the first status of its flow', async () => {
+    const detail = unwrapped(succeeded(await ctx.api('case/{id}', { method: 'GET', path: `case/${caseId}`, documentsResult: true }), 'case/{id}'));
+    const info = (detail?.value as { caseInfo?: Record<string, unknown> } | undefined)?.caseInfo ?? {};
+    const differing = (['title', 'description', 'type', 'ownerId', 'contactId', 'creatorId', 'priority', 'origin'] as const).filter((key) => info[key] !== sent[key]);
+    if (differing.length > 0) fail(`caseInfo differs from what was sent in ${differing.join(', ')}`);
+    if (info.status !== flow[0]) fail('status is not the first of the case type\'s flow');
+    if (info.state === 'Completed') fail('a new case\'s state is Completed');
+  });
+  await ctx.check('cec_07_0266 create case: a template field is taken and comes back by its key in case detail and case list', async () => {
+    const field = space.templateField;
+    if (!field) skip('the conformance case type has no template text field the kit knows: pass --template-field AICC__name__CST');
+    const detail = unwrapped(succeeded(await ctx.api('case/{id}', { method: 'GET', path: `case/${caseId}`, documentsResult: true }), 'case/{id}'));
+    const info = (detail?.value as { caseInfo?: Record<string, unknown> } | undefined)?.caseInfo ?? {};
+    if (info[field] !== templateValue) fail(`case detail's caseInfo.${field} is ${field in info ? 'not the value sent' : 'missing'}`);
+    const listed = unwrapped(succeeded(await ctx.api('case/list', { method: 'POST', path: 'case/list', json: { start: 0, limit: 10, title: `${mark} case` }, documentsResult: true }), 'case/list'));
+    const item = ((listed?.value as { caseList?: Record<string, unknown>[] } | undefined)?.caseList ?? []).find((row) => row.id === caseId);
+    if (!item) fail('case/list by the run\'s title does not find the case');
+    if (item[field] !== templateValue) fail(`the case/list item's ${field} is ${field in item ? 'not the value sent' : 'missing'}`);
+  });
 
   /** A step of a case's life: its reply is the envelope alone, and the case has one more trace. */
-  const caseStep = (name: string, call: string, json: unknown) => ctx.check(name, async () => {
+  const caseStep = (name: string, call: string, json: unknown, expected: Record<string, unknown> = {}) => ctx.check(name, async () => {
     const before = await caseTraces(ctx, caseId);
     writeOnly(await ctx.api(call, { method: 'POST', path: call, json, documentsResult: false }), call);
     const after = await caseTraces(ctx, caseId);
     if (after.count !== before.count + 1) fail(`caseTrace went from ${before.count} to ${after.count} items; one step is one trace`);
+    showsChange(after, expected, call);
     return after;
   });
 
@@ -150,28 +173,31 @@ async function lifecycles(ctx: Context, space: Workspace, made: Made): Promise<v
     return id;
   });
   if (taskId) {
-    const taskStep = (name: string, call: string, json: unknown) => ctx.check(name, async () => {
+    const taskStep = (name: string, call: string, json: unknown, expected: Record<string, unknown> = {}) => ctx.check(name, async () => {
       const before = await taskTraces(ctx, taskId);
       writeOnly(await ctx.api(call, { method: 'POST', path: call, json, documentsResult: false }), call);
       const after = await taskTraces(ctx, taskId);
-      if (after !== before + 1) fail(`taskTrace went from ${before} to ${after} items; one step is one trace`);
+      if (after.count !== before.count + 1) fail(`taskTrace went from ${before.count} to ${after.count} items; one step is one trace`);
+      showsChange(after, expected, call);
       return true;
     });
-    await taskStep('cec_07_0281 modify task: the envelope alone, one more trace', 'task/modify', { taskInfo: { id: taskId, title: `${mark} task, modified`, creatorId: userId } });
-    if (space.assigneeId) await taskStep('cec_07_0282 assign task: to another user, the envelope alone, one more trace', 'task/transfer', { id: taskId, ownerId: space.assigneeId, creatorId: userId });
-    else ctx.record('cec_07_0282 assign task: to another user, the envelope alone, one more trace', 'skip', 'no second user to assign to: pass --assignee-id');
-    await taskStep('cec_07_0283 task status: Processing, the envelope alone, one more trace', 'task/status/update', { id: taskId, status: 'Processing', creatorId: userId });
+    const modifiedTitle = `${mark} task, modified`;
+    await taskStep('cec_07_0281 modify task: the envelope alone, one more trace, the new title shown', 'task/modify', { taskInfo: { id: taskId, title: modifiedTitle, priority: 'Medium', creatorId: userId } }, { title: modifiedTitle, priority: 'Medium' });
+    if (space.assigneeId) await taskStep('cec_07_0282 assign task: to another user, the envelope alone, one more trace, the new owner shown', 'task/transfer', { id: taskId, ownerId: space.assigneeId, creatorId: userId }, { ownerId: space.assigneeId });
+    else ctx.record('cec_07_0282 assign task: to another user, the envelope alone, one more trace, the new owner shown', 'skip', 'no second user to assign to: pass --assignee-id');
+    await taskStep('cec_07_0283 task status: Processing, the envelope alone, one more trace', 'task/status/update', { id: taskId, status: 'Processing', creatorId: userId }, { status: 'Processing' });
     await taskStep('cec_07_0284 handle task: Iternal, the envelope alone, one more trace', 'task/process', { taskId, creatorId: userId, processInfo: { type: 'Iternal', title: `${mark} note`, description: 'Handled by opencase conformance' } });
-    const completed = await taskStep('cec_07_0283 task status: Completed, the envelope alone, one more trace', 'task/status/update', { id: taskId, status: 'Completed', creatorId: userId });
+    const completed = await taskStep('cec_07_0283 task status: Completed, the envelope alone, one more trace', 'task/status/update', { id: taskId, status: 'Completed', creatorId: userId }, { status: 'Completed' });
     if (completed) made.tasks.set(taskId, 'completed');
   }
 
-  await caseStep('cec_07_0269 modify case: the envelope alone, one more trace', 'case/modify', { caseInfo: { id: caseId, title: `${mark} case, modified`, description: 'Modified by opencase conformance --write', creatorId: userId } });
+  const modified = { title: `${mark} case, modified`, description: 'Modified by opencase conformance --write', priority: 'Low' };
+  await caseStep('cec_07_0269 modify case: the envelope alone, one more trace, the change shown', 'case/modify', { caseInfo: { id: caseId, ...modified, creatorId: userId } }, modified);
   if (space.assigneeId) {
-    await caseStep('cec_07_0270 assign case: to another user (ownerType user), the envelope alone, one more trace', 'case/transfer', { id: caseId, ownerId: space.assigneeId, ownerType: 'user', creatorId: userId, remark: 'opencase conformance' });
+    await caseStep('cec_07_0270 assign case: to another user (ownerType user), the envelope alone, one more trace, the new owner shown', 'case/transfer', { id: caseId, ownerId: space.assigneeId, ownerType: 'user', creatorId: userId, remark: 'opencase conformance' }, { ownerId: space.assigneeId });
     // Back to the user the kit acts as, who may then handle and close it as its owner.
-    await caseStep('cec_07_0270 assign case: back to the first user, one more trace', 'case/transfer', { id: caseId, ownerId: userId, ownerType: 'user', creatorId: userId, remark: 'opencase conformance' });
-  } else ctx.record('cec_07_0270 assign case: to another user (ownerType user), the envelope alone, one more trace', 'skip', 'no second user to assign to: pass --assignee-id');
+    await caseStep('cec_07_0270 assign case: back to the first user, one more trace', 'case/transfer', { id: caseId, ownerId: userId, ownerType: 'user', creatorId: userId, remark: 'opencase conformance' }, { ownerId: userId });
+  } else ctx.record('cec_07_0270 assign case: to another user (ownerType user), the envelope alone, one more trace, the new owner shown', 'skip', 'no second user to assign to: pass --assignee-id');
   await caseStep('cec_07_0271 handle case: Iternal, the envelope alone, one more trace', 'case/process', { caseId, creatorId: userId, processInfo: { type: 'Iternal', title: `${mark} note`, description: 'Handled by opencase conformance' } });
   await ctx.check(`cec_07_0273 case status: along the flow (${flow.join(' → ')}), the envelope alone and one more trace each`, async () => {
     const { status: current } = await caseTraces(ctx, caseId);
@@ -186,6 +212,11 @@ async function lifecycles(ctx: Context, space: Workspace, made: Made): Promise<v
     }
   });
   const closed = await caseStep('cec_07_0274 close case: at the last status, the envelope alone, one more trace', 'close', { caseId, creatorId: userId, remark: 'Closed by opencase conformance' });
+  await ctx.check('cec_07_0274 close case: the closed case shows state Completed and a closedDate', async () => {
+    if (!closed) skip('the close did not succeed');
+    if (typeof closed.info.closedDate !== 'string') fail('after close, caseInfo.closedDate is not a date');
+    if (closed.info.state !== 'Completed') fail('after close, caseInfo.state is not Completed');
+  });
   if (closed !== undefined) made.cases.set(caseId, 'closed');
 
   await ctx.check('cec_07_0266 create case: a title of 128 bytes of UTF-8 is taken, one of 129 is refused and makes nothing', async () => {

@@ -65,6 +65,25 @@ export async function readChecks(ctx: Context): Promise<Found> {
     const second = listPage(succeeded(await ctx.api('case/list', { method: 'POST', path: 'case/list', json: { start: 1, limit: 1 }, documentsResult: true }), 'case/list'), 'caseList');
     pagesAgree(first, second, 'case');
   });
+  await ctx.check('cec_07_0267 case list: each filter (priority, ownerId, contactId, type, caseNo) returns only cases that match it', async () => {
+    const listed = unwrapped(succeeded(await ctx.api('case/list', { method: 'POST', path: 'case/list', json: { start: 0, limit: 20 }, documentsResult: true }), 'case/list'));
+    const sample = ((listed?.value as { caseList?: Record<string, unknown>[] } | undefined)?.caseList ?? [])[0];
+    if (!sample) skip('the tenant has no case to filter by');
+    const filters = (['priority', 'ownerId', 'contactId', 'type', 'caseNo'] as const).filter((key) => typeof sample[key] === 'string' && sample[key] !== '');
+    for (const key of filters) {
+      const page = unwrapped(succeeded(await ctx.api('case/list', { method: 'POST', path: 'case/list', json: { start: 0, limit: 100, [key]: sample[key] }, documentsResult: true }), `case/list by ${key}`));
+      const items = (page?.value as { caseList?: Record<string, unknown>[] } | undefined)?.caseList ?? [];
+      if (!items.some((item) => item.id === sample.id)) fail(`filtered by ${key}, the list misses the case it was taken from`);
+      if (items.some((item) => item[key] !== sample[key])) fail(`filtered by ${key}, the list holds cases of another ${key}`);
+    }
+    return { note: filters.join(', '), value: undefined };
+  });
+  await ctx.check('cec_07_0267 case list: priority by its ordinal (0 Low, 1 Medium, 2 High, 3 Critical) as by its name', async () => {
+    const countOf = async (priority: string) => listPage(succeeded(await ctx.api('case/list', { method: 'POST', path: 'case/list', json: { start: 0, limit: 1, priority }, documentsResult: true }), `case/list by priority ${priority}`), 'caseList').count;
+    for (const [ordinal, name] of [['0', 'Low'], ['3', 'Critical']] as const) {
+      if (await countOf(ordinal) !== await countOf(name)) fail(`priority "${ordinal}" and "${name}" count differently`);
+    }
+  });
   await ctx.check('cec_07_0268 case detail: caseInfo, caseTrace, customerInfo, isFollower, tasks with AICC\'s keys, by GET', async () => {
     const id = found.caseIds[0];
     if (!id) skip('the tenant has no case to read');
@@ -92,6 +111,23 @@ export async function readChecks(ctx: Context): Promise<Found> {
       method: 'POST', path: 'task/list', json: { start, limit: 1, creatorId: found.userId }, documentsResult: true,
     }), 'task/list'), 'taskList');
     pagesAgree(await pageAt(0), await pageAt(1), 'task');
+  });
+  await ctx.check('cec_07_0279 task list: each filter (status, priority, ownerId, classification Created) returns only tasks that match it', async () => {
+    if (!found.userId) skip('no user id to list tasks as: pass --user-id');
+    const list = async (filter: Record<string, unknown>, what: string) => {
+      const page = unwrapped(succeeded(await ctx.api('task/list', { method: 'POST', path: 'task/list', json: { start: 0, limit: 100, creatorId: found.userId, ...filter }, documentsResult: true }), what));
+      return (page?.value as { taskList?: Record<string, unknown>[] } | undefined)?.taskList ?? [];
+    };
+    const sample = (await list({}, 'task/list'))[0];
+    if (!sample) skip('the user has no task to filter by');
+    for (const key of (['status', 'priority', 'ownerId'] as const).filter((k) => typeof sample[k] === 'string' && sample[k] !== '')) {
+      const items = await list({ [key]: sample[key] }, `task/list by ${key}`);
+      if (!items.some((item) => item.taskId === sample.taskId)) fail(`filtered by ${key}, the list misses the task it was taken from`);
+      if (items.some((item) => item[key] !== sample[key])) fail(`filtered by ${key}, the list holds tasks of another ${key}`);
+    }
+    if ((await list({ classification: 'Created' }, 'task/list Created')).some((item) => 'creatorId' in item && item.creatorId !== found.userId)) {
+      fail('classification Created lists tasks another user created');
+    }
   });
   await ctx.check('cec_07_0280 task detail: Tables 3 to 6 and every key of the documented example, null ones too', async () => {
     const id = found.taskIds[0];
