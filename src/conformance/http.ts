@@ -5,6 +5,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export const REQUEST_TIMEOUT_MS = 10_000;
+/** The largest reply read: a case list page of 100 at AICC's lengths is well under 1 MB; anything past this is refused. */
+export const MAX_REPLY_BYTES = 16 * 1024 * 1024;
 const MAX_WAITS_ON_429 = 5;
 const LONGEST_WAIT_MS = 30_000;
 
@@ -42,7 +44,7 @@ export class Http {
     for (let attempt = 0; ; attempt++) {
       const started = performance.now();
       const response = await this.#fetch(request);
-      const text = await response.text();
+      const text = await readBounded(response, `${request.method} ${request.path.split('?')[0]}`);
       if (response.status === 429 && attempt < MAX_WAITS_ON_429) {
         const wait = retryAfterMs(response.headers.get('retry-after')) ?? 1000 * 2 ** attempt;
         const waitMs = Math.min(wait, LONGEST_WAIT_MS);
@@ -84,6 +86,30 @@ export class Http {
       throw new TransportError(`${request.method} ${request.path.split('?')[0]}: no reply (${cause})`);
     }
   }
+}
+
+/** The body as text, refused past MAX_REPLY_BYTES (the rest is not read: the connection is dropped). */
+async function readBounded(response: Response, what: string): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      if (bytes > MAX_REPLY_BYTES) {
+        await reader.cancel();
+        throw new TransportError(`${what}: the reply is larger than ${MAX_REPLY_BYTES / 1024 / 1024} MB`);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof TransportError) throw error;
+    throw new TransportError(`${what}: the reply was cut off (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Retry-After as seconds or as an HTTP date, in ms; undefined when absent or unreadable. */
