@@ -3,9 +3,7 @@
  * captured example disagree, both readings are accepted (`spelledEither`, or a result that is an object or a
  * one-element array) and the recorded profile says which one the server took.
  */
-import {
-  anything, boolean, formatted, list, nullable, number, object, optional, spelledEither, text, type Shape,
-} from './shape.js';
+import { anything, boolean, formatted, list, nullable, number, object, optional, spelledEither, text } from './shape.js';
 
 export const PRIORITIES = ['Critical', 'High', 'Medium', 'Low'] as const;
 export const TASK_STATUSES = ['Completed', 'Pending', 'Processing'] as const;
@@ -17,9 +15,6 @@ const maybeText = nullable(text());
 
 /** cec_07_0260: the token reply, not enveloped. */
 export const TOKEN_REPLY = object({ access_token: text(), expires_in: number, token_type: text() });
-
-/** Every reply of the AICC__Case family: `{resCode, resMsg, result?}`. */
-export const ENVELOPE = object({ resCode: text(), resMsg: text(), result: optional(anything) });
 
 /**
  * A case as the task detail's Table 6 lists it (24 fields), the keys of the founding example's `caseInfos` item.
@@ -189,5 +184,3 @@ export function unwrapped(result: unknown): { value: unknown; wrapped: boolean }
   if (Array.isArray(result)) return result.length === 1 ? { value: result[0], wrapped: true } : undefined;
   return { value: result, wrapped: false };
 }
-
-export type { Shape };

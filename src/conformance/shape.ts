@@ -82,7 +82,7 @@ function walk(value: unknown, shape: Shape, path: string, found: string[], limit
       return;
     case 'string':
       if (typeof value !== 'string') {
-        found.push(`${path} is ${typeName(value)}; AICC sends ${expected.string}${value === null ? '' : ''}`);
+        found.push(`${path} is ${typeName(value)}; AICC sends ${expected.string}`);
         return;
       }
       if (shape.format && !FORMATS[shape.format].test.test(value)) found.push(`${path} is not ${FORMATS[shape.format].rule}`);
