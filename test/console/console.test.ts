@@ -317,6 +317,12 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
     await signedIn(page);
     await page.goto(`${baseUrl}/console/cases/${DEMO_CASE.id}`);
     await page.getByTestId('case-status').waitFor();
+    // AICC counts a title in bytes of UTF-8: 43 Chinese characters are 129, said under the field before any request.
+    await page.getByRole('textbox', { name: 'New task' }).fill('工'.repeat(43));
+    await page.getByText('129 bytes; at most 128 (a Chinese character takes 3)').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Add the task' }).isDisabled(), true);
+    await page.getByRole('textbox', { name: 'New task' }).fill(`${'工'.repeat(42)}ab`);
+    assert.equal(await page.getByRole('button', { name: 'Add the task' }).isDisabled(), false);
     await page.getByRole('textbox', { name: 'New task' }).fill('Call back, long ago');
     await page.getByLabel('Due on').fill('2020-01-31');
     await page.getByRole('button', { name: 'Add the task' }).click();

@@ -1,6 +1,7 @@
 import { Button, Card, Group, Select, Stack, TextInput, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState, type RefObject } from 'react';
+import { useByteLimit } from '../bytes';
 import type { CaseDetail } from '../../../src/client/index.js';
 import { useQueues, useUsers } from '../directory';
 import { useI18n } from '../i18n';
@@ -31,6 +32,7 @@ export function CaseActions({ detail, onChanged, onError, transferRef }: {
   const owners = useOwners();
   const [owner, setOwner] = useState<string | null>(null);
   const [remark, setRemark] = useState('');
+  const remarkTooLong = useByteLimit(remark, 2000);
   const { caseInfo, isFollower } = detail;
   const id = caseInfo.id;
   const cancelled = caseInfo.AICC__IsCanced__CST;
@@ -59,8 +61,8 @@ export function CaseActions({ detail, onChanged, onError, transferRef }: {
             ref={transferRef} label={t('case.transferTo')} data={owners} value={owner} onChange={setOwner} searchable
             placeholder={t('case.pickOwner')} disabled={cancelled} w={260}
           />
-          <TextInput label={t('case.remark')} value={remark} onChange={(event) => setRemark(event.currentTarget.value)} maxLength={2000} />
-          <Button onClick={transfer} disabled={!owner || cancelled} loading={act.isPending}>{t('case.transfer')}</Button>
+          <TextInput label={t('case.remark')} value={remark} onChange={(event) => setRemark(event.currentTarget.value)} error={remarkTooLong} />
+          <Button onClick={transfer} disabled={!owner || cancelled || remarkTooLong !== undefined} loading={act.isPending}>{t('case.transfer')}</Button>
         </Group>
         <Group>
           {!cancelled && (suspended
@@ -68,7 +70,7 @@ export function CaseActions({ detail, onChanged, onError, transferRef }: {
             : <Button variant="default" onClick={() => act.mutate(() => client.cases.suspend(id))}>{t('case.suspend')}</Button>)}
           {me.role !== 'agent' && (cancelled
             ? <Button variant="default" onClick={() => act.mutate(() => client.cases.resume(id))}>{t('case.restore')}</Button>
-            : <Button variant="default" color="red" onClick={() => act.mutate(() => client.cases.cancel({ id, remark: remark || t('case.cancelled') }))}>{t('case.cancel')}</Button>)}
+            : <Button variant="default" color="red" disabled={remarkTooLong !== undefined} onClick={() => act.mutate(() => client.cases.cancel({ id, remark: remark || t('case.cancelled') }))}>{t('case.cancel')}</Button>)}
           <Button variant="subtle" aria-pressed={isFollower} onClick={() => act.mutate(() => (isFollower ? client.cases.unfollow(id) : client.cases.follow(id)))}>
             {isFollower ? t('case.unfollow') : t('case.follow')}
           </Button>

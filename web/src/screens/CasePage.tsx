@@ -2,6 +2,7 @@ import { Alert, Anchor, Badge, Button, Card, Grid, Group, Stack, Stepper, Table,
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useLocation } from 'wouter';
+import { useByteLimit } from '../bytes';
 import { useOwnerName } from '../directory';
 import { CaseActions } from './CaseActions';
 import { NewTask } from './NewTask';
@@ -54,6 +55,8 @@ export function CasePage({ caseId }: { caseId: string }) {
   }), [navigate]));
   const [noteTitle, setNoteTitle] = useState('');
   const [noteText, setNoteText] = useState('');
+  const noteTitleTooLong = useByteLimit(noteTitle, 128);
+  const noteTextTooLong = useByteLimit(noteText, 20000);
   const note = useMutation({
     mutationFn: () => client.cases.process({ caseId, processInfo: { type: 'Iternal', title: noteTitle, description: noteText } }),
     onSuccess: async () => {
@@ -137,9 +140,9 @@ export function CasePage({ caseId }: { caseId: string }) {
             <form onSubmit={submitNote}>
               <Stack>
                 <Title order={4}>{t('case.note')}</Title>
-                <TextInput ref={noteRef} label={t('case.noteTitle')} value={noteTitle} onChange={(event) => setNoteTitle(event.currentTarget.value)} required maxLength={128} />
-                <Textarea label={t('case.note')} value={noteText} onChange={(event) => setNoteText(event.currentTarget.value)} required autosize minRows={3} />
-                <Button type="submit" loading={note.isPending}>{t('case.addNote')}</Button>
+                <TextInput ref={noteRef} label={t('case.noteTitle')} value={noteTitle} onChange={(event) => setNoteTitle(event.currentTarget.value)} required error={noteTitleTooLong} />
+                <Textarea label={t('case.note')} value={noteText} onChange={(event) => setNoteText(event.currentTarget.value)} required autosize minRows={3} error={noteTextTooLong} />
+                <Button type="submit" loading={note.isPending} disabled={noteTitleTooLong !== undefined || noteTextTooLong !== undefined}>{t('case.addNote')}</Button>
               </Stack>
             </form>
           </Card>

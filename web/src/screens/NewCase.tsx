@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useLocation } from 'wouter';
 import type { CaseTemplate, CreateCaseRequest } from '../../../src/client/index.js';
 import { CASE_ORIGINS, PRIORITIES } from '../../../src/wire/enums.js';
+import { useByteLimit } from '../bytes';
 import { useTemplate } from '../directory';
 import { useI18n } from '../i18n';
 import { client } from '../session';
@@ -46,6 +47,8 @@ export function NewCase() {
   const [contactId, setContactId] = useState<string | null>(null);
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
+  const titleTooLong = useByteLimit(title, 128);
+  const descriptionTooLong = useByteLimit(description, 20000);
   const [priority, setPriority] = useState('');
   const [origin, setOrigin] = useState('');
   const [values, setValues] = useState<Record<string, FieldValue>>({});
@@ -75,8 +78,8 @@ export function NewCase() {
           <Title order={2}>{t('newCase.title')}</Title>
           {create.error && <Alert color="red" role="alert">{create.error.message}</Alert>}
           <Select label={t('newCase.type')} required data={(types.data?.caseTypes ?? []).map((item) => ({ value: item.id, label: item.typeName }))} value={typeId} onChange={(value) => { setTypeId(value); setValues({}); }} />
-          <TextInput label={t('newCase.caseTitle')} required maxLength={128} value={title} onChange={(event) => setTitle(event.currentTarget.value)} />
-          <Textarea label={t('case.description')} required autosize minRows={3} value={description} onChange={(event) => setDescription(event.currentTarget.value)} />
+          <TextInput label={t('newCase.caseTitle')} required error={titleTooLong} value={title} onChange={(event) => setTitle(event.currentTarget.value)} />
+          <Textarea label={t('case.description')} required autosize minRows={3} error={descriptionTooLong} value={description} onChange={(event) => setDescription(event.currentTarget.value)} />
           <Select
             label={t('case.contact')} required searchable value={contactId} onChange={setContactId} onSearchChange={setContactSearch} searchValue={contactSearch}
             data={(contacts.data?.contacts ?? []).map((contact) => ({ value: contact.id, label: contact.customerName ?? contact.id }))}
@@ -89,7 +92,7 @@ export function NewCase() {
           {(template.data?.fields ?? []).map((field) => (
             <TemplateFieldInput key={field.name} field={field} value={values[field.name]} onChange={(value) => setValue(field.name, value)} />
           ))}
-          <Button type="submit" loading={create.isPending} disabled={!typeId || !contactId}>{t('newCase.create')}</Button>
+          <Button type="submit" loading={create.isPending} disabled={!typeId || !contactId || titleTooLong !== undefined || descriptionTooLong !== undefined}>{t('newCase.create')}</Button>
         </Stack>
       </form>
     </Card>
