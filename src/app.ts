@@ -11,6 +11,7 @@ import { contactRoutes } from './contacts/routes.js';
 import { queueRoutes } from './queues/routes.js';
 import { statisticsRoutes } from './statistics/routes.js';
 import { traceRoutes } from './traces/routes.js';
+import { webhookRoutes } from './webhooks/routes.js';
 import { changeRoutes } from './changes/routes.js';
 import { userRoutes } from './users/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
@@ -201,6 +202,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await extensions.register(caseExtensionRoutes);
     await extensions.register(traceRoutes);
     await extensions.register(changeRoutes);
+    await extensions.register(webhookRoutes);
   }, { prefix: EXTENSIONS_PREFIX });
   // Sign-in, refresh, sign-out and set-password: a person holds no access token yet (or only the refresh cookie).
   await app.register(async (people) => {

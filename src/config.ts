@@ -44,6 +44,26 @@ export interface Config {
   maxConnections: number | undefined;
   /** How long SIGTERM waits for requests in flight before it closes every connection and exits. */
   shutdownTimeoutSeconds: number;
+  /** Seconds before each retry of a webhook delivery; past the last, the endpoint is disabled (Standard Webhooks' schedule by default). */
+  webhookRetryScheduleSeconds: number[];
+  /** Webhooks may be delivered to loopback, private and link-local addresses (development and tests only). */
+  webhookAllowPrivate: boolean;
+}
+
+/**
+ * The Standard Webhooks specification's example schedule: at once, then after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and
+ * 10 h; a change still refused after that disables the endpoint (about a day and a half of failures).
+ */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000];
+
+/** `OPENCASE_WEBHOOK_RETRY_SCHEDULE`: seconds, comma-separated, each 0 to a day; at least one. */
+function retrySchedule(text: string | undefined): number[] {
+  if (text === undefined) return DEFAULT_WEBHOOK_RETRY_SCHEDULE;
+  const parts = text.split(',').map((part) => part.trim());
+  if (parts.length === 0 || parts.length > 20 || parts.some((part) => !/^\d{1,5}(\.\d{1,3})?$/.test(part) || Number(part) > 86400)) {
+    throw new ConfigError(`OPENCASE_WEBHOOK_RETRY_SCHEDULE must list 1 to 20 waits in seconds (each at most 86400), comma-separated, such as 5,300,1800; got "${text}"`);
+  }
+  return parts.map(Number);
 }
 
 export class ConfigError extends Error {}
@@ -104,7 +124,16 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     requestTimeoutSeconds: integerIn('OPENCASE_REQUEST_TIMEOUT', env.OPENCASE_REQUEST_TIMEOUT ?? '30', 1, 3600),
     maxConnections: env.OPENCASE_MAX_CONNECTIONS === undefined ? undefined : integerIn('OPENCASE_MAX_CONNECTIONS', env.OPENCASE_MAX_CONNECTIONS, 1, 1_000_000),
     shutdownTimeoutSeconds: integerIn('OPENCASE_SHUTDOWN_TIMEOUT', env.OPENCASE_SHUTDOWN_TIMEOUT ?? '10', 1, 3600),
+    webhookRetryScheduleSeconds: retrySchedule(env.OPENCASE_WEBHOOK_RETRY_SCHEDULE),
+    webhookAllowPrivate: booleanFlag('OPENCASE_WEBHOOK_ALLOW_PRIVATE', env.OPENCASE_WEBHOOK_ALLOW_PRIVATE),
   };
+}
+
+/** 1 or 0 (true or false); absent is false. */
+function booleanFlag(name: string, text: string | undefined): boolean {
+  if (text === undefined || text === '' || text === '0' || text === 'false') return false;
+  if (text === '1' || text === 'true') return true;
+  throw new ConfigError(`${name} must be 1 or 0, got "${text}"`);
 }
 
 /** `--db` falls back to OPENCASE_DB, then to the default file. */

@@ -11,6 +11,7 @@ import { ensureDemoTenant } from './demo/seed.js';
 import { closeHttp } from './http/shutdown.js';
 import type { Readiness } from './health/routes.js';
 import { probeWrites } from './health/write-probe.js';
+import { WebhookDeliverer } from './webhooks/deliverer.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -72,11 +73,17 @@ export async function startServer(
     const address = early ?? await listen();
     const port = new URL(address).port;
     const url = `http://${urlHost(config.host)}:${port}`;
+    // Every process delivers webhooks; the leases in the database keep each endpoint to one process at a time.
+    const webhooks = new WebhookDeliverer(store, {
+      retryScheduleSeconds: config.webhookRetryScheduleSeconds, allowPrivate: config.webhookAllowPrivate,
+      log: (fields, message) => listening.log.warn(fields, message),
+    });
+    webhooks.start();
     return {
       app: listening,
       url,
       async close() {
-        await closeHttp(listening, config.shutdownTimeoutSeconds * 1000);
+        await Promise.all([closeHttp(listening, config.shutdownTimeoutSeconds * 1000), webhooks.close()]);
         await store.close();
       },
     };

@@ -40,6 +40,8 @@ const NOUNS: Record<keyof Database, string> = {
   case_field_values: 'template value of a case',
   case_statistics: 'statistics row',
   idempotency_keys: 'idempotency key',
+  webhooks: 'webhook',
+  webhook_deliveries: 'webhook delivery',
 };
 
 function nounOf(table: string | undefined): string {

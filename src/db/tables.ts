@@ -368,6 +368,43 @@ export interface IdempotencyKeysTable {
   expires_at: number;
 }
 
+export interface WebhooksTable {
+  tenant_id: string;
+  id: string;
+  url: string;
+  /** A JSON array: event types (`task.created`), `case.*`, `*`. */
+  event_types: string;
+  description: string | null;
+  active: number;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: number | null;
+  /** The highest seq of the tenant's feed the endpoint is done with. */
+  cursor: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  failures: Generated<number>;
+  next_attempt_at: number | null;
+  disabled_reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookDeliveriesTable {
+  tenant_id: string;
+  /** `msg_…`: the `webhook-id` of every attempt. */
+  id: string;
+  webhook_id: string;
+  seq: number;
+  event_type: string;
+  attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+  first_attempt_at: number;
+  last_attempt_at: number;
+  delivered_at: number | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -393,4 +430,6 @@ export interface Database {
   case_templates: CaseTemplatesTable;
   case_field_values: CaseFieldValuesTable;
   case_statistics: CaseStatisticsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

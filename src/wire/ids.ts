@@ -24,6 +24,7 @@ export const idPrefixes = {
   queue: 'queu',
   template: 'ctpl',
   session: 'sess',
+  webhook: 'wbhk',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

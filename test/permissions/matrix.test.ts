@@ -162,6 +162,9 @@ describe('permissions: every AICC and extension route × role × own record or a
     },
     { action: 'contact.write', name: 'PATCH contacts/{id}', record: 'none', call: (c) => inject(c.token, 'PATCH', `${EXT}/contacts/${contactId}`, { customerName: `contact ${c.unique}` }) },
 
+    { action: 'webhook.manage', name: 'GET webhooks', record: 'none', call: (c) => inject(c.token, 'GET', `${EXT}/webhooks`) },
+    { action: 'webhook.manage', name: 'POST webhooks', record: 'none', call: (c) => inject(c.token, 'POST', `${EXT}/webhooks`, { url: `https://hooks.example.com/${c.unique}`, active: false }) },
+
     { action: 'queue.read', name: 'GET queues', record: 'none', call: (c) => inject(c.token, 'GET', `${EXT}/queues`) },
     { action: 'queue.read', name: 'GET queues/{id}/members', record: 'none', call: (c) => inject(c.token, 'GET', `${EXT}/queues/${queueId}/members`) },
     { action: 'queue.write', name: 'POST queues', record: 'none', call: (c) => inject(c.token, 'POST', `${EXT}/queues`, { name: `queue ${c.unique}` }) },

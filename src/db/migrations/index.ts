@@ -9,6 +9,7 @@ import * as caseSorting from './0007_case_sorting.js';
 import * as contactErasure from './0008_contact_erasure.js';
 import * as idempotencyKeys from './0009_idempotency_keys.js';
 import * as expiryIndexes from './0010_expiry_indexes.js';
+import * as webhooks from './0011_webhooks.js';
 
 /** Migrations are compiled into the package (no directory scan at run time); names sort in the order they run. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0008_contact_erasure': contactErasure,
   '0009_idempotency_keys': idempotencyKeys,
   '0010_expiry_indexes': expiryIndexes,
+  '0011_webhooks': webhooks,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,146 @@
+import { hostname } from 'node:os';
+import { committedChangeSeq } from '../changes/current-seq.js';
+import type { Store } from '../db/store.js';
+import type { ExportedTrace } from '../traces/schemas.js';
+import { randomBase62 } from '../wire/ids.js';
+import { eventTypeOf, matchesAny } from './events.js';
+import { createWebhooksRepository, type WebhookRow } from './repository.js';
+import { changeMessage, sendMessage } from './attempt.js';
+import { succeeded, type AttemptResult } from './send.js';
+
+/** How often a process looks for endpoints with changes to deliver: a change goes out within this of its commit. */
+export const POLL_MS = 250;
+/**
+ * An endpoint's lease: renewed with every change delivered, so a holder that dies hands it over this long after its
+ * last sign of life. Longer than an attempt may take (10 s), or a slow answer would let a second process in.
+ */
+export const LEASE_MS = 30_000;
+/** Endpoints one process delivers to at once: a dead one ties up one of these, never the others. */
+export const ENDPOINTS_AT_ONCE = 64;
+/** Feed entries read at once for an endpoint. */
+const PAGE = 100;
+/** The longest wait a Retry-After can ask for. */
+const LONGEST_WAIT_S = 86_400;
+
+export interface DelivererOptions {
+  retryScheduleSeconds: readonly number[];
+  allowPrivate: boolean;
+  clock?: () => number;
+  log?: (fields: Record<string, unknown>, message: string) => void;
+}
+
+/**
+ * Delivers each tenant's change feed to its webhooks: at least once, and in change order per endpoint. An endpoint's
+ * cursor (in the database) is the outbox's read position: it moves past a change only once the endpoint answered 2xx,
+ * in the same statement that renews the lease, so a process that dies mid-delivery leaves the change to be sent again
+ * (with the same webhook-id) by whichever process takes the lease next.
+ */
+export class WebhookDeliverer {
+  /** Who holds a lease: this process, among every process on the database. */
+  readonly owner = `${hostname()}/${process.pid}/${randomBase62(8)}`;
+  readonly #store: Store;
+  readonly #options: DelivererOptions;
+  readonly #clock: () => number;
+  readonly #inFlight = new Map<string, Promise<void>>();
+  #timer: NodeJS.Timeout | undefined;
+  #tick: Promise<void> | undefined;
+  #stopped = false;
+
+  constructor(store: Store, options: DelivererOptions) {
+    this.#store = store;
+    this.#options = options;
+    this.#clock = options.clock ?? Date.now;
+  }
+
+  start(): void {
+    this.#schedule(0);
+  }
+
+  #schedule(delayMs: number): void {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => {
+      this.#tick = this.tick().catch((error: unknown) => this.#options.log?.({ err: error }, 'webhook delivery: looking for work failed'))
+        .finally(() => this.#schedule(POLL_MS));
+    }, delayMs);
+  }
+
+  /** Takes the lease of every endpoint with work that no other process holds, and delivers to each in the background. */
+  async tick(): Promise<void> {
+    const room = ENDPOINTS_AT_ONCE - this.#inFlight.size;
+    if (room <= 0 || this.#stopped) return;
+    const repository = createWebhooksRepository(this.#store);
+    const now = this.#clock();
+    for (const row of await repository.dueEndpoints(this.owner, now, room + this.#inFlight.size)) {
+      const key = `${row.tenant_id}/${row.id}`;
+      if (this.#inFlight.has(key) || this.#inFlight.size >= ENDPOINTS_AT_ONCE || this.#stopped) continue;
+      if (!(await repository.claim(row.tenant_id, row.id, this.owner, now, now + LEASE_MS))) continue;
+      this.#inFlight.set(key, this.#deliver(row.tenant_id, row.id)
+        .catch((error: unknown) => this.#options.log?.({ err: error, webhookId: row.id }, 'webhook delivery failed'))
+        .finally(() => this.#inFlight.delete(key)));
+    }
+  }
+
+  /** Stops looking for work and lets each delivery in flight finish its attempt (at most 10 s), then returns. */
+  async close(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#tick;
+    await Promise.allSettled([...this.#inFlight.values()]);
+  }
+
+  /** Delivers the endpoint's changes after its cursor, in order, until it is caught up, fails, or the process stops. */
+  async #deliver(tenantId: string, id: string): Promise<void> {
+    const repository = createWebhooksRepository(this.#store);
+    for (;;) {
+      // Re-read each page: an admin may have changed the URL, the secret or the event types meanwhile.
+      const endpoint = await repository.findWebhook(tenantId, id);
+      if (!endpoint || endpoint.active !== 1 || endpoint.lease_owner !== this.owner) return;
+      // Read before the page: every change numbered up to it is committed, so a short page has seen them all.
+      const committed = await committedChangeSeq(this.#store, tenantId);
+      const entries = await this.#store.feed.readAfter(tenantId, Number(endpoint.cursor), PAGE);
+      const patterns = JSON.parse(endpoint.event_types) as string[];
+      let cursor = Number(endpoint.cursor);
+      for (const entry of entries) {
+        if (this.#stopped) {
+          // Handed back at once, with the progress made: another process need not wait for the lease to run out.
+          await repository.whileLeased(tenantId, id, this.owner, { cursor, lease_owner: null, lease_until: null });
+          return;
+        }
+        const eventType = eventTypeOf(entry.objectType, entry.type);
+        if (!matchesAny(patterns, eventType)) {
+          cursor = entry.seq;
+          continue;
+        }
+        const result = await sendMessage(this.#store, endpoint, changeMessage(endpoint.id, entry, eventType), this.#options.allowPrivate, this.#clock);
+        const now = this.#clock();
+        if (succeeded(result)) {
+          cursor = entry.seq;
+          if (!(await repository.whileLeased(tenantId, id, this.owner, { cursor, failures: 0, next_attempt_at: null, lease_until: now + LEASE_MS }))) return;
+          continue;
+        }
+        await repository.whileLeased(tenantId, id, this.owner, { cursor, lease_owner: null, lease_until: null, ...this.#afterFailure(endpoint, entry, eventType, result, now) });
+        return;
+      }
+      if (entries.length < PAGE) {
+        await repository.whileLeased(tenantId, id, this.owner, { cursor: Math.max(cursor, committed), lease_owner: null, lease_until: null });
+        return;
+      }
+      if (!(await repository.whileLeased(tenantId, id, this.owner, { cursor, lease_until: this.#clock() + LEASE_MS }))) return;
+    }
+  }
+
+  /** The endpoint's state after a failed attempt: a later retry on the schedule, or disabled with the reason why. */
+  #afterFailure(endpoint: WebhookRow, entry: ExportedTrace, eventType: string, result: AttemptResult, now: number) {
+    const failures = endpoint.failures + 1;
+    const schedule = this.#options.retryScheduleSeconds;
+    if (result.status === 410) {
+      return { failures, active: 0, disabled_reason: `the endpoint answered 410 Gone to change ${entry.seq} (${eventType}): delivery stopped; PATCH active: true to start again` };
+    }
+    if (failures > schedule.length) {
+      return { failures, active: 0, disabled_reason: `change ${entry.seq} (${eventType}) failed ${failures} times in a row, the last: ${result.error ?? 'no answer'}; PATCH active: true to start again from it` };
+    }
+    // ±10% jitter, so that endpoints that failed together do not all come back at the same instant.
+    const waitS = Math.min(LONGEST_WAIT_S, Math.max(schedule[failures - 1]! * (0.9 + Math.random() * 0.2), result.retryAfterSeconds ?? 0));
+    return { failures, next_attempt_at: now + Math.round(waitS * 1000) };
+  }
+}
