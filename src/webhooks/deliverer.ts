@@ -11,10 +11,11 @@ import { succeeded, type AttemptResult } from './send.js';
 /** How often a process looks for endpoints with changes to deliver: a change goes out within this of its commit. */
 export const POLL_MS = 250;
 /**
- * An endpoint's lease: renewed with every change delivered, so a holder that dies hands it over this long after its
- * last sign of life. Longer than an attempt may take (10 s), or a slow answer would let a second process in.
+ * An endpoint's lease. Its holder renews it every third of this while it works (an attempt may wait 10 s for an
+ * answer), so a holder that dies hands the endpoint over at most this long after its last sign of life. The processes'
+ * clocks must agree to well within it (NTP does): each compares the database's lease with its own time.
  */
-export const LEASE_MS = 30_000;
+export const LEASE_MS = 6000;
 /** Endpoints one process delivers to at once: a dead one ties up one of these, never the others. */
 export const ENDPOINTS_AT_ONCE = 64;
 /** Feed entries read at once for an endpoint. */
@@ -88,8 +89,23 @@ export class WebhookDeliverer {
     await Promise.allSettled([...this.#inFlight.values()]);
   }
 
-  /** Delivers the endpoint's changes after its cursor, in order, until it is caught up, fails, or the process stops. */
+  /** Delivers the endpoint's changes, renewing its lease meanwhile; stops at once should the lease be lost. */
   async #deliver(tenantId: string, id: string): Promise<void> {
+    const repository = createWebhooksRepository(this.#store);
+    const lease = { lost: false };
+    const heartbeat = setInterval(() => {
+      repository.whileLeased(tenantId, id, this.owner, { lease_until: this.#clock() + LEASE_MS })
+        .then((held) => { if (!held) lease.lost = true; }, () => { lease.lost = true; });
+    }, LEASE_MS / 3);
+    try {
+      await this.#deliverLeased(tenantId, id, lease);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  /** Delivers the endpoint's changes after its cursor, in order, until it is caught up, fails, or the process stops. */
+  async #deliverLeased(tenantId: string, id: string, lease: { lost: boolean }): Promise<void> {
     const repository = createWebhooksRepository(this.#store);
     for (;;) {
       // Re-read each page: an admin may have changed the URL, the secret or the event types meanwhile.
@@ -101,6 +117,7 @@ export class WebhookDeliverer {
       const patterns = JSON.parse(endpoint.event_types) as string[];
       let cursor = Number(endpoint.cursor);
       for (const entry of entries) {
+        if (lease.lost) return;
         if (this.#stopped) {
           // Handed back at once, with the progress made: another process need not wait for the lease to run out.
           await repository.whileLeased(tenantId, id, this.owner, { cursor, lease_owner: null, lease_until: null });

@@ -9,14 +9,19 @@ export interface Received {
   at: number;
 }
 
-/** What the receiver answers a request with: a status and headers, or `hang` (never answer). */
-export type Answer = { status: number; headers?: Record<string, string> } | 'hang';
+/** What the receiver answers a request with: a status and headers (after `delayMs`), or `hang` (never answer). */
+export type Answer = { status: number; headers?: Record<string, string>; delayMs?: number } | 'hang';
 
 /** A webhook endpoint on loopback that keeps what it gets and answers as `answer` says (200 by default). */
 export async function startReceiver(answer: (request: Received, index: number) => Answer = () => ({ status: 200 })) {
   const received: Received[] = [];
   const waiters: Array<() => void> = [];
+  /** Requests being answered now, and the most there ever were at once. */
+  const concurrency = { now: 0, most: 0 };
   const server: Server = createServer((request, response) => {
+    concurrency.now++;
+    concurrency.most = Math.max(concurrency.most, concurrency.now);
+    response.on('close', () => { concurrency.now--; });
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -25,7 +30,7 @@ export async function startReceiver(answer: (request: Received, index: number) =
       for (const wake of waiters.splice(0)) wake();
       const reply = answer(got, received.length - 1);
       if (reply === 'hang') return;
-      response.writeHead(reply.status, reply.headers).end();
+      setTimeout(() => response.writeHead(reply.status, reply.headers).end(), reply.delayMs ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -33,6 +38,7 @@ export async function startReceiver(answer: (request: Received, index: number) =
   return {
     url,
     received,
+    concurrency,
     /** Resolves once `count` requests have come, or fails after `timeoutMs`. */
     async until(count: number, timeoutMs = 15_000): Promise<Received[]> {
       const deadline = Date.now() + timeoutMs;
