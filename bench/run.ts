@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +13,7 @@ import pg from 'pg';
  * server replying the very bytes of a real task-detail response), printed as a Markdown table and written to
  * bench/results/latest.md. `npm run bench -- --smoke` is the same on small data for a few seconds (CI runs it so
  * that the harness cannot rot). OPENCASE_BENCH_PG_URL (an empty PostgreSQL database) adds the PostgreSQL rows.
- * `--only=tasks` or `--only=statistics` runs one family of scenarios (statistics alone has no ceiling row).
+ * `--only=tasks`, `--only=statistics` or `--only=webhooks` runs one family of scenarios (those two have no ceiling row).
  * `--large=N` sets the large data size (1,000,000 tasks and cases by default) for quicker comparisons; such a run, as a
  * partial one, prints its table without replacing bench/results/latest.md.
  */
@@ -27,7 +29,9 @@ if (!Number.isSafeInteger(LARGE) || LARGE < SMALL) throw new Error(`--large=${LA
 /** The statistics scenarios' tenant: AICC's reports are read over every case of the tenant. */
 const STATISTICS_CASES = LARGE;
 const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
-if (ONLY !== undefined && ONLY !== 'tasks' && ONLY !== 'statistics') throw new Error(`--only=${ONLY}: say tasks or statistics`);
+if (ONLY !== undefined && ONLY !== 'tasks' && ONLY !== 'statistics' && ONLY !== 'webhooks') throw new Error(`--only=${ONLY}: say tasks, statistics or webhooks`);
+/** Changes made for the webhook scenario, each delivered to one endpoint. */
+const WEBHOOK_CHANGES = SMOKE ? 300 : 3000;
 const AICC = '/service/AICC__Case/1.0.0/openapi';
 const TOKEN_PATH = '/baas/auth/v1.0/oauth2/token';
 
@@ -94,9 +98,9 @@ async function settlePostgres(url: string): Promise<void> {
   }
 }
 
-async function serve(db: string, workers = 1): Promise<{ child: ChildProcess; url: string; startupMs: number }> {
+async function serve(db: string, workers = 1, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string; startupMs: number }> {
   const started = performance.now();
-  const child = cli(['serve', '--db', db, '--port', '0', '--workers', String(workers)]);
+  const child = cli(['serve', '--db', db, '--port', '0', '--workers', String(workers), ...args], env);
   const url = (await firstMatch(child, /listening on (http:\/\/\S+)/))[1] ?? '';
   // Start-up to the first answer: a request that reads the database (the token call's failure path does).
   await fetch(`${url}${AICC}/task/ccqG0000000000000000`, { headers: { 'access-token': 'none' } });
@@ -252,6 +256,53 @@ async function statisticsScenarios(label: string, db: string): Promise<Row[]> {
   return rows;
 }
 
+/**
+ * Webhook delivery to a fast receiver on loopback (it answers 200 at once): WEBHOOK_CHANGES tasks made by 32 callers,
+ * each a task.created event for the one endpoint. Deliveries per second from the first arrival to the last (one
+ * endpoint's changes go one at a time, in order); p50 and p99 from each create's reply to its event's arrival.
+ */
+async function webhookScenario(label: string, db: string): Promise<Row> {
+  const arrivals = new Map<string, number>();
+  const receiver = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data: { objectId: string } };
+      arrivals.set(event.data.objectId, performance.now());
+      response.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const server = await serve(db, 1, ['--demo'], { OPENCASE_WEBHOOK_ALLOW_PRIVATE: '1' });
+  try {
+    const accessToken = await token(server.url, 'demo-client', 'demo-secret');
+    await post(`${server.url}/opencase/v1/webhooks`, accessToken, { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, eventTypes: ['task.created'] });
+    const acknowledged = new Map<string, number>();
+    let next = 0;
+    await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+      while (next < WEBHOOK_CHANGES) {
+        next++;
+        const { taskId } = await post<{ taskId: string }>(`${server.url}${AICC}/task`, accessToken, { taskInfo: { title: 'bench', ownerId: '10gg00000148QvgpaLAm', creatorId: '10gg00000148QvgpaLAm' } });
+        acknowledged.set(taskId, performance.now());
+      }
+    }));
+    const deadline = performance.now() + 120_000;
+    while (arrivals.size < acknowledged.size && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const times = [...arrivals.values()];
+    const latencies = [...arrivals].map(([taskId, at]) => at - (acknowledged.get(taskId) ?? at)).sort((a, b) => a - b);
+    const seconds = (Math.max(...times) - Math.min(...times)) / 1000;
+    const percentile = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0);
+    return {
+      scenario: `${label}: webhook deliveries a second to a fast local receiver, ${acknowledged.size.toLocaleString('en-US')} changes made by ${CONNECTIONS} callers (p50, p99: commit to arrival)`,
+      figures: { rps: arrivals.size / Math.max(seconds, 0.001), p50: percentile(0.5), p99: percentile(0.99), errors: acknowledged.size - arrivals.size },
+      ceiling: false,
+    };
+  } finally {
+    await stop(server.child);
+    await new Promise((resolve) => receiver.close(resolve));
+  }
+}
+
 async function freshPostgresDatabase(adminUrl: string, name: string): Promise<string> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
@@ -268,17 +319,19 @@ try {
   const rows: Row[] = [];
   const pgUrl = process.env.OPENCASE_BENCH_PG_URL;
   let sampleDetail: Buffer | undefined;
-  if (ONLY !== 'statistics') {
+  if (ONLY !== 'statistics' && ONLY !== 'webhooks') {
     const sqlite = await scenarios('SQLite', join(dir, 'small.db'), join(dir, 'large.db'));
     sampleDetail = sqlite.sampleDetail;
     rows.push(...sqlite.rows);
   }
-  if (ONLY !== 'tasks') rows.push(...(await statisticsScenarios('SQLite', join(dir, 'statistics.db'))));
+  if (ONLY !== 'tasks' && ONLY !== 'webhooks') rows.push(...(await statisticsScenarios('SQLite', join(dir, 'statistics.db'))));
+  if (ONLY === undefined || ONLY === 'webhooks') rows.push(await webhookScenario('SQLite', join(dir, 'webhooks.db')));
   if (pgUrl) {
-    if (ONLY !== 'statistics') {
+    if (ONLY === undefined || ONLY === 'webhooks') rows.push(await webhookScenario('PostgreSQL', await freshPostgresDatabase(pgUrl, 'opencase_bench_webhooks')));
+    if (ONLY !== 'statistics' && ONLY !== 'webhooks') {
       rows.push(...(await scenarios('PostgreSQL', await freshPostgresDatabase(pgUrl, 'opencase_bench_small'), await freshPostgresDatabase(pgUrl, 'opencase_bench_large'))).rows);
     }
-    if (ONLY !== 'tasks') rows.push(...(await statisticsScenarios('PostgreSQL', await freshPostgresDatabase(pgUrl, 'opencase_bench_statistics'))));
+    if (ONLY !== 'tasks' && ONLY !== 'webhooks') rows.push(...(await statisticsScenarios('PostgreSQL', await freshPostgresDatabase(pgUrl, 'opencase_bench_statistics'))));
   }
 
   let ceiling: Figures | undefined;

@@ -1,8 +1,24 @@
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import type { Insertable } from 'kysely';
 import type { Store } from '../db/store.js';
+import type { WebhookDeliveriesTable } from '../db/tables.js';
 import type { ExportedTrace } from '../traces/schemas.js';
 import { createWebhooksRepository, type WebhookRow } from './repository.js';
 import { postOnce, succeeded, type AttemptResult } from './send.js';
 import { signatureHeader } from './signature.js';
+
+/** Kept-alive connections to the endpoints (a process's own), each opened to an address checked as it was resolved. */
+export interface Agents {
+  http?: HttpAgent;
+  https?: HttpsAgent;
+}
+
+/** One attempt: what came of it, and its line in the delivery log (to be written with what follows from it). */
+export interface Attempt {
+  result: AttemptResult;
+  logRow: Insertable<WebhookDeliveriesTable>;
+}
 
 /** One message for an endpoint: its id (the `webhook-id` of every attempt), the change it is of, and its body. */
 export interface Message {
@@ -18,11 +34,8 @@ export function changeMessage(webhookId: string, entry: ExportedTrace, eventType
   return { id: `msg_${webhookId}_${entry.seq}`, seq: entry.seq, eventType, body: JSON.stringify({ type: eventType, timestamp: entry.createdAt, data: entry }) };
 }
 
-/**
- * POSTs a message once, signed with the endpoint's secret (and, for a day after a rotation, its previous one), and
- * writes the attempt in the delivery log.
- */
-export async function sendMessage(store: Store, endpoint: WebhookRow, message: Message, allowPrivate: boolean, clock: () => number): Promise<AttemptResult> {
+/** POSTs a message once, signed with the endpoint's secret (and, for a day after a rotation, its previous one). */
+export async function postMessage(endpoint: WebhookRow, message: Message, allowPrivate: boolean, clock: () => number, agents: Agents = {}): Promise<Attempt> {
   const startedAt = clock();
   const timestamp = Math.floor(startedAt / 1000);
   const secrets = [endpoint.secret, ...(endpoint.previous_secret && (endpoint.previous_secret_until ?? 0) > startedAt ? [endpoint.previous_secret] : [])];
@@ -32,12 +45,21 @@ export async function sendMessage(store: Store, endpoint: WebhookRow, message: M
     'webhook-id': message.id,
     'webhook-timestamp': String(timestamp),
     'webhook-signature': signatureHeader(secrets, message.id, timestamp, message.body),
-  }, message.body, allowPrivate);
+  }, message.body, allowPrivate, agents);
   const now = clock();
-  await createWebhooksRepository(store).recordAttempt({
-    tenant_id: endpoint.tenant_id, id: message.id, webhook_id: endpoint.id, seq: message.seq, event_type: message.eventType, attempts: 1,
-    last_status: result.status ?? null, last_error: result.error?.slice(0, 500) ?? null, first_attempt_at: startedAt, last_attempt_at: now,
-    delivered_at: succeeded(result) ? now : null,
-  });
+  return {
+    result,
+    logRow: {
+      tenant_id: endpoint.tenant_id, id: message.id, webhook_id: endpoint.id, seq: message.seq, event_type: message.eventType, attempts: 1,
+      last_status: result.status ?? null, last_error: result.error?.slice(0, 500) ?? null, first_attempt_at: startedAt, last_attempt_at: now,
+      delivered_at: succeeded(result) ? now : null,
+    },
+  };
+}
+
+/** An attempt made on request (a ping, a redelivery): sent, and written in the delivery log. */
+export async function sendMessage(store: Store, endpoint: WebhookRow, message: Message, allowPrivate: boolean, clock: () => number): Promise<AttemptResult> {
+  const { result, logRow } = await postMessage(endpoint, message, allowPrivate, clock);
+  await createWebhooksRepository(store).recordAttempt(logRow);
   return result;
 }

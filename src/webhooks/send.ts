@@ -1,5 +1,5 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage } from 'node:http';
+import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
 import { isIP } from 'node:net';
 import { forbiddenAddress, guardedLookup } from './address-guard.js';
 
@@ -25,28 +25,42 @@ export function succeeded(result: AttemptResult): boolean {
  * POSTs `body` to `url` once: never following a redirect (a 3xx is a failure), never to a forbidden address unless
  * `allowPrivate`, within ATTEMPT_TIMEOUT_MS from the first byte sent to the whole answer read.
  */
-export function postOnce(url: URL, headers: Record<string, string>, body: string, allowPrivate: boolean): Promise<AttemptResult> {
+export async function postOnce(url: URL, headers: Record<string, string>, body: string, allowPrivate: boolean, agents: Agents = {}): Promise<AttemptResult> {
+  const first = await post(url, headers, body, allowPrivate, agents);
+  // A kept-alive connection the endpoint closed as the request went out: the request never reached it, so it goes again
+  // on a new connection (Node's documented remedy for this race), as the same attempt.
+  return first.staleConnection ? post(url, headers, body, allowPrivate, {}) : first;
+}
+
+interface Agents {
+  http?: HttpAgent;
+  https?: HttpsAgent;
+}
+
+function post(url: URL, headers: Record<string, string>, body: string, allowPrivate: boolean, agents: Agents): Promise<AttemptResult & { staleConnection?: boolean }> {
   return new Promise((resolve) => {
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (!allowPrivate && isIP(host) !== 0) {
       const refused = forbiddenAddress(host);
       if (refused) return resolve({ error: `not delivered: ${refused} (OPENCASE_WEBHOOK_ALLOW_PRIVATE=1 allows it)` });
     }
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const request = send(url, {
+    const https = url.protocol === 'https:';
+    const options = {
       method: 'POST',
       headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      // A new connection resolves the name through the guard; a kept-alive one goes to the address checked when it opened.
       ...(!allowPrivate && { lookup: guardedLookup }),
-      agent: false,
-    });
+    };
+    const request = https ? httpsRequest(url, { ...options, agent: agents.https ?? false }) : httpRequest(url, { ...options, agent: agents.http ?? false });
     const timer = setTimeout(() => request.destroy(new Error(`no answer within ${ATTEMPT_TIMEOUT_MS / 1000} s`)), ATTEMPT_TIMEOUT_MS);
-    const finish = (result: AttemptResult) => {
+    const finish = (result: AttemptResult & { staleConnection?: boolean }) => {
       clearTimeout(timer);
       resolve(result);
     };
     request.on('error', (error: NodeJS.ErrnoException) => {
       const refused = error.code === 'EWEBHOOKADDRESS';
-      finish({ error: refused ? `not delivered: ${error.message} (OPENCASE_WEBHOOK_ALLOW_PRIVATE=1 allows it)` : error.message });
+      const stale = request.reusedSocket && error.code === 'ECONNRESET';
+      finish({ error: refused ? `not delivered: ${error.message} (OPENCASE_WEBHOOK_ALLOW_PRIVATE=1 allows it)` : error.message, ...(stale && { staleConnection: true }) });
     });
     request.on('response', (response: IncomingMessage) => {
       const status = response.statusCode ?? 0;
