@@ -10,6 +10,8 @@ describe('configuration', () => {
       bodyLimitBytes: 1024 * 1024, replyLimitBytes: 1024 * 1024, logLevel: 'info', rateLimitPerMinute: 12000, tokenRateLimitPerMinute: 120, tokenFailuresPerMinute: 10, corsOrigins: [], consoleDirectory: undefined,
       // The connection limit is derived from the open-file limit when the server starts (http/connection-limit.ts).
       requestTimeoutSeconds: 30, maxConnections: undefined, shutdownTimeoutSeconds: 10,
+      // Standard Webhooks' schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+      webhookRetryScheduleSeconds: [5, 300, 1800, 7200, 18000, 36000, 36000], webhookAllowPrivate: false,
     });
   });
 
@@ -35,6 +37,9 @@ describe('configuration', () => {
       [{}, { OPENCASE_REQUEST_TIMEOUT: '0' }, /OPENCASE_REQUEST_TIMEOUT must be between 1 and 3600/],
       [{}, { OPENCASE_MAX_CONNECTIONS: 'many' }, /OPENCASE_MAX_CONNECTIONS must be a whole number/],
       [{}, { OPENCASE_SHUTDOWN_TIMEOUT: '0' }, /OPENCASE_SHUTDOWN_TIMEOUT must be between 1 and 3600/],
+      [{}, { OPENCASE_WEBHOOK_RETRY_SCHEDULE: '5,,300' }, /OPENCASE_WEBHOOK_RETRY_SCHEDULE must list 1 to 20 waits in seconds/],
+      [{}, { OPENCASE_WEBHOOK_RETRY_SCHEDULE: '90000' }, /each at most 86400/],
+      [{}, { OPENCASE_WEBHOOK_ALLOW_PRIVATE: 'yes' }, /OPENCASE_WEBHOOK_ALLOW_PRIVATE must be 1 or 0/],
     ];
     for (const [flags, env, message] of bad) assert.throws(() => loadConfig(flags, env), (error: Error) => error instanceof ConfigError && message.test(error.message));
   });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { fetchTokenOverHttp, startCliServer, startListening, type CliServer } from './cli-helpers.js';
+import { fetchTokenOverHttp, freePort, startCliServer, startListening, type CliServer } from './cli-helpers.js';
 import { taskDetailExample, tempDir } from './helpers.js';
 import { DEMO_CASE_TYPE, DEMO_CLIENT, DEMO_CONTACT, DEMO_TENANT } from '../src/demo/records.js';
 
@@ -205,3 +205,48 @@ describe('the README examples', () => {
     });
   });
 });
+
+describe('the README\'s Webhooks section', () => {
+  it('the receiver runs as written, type-checks, and prints each event the curl line subscribed it to, its signature checked', async () => {
+    const receiverBlock = typeScriptBlocks.find((block) => block.includes("from 'standardwebhooks'"));
+    const subscribeBlock = shellBlocks.find((block) => block.includes('/opencase/v1/webhooks'));
+    assert.ok(receiverBlock && subscribeBlock, 'the README has both blocks');
+    const dir = tempDir();
+    const database = join(dir.dir, 'webhooks.db');
+    const server = await startCliServer(['--demo', '--db', database], { OPENCASE_WEBHOOK_ALLOW_PRIVATE: '1' });
+    const port = await freePort();
+    // In this folder, as a user's project would have it installed, so that `standardwebhooks` resolves.
+    const receiverDir = mkdtempSync(join(ROOT, '.readme-'));
+    let receiver: ReturnType<typeof spawn> | undefined;
+    try {
+      const token = await fetchTokenOverHttp(server.url, DEMO_CLIENT.clientId, DEMO_CLIENT.clientSecret);
+      const { stdout } = await run('bash', ['-c', `set -euo pipefail\nTOKEN='${token}'\n${subscribeBlock.replaceAll('http://127.0.0.1:8080', server.url).replaceAll('127.0.0.1:9000', `127.0.0.1:${port}`)}`], { cwd: ROOT });
+      const made = JSON.parse(stdout) as { resCode: string; result: { webhookId: string; secret: string } };
+      assert.equal(made.resCode, '0', stdout);
+      const file = join(receiverDir, 'receiver.ts');
+      writeFileSync(file, receiverBlock.replace('.listen(9000)', `.listen(${port})`));
+      await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--target', 'es2022', '--types', 'node', file], { cwd: ROOT });
+      receiver = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), file], { cwd: ROOT, env: { ...process.env, WEBHOOK_SECRET: made.result.secret }, stdio: ['ignore', 'pipe', 'inherit'] });
+      let printed = '';
+      receiver.stdout?.on('data', (chunk: Buffer) => { printed += chunk.toString(); });
+      // The first change waits for the receiver to listen (an unsigned request is its 401).
+      for (let i = 0; i < 150; i++) {
+        if (await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: '{}' }).then((reply) => reply.status === 401, () => false)) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const update = await fetch(`${server.url}/service/AICC__Case/1.0.0/openapi/task/status/update`, {
+        method: 'POST', headers: { 'access-token': token, 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'ccqG0000014iXvGKONQO', status: 'Processing', creatorId: '10gg00000148QvgpaLAm' }),
+      });
+      assert.equal(((await update.json()) as { resCode: string }).resCode, '0');
+      for (let i = 0; i < 100 && !printed.includes('\n'); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(printed, 'task.status_changed ccqG0000014iXvGKONQO\n');
+    } finally {
+      receiver?.kill();
+      await server.stop();
+      rmSync(receiverDir, { recursive: true, force: true });
+      dir.remove();
+    }
+  });
+});
+
