@@ -41,14 +41,19 @@ describe('webhooks: delivery', () => {
     assert.equal(response.json<{ resCode: string }>().resCode, '0', response.body);
     return response.json<{ result?: Record<string, string> }>().result;
   };
-  const setStatus = (status: string) => aicc('task/status/update', { id: DEMO_TASK_ID, status, creatorId: DEMO_USER.id });
+  /** A change of the demo task: its status moved to the other of Pending and Processing (the same status again is no change). */
+  let status = 'Pending';
+  const changeStatus = () => {
+    status = status === 'Pending' ? 'Processing' : 'Pending';
+    return aicc('task/status/update', { id: DEMO_TASK_ID, status, creatorId: DEMO_USER.id });
+  };
 
   it('each change after the subscription, once, in order, signed (checked by the standardwebhooks package), as {type, timestamp, data}', async () => {
     const receiver = await startReceiver();
     cleanups.push(receiver.close);
     const { secret, webhookId } = await subscribe(receiver.url);
     const { taskId } = (await aicc('task', { taskInfo: { title: 'Call back', ownerId: DEMO_USER.id, creatorId: DEMO_USER.id, type: 'Case', relateId: DEMO_CASE.id } }))!;
-    await setStatus('Processing');
+    await changeStatus();
     await aicc('task/modify', { taskInfo: { id: taskId, title: 'Call back today', creatorId: DEMO_USER.id } });
     await aicc('status/update', { id: DEMO_CASE.id, status: 'Completed', creatorId: DEMO_USER.id });
     const events = (await receiver.until(5)).map((request) => verified(secret, request));
@@ -74,9 +79,9 @@ describe('webhooks: delivery', () => {
     cleanups.push(cases.close, statuses.close);
     const caseHook = await subscribe(cases.url, { eventTypes: ['case.*'] });
     const statusHook = await subscribe(statuses.url, { eventTypes: ['task.status_changed'] });
-    await setStatus('Pending');
+    await changeStatus();
     await aicc('case/modify', { caseInfo: { id: DEMO_CASE.id, title: 'Printer jams', description: 'again', creatorId: DEMO_USER.id } });
-    await setStatus('Processing');
+    await changeStatus();
     assert.deepEqual((await cases.until(1)).map((request) => verified(caseHook.secret, request).type), ['case.modified']);
     assert.deepEqual((await statuses.until(2)).map((request) => verified(statusHook.secret, request).type), ['task.status_changed', 'task.status_changed']);
     await new Promise((resolve) => setTimeout(resolve, 600));
@@ -87,8 +92,8 @@ describe('webhooks: delivery', () => {
     const receiver = await startReceiver((_, index) => ({ status: index < 3 ? 500 : 200 }));
     cleanups.push(receiver.close);
     const { secret, webhookId } = await subscribe(receiver.url);
-    await setStatus('Completed');
-    await setStatus('Pending');
+    await changeStatus();
+    await changeStatus();
     const requests = await receiver.until(5);
     const events = requests.map((request) => verified(secret, request));
     // The first change was refused three times, then taken, each time with its webhook-id; the second came after it, once.
@@ -106,19 +111,30 @@ describe('webhooks: delivery', () => {
     assert.deepEqual([detail.active, detail.failures, detail.disabledReason], [true, 0, null]);
   });
 
+  it('Retry-After is honoured: a 429 asking for a second is tried again no sooner, though the schedule says 0.05 s', async () => {
+    const receiver = await startReceiver((_, index) => (index === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
+    cleanups.push(receiver.close);
+    const { secret } = await subscribe(receiver.url);
+    await changeStatus();
+    const [refused, taken] = await receiver.until(2);
+    assert.equal(verified(secret, taken!).type, 'task.status_changed');
+    assert.equal(taken!.headers['webhook-id'], refused!.headers['webhook-id']);
+    assert.ok(taken!.at - refused!.at >= 950, `tried again after ${taken!.at - refused!.at} ms`);
+  });
+
   it('410 Gone disables the endpoint and says why; made active again, it starts from the change it stopped at', async () => {
     let gone = true;
     const receiver = await startReceiver(() => ({ status: gone ? 410 : 200 }));
     cleanups.push(receiver.close);
     const { secret, webhookId } = await subscribe(receiver.url);
-    await setStatus('Processing');
+    await changeStatus();
     await receiver.until(1);
     const read = async () => (await callExtension(t, 'GET', `webhooks/${webhookId}`)).json<{ result: { active: boolean; disabledReason: string | null } }>().result;
     for (let i = 0; i < 40 && (await read()).active; i++) await new Promise((resolve) => setTimeout(resolve, 50));
     const disabled = await read();
     assert.equal(disabled.active, false);
     assert.match(disabled.disabledReason ?? '', /410 Gone/);
-    await setStatus('Completed');
+    await changeStatus();
     await new Promise((resolve) => setTimeout(resolve, 600));
     assert.equal(receiver.received.length, 1, 'nothing is sent to a disabled endpoint');
     gone = false;
@@ -133,7 +149,7 @@ describe('webhooks: delivery', () => {
     const receiver = await startReceiver(() => ({ status: 503 }));
     cleanups.push(receiver.close);
     const { webhookId } = await subscribe(receiver.url);
-    await setStatus('Pending');
+    await changeStatus();
     await receiver.until(QUICK_RETRIES.length + 1);
     const read = async () => (await callExtension(t, 'GET', `webhooks/${webhookId}`)).json<{ result: { active: boolean; disabledReason: string | null; failures: number } }>().result;
     for (let i = 0; i < 40 && (await read()).active; i++) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -148,11 +164,11 @@ describe('webhooks: delivery', () => {
     cleanups.push(dead.close, live.close);
     await subscribe(dead.url);
     await subscribe(live.url);
-    await setStatus('Processing');
+    await changeStatus();
     await dead.until(1);
     const started = Date.now();
-    await setStatus('Completed');
-    await setStatus('Pending');
+    await changeStatus();
+    await changeStatus();
     await live.until(3);
     const waited = Date.now() - started;
     // The dead endpoint's attempt waits 10 s for an answer; the live one's deliveries do not wait for it.
@@ -164,7 +180,7 @@ describe('webhooks: delivery', () => {
     const redirecting = await startReceiver(() => ({ status: 302, headers: { location: target.url } }));
     cleanups.push(target.close, redirecting.close);
     const { webhookId } = await subscribe(redirecting.url);
-    await setStatus('Processing');
+    await changeStatus();
     await redirecting.until(2);
     assert.equal(target.received.length, 0);
     const detail = (await callExtension(t, 'GET', `webhooks/${webhookId}`)).json<{ result: { failures: number } }>().result;
