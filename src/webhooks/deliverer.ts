@@ -4,7 +4,7 @@ import type { Store } from '../db/store.js';
 import type { ExportedTrace } from '../traces/schemas.js';
 import { randomBase62 } from '../wire/ids.js';
 import { eventTypeOf, matchesAny } from './events.js';
-import { createWebhooksRepository, type WebhookRow } from './repository.js';
+import { createWebhooksRepository } from './repository.js';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { changeMessage, postMessage, type Agents } from './attempt.js';
@@ -129,6 +129,8 @@ export class WebhookDeliverer {
       const entries = await this.#store.feed.readAfter(tenantId, Number(endpoint.cursor), PAGE);
       const patterns = JSON.parse(endpoint.event_types) as string[];
       let cursor = Number(endpoint.cursor);
+      // Failed attempts in a row at the change after the cursor: the row's, until a change of this page is taken.
+      let failures = endpoint.failures;
       for (const entry of entries) {
         if (lease.lost) return;
         if (this.#stopped) {
@@ -144,16 +146,23 @@ export class WebhookDeliverer {
         const { result, logRow } = await postMessage(endpoint, changeMessage(endpoint.id, entry, eventType), this.#options.allowPrivate, this.#clock, this.#agents);
         const now = this.#clock();
         const delivered = succeeded(result);
-        if (delivered) cursor = entry.seq;
+        if (delivered) {
+          cursor = entry.seq;
+          failures = 0;
+        }
         // The log's line and the cursor in one commit.
         const held = await this.#store.transaction(async (tx) => {
           const leased = createWebhooksRepository(tx);
           await leased.recordAttempt(logRow);
           return leased.whileLeased(tenantId, id, this.owner, delivered
             ? { cursor, failures: 0, next_attempt_at: null, lease_until: now + LEASE_MS }
-            : { cursor, lease_owner: null, lease_until: null, ...this.#afterFailure(endpoint, entry, eventType, result, now) });
+            : { cursor, lease_owner: null, lease_until: null, ...this.#afterFailure(failures + 1, entry, eventType, result, now) });
         });
-        if (!held || !delivered) return;
+        if (!held) {
+          await repository.deleteOrphanedDeliveries(tenantId, id);
+          return;
+        }
+        if (!delivered) return;
       }
       if (entries.length < PAGE) {
         await repository.whileLeased(tenantId, id, this.owner, { cursor: Math.max(cursor, committed), lease_owner: null, lease_until: null });
@@ -164,8 +173,7 @@ export class WebhookDeliverer {
   }
 
   /** The endpoint's state after a failed attempt: a later retry on the schedule, or disabled with the reason why. */
-  #afterFailure(endpoint: WebhookRow, entry: ExportedTrace, eventType: string, result: AttemptResult, now: number) {
-    const failures = endpoint.failures + 1;
+  #afterFailure(failures: number, entry: ExportedTrace, eventType: string, result: AttemptResult, now: number) {
     const schedule = this.#options.retryScheduleSeconds;
     if (result.status === 410) {
       return { failures, active: 0, disabled_reason: `the endpoint answered 410 Gone to change ${entry.seq} (${eventType}): delivery stopped; PATCH active: true to start again` };

@@ -38,6 +38,13 @@ export function createWebhooksRepository(q: Queryable) {
       return result.numDeletedRows > 0n;
     },
 
+    /** The log of an endpoint deleted while an attempt of it was in flight (which wrote its line after the delete). */
+    async deleteOrphanedDeliveries(tenantId: string, webhookId: string): Promise<void> {
+      await db.deleteFrom('webhook_deliveries').where('tenant_id', '=', tenantId).where('webhook_id', '=', webhookId)
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('webhooks').select('id').where('webhooks.tenant_id', '=', tenantId).where('webhooks.id', '=', webhookId))))
+        .execute();
+    },
+
     /**
      * Endpoints with something to deliver that this process may take: active, their lease free, run out or its own,
      * not waiting to retry, and behind their tenant's change sequence (one join: a tenant with nothing new costs nothing).

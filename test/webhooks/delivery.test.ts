@@ -111,6 +111,22 @@ describe('webhooks: delivery', () => {
     assert.deepEqual([detail.active, detail.failures, detail.disabledReason], [true, 0, null]);
   });
 
+  it('a change taken after failures starts the count afresh: the next change\'s first failure is retried, not added to the last one\'s', async () => {
+    // The first change is refused as often as the schedule allows, then taken; the next is refused once, then taken.
+    const answers = [500, 500, 500, 500, 200, 500, 200];
+    const receiver = await startReceiver((_, index) => ({ status: answers[index] ?? 200 }));
+    cleanups.push(receiver.close);
+    const { secret, webhookId } = await subscribe(receiver.url);
+    await changeStatus();
+    await changeStatus();
+    const requests = await receiver.until(answers.length);
+    const seqs = requests.map((request) => verified(secret, request).data.seq);
+    assert.equal(new Set(seqs).size, 2);
+    assert.deepEqual(seqs.slice(4), [seqs[4], seqs[6], seqs[6]]);
+    const detail = (await callExtension(t, 'GET', `webhooks/${webhookId}`)).json<{ result: { active: boolean } }>().result;
+    assert.equal(detail.active, true);
+  });
+
   it('Retry-After is honoured: a 429 asking for a second is tried again no sooner, though the schedule says 0.05 s', async () => {
     const receiver = await startReceiver((_, index) => (index === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
     cleanups.push(receiver.close);
