@@ -8,6 +8,7 @@ import type {
   CreateQueueRequest, CreateQueueResult, CreateUserRequest, CreateUserResult, FollowRequest, ListContactsRequest, PageRequest,
   PasswordLink, QueueList, SearchCasesRequest, ErasedContact, SignedIn, SignInRequest, QueueMembers, Trace, TracePage, TracesRequest, UpdateCaseTypeRequest, UpdateContactRequest, UpdateUserRequest, User, UserList,
   CaseTemplate, CaseTemplateList, CreateTemplateRequest, CreateTemplateResult, UpdateTemplateRequest,
+  CreatedWebhook, CreateWebhookRequest, RotatedWebhookSecret, UpdateWebhookRequest, Webhook, WebhookAttempt, WebhookDeliveries, WebhookList,
 } from './types.js';
 import type {
   CancelCaseRequest, CaseDetail, CaseOverview, CaseReport, CaseReportRequest, CloseCaseRequest, ReopenCaseRequest, CaseList, CaseListItem, CaseTypeDetail, CaseTypeList, CreateCaseRequest, CreateCaseResult,
@@ -202,6 +203,27 @@ export class OpencaseClient {
     update: (id: string, request: UpdateContactRequest) => this.request<void>('PATCH', `${EXTENSIONS_PREFIX}/contacts/${encodeURIComponent(id)}`, request),
     /** Erases its personal data on request (an admin): its fields, its address, its cases' copy of its phone and that phone in their history. */
     erase: (id: string) => this.request<ErasedContact>('POST', `${EXTENSIONS_PREFIX}/contacts/${encodeURIComponent(id)}/erase`, {}),
+  };
+
+  /** opencase: webhooks, each change pushed to an endpoint, signed (Standard Webhooks); admins only. */
+  readonly webhooks = {
+    /** `{webhookId, secret}`: keep the secret, it is shown only here. */
+    create: (request: CreateWebhookRequest) => this.request<CreatedWebhook>('POST', `${EXTENSIONS_PREFIX}/webhooks`, request),
+    list: (request: PageRequest = {}) => this.request<WebhookList>('GET', `${EXTENSIONS_PREFIX}/webhooks${queryString(request)}`),
+    get: (id: string) => this.request<Webhook>('GET', `${EXTENSIONS_PREFIX}/webhooks/${encodeURIComponent(id)}`),
+    /** `active: true` starts a disabled endpoint again from the change it stopped at. */
+    update: (id: string, request: UpdateWebhookRequest) => this.request<Webhook>('PATCH', `${EXTENSIONS_PREFIX}/webhooks/${encodeURIComponent(id)}`, request),
+    delete: (id: string) => this.request<void>('DELETE', `${EXTENSIONS_PREFIX}/webhooks/${encodeURIComponent(id)}`, {}),
+    /** A new secret; the previous one signs beside it for 24 hours. */
+    rotateSecret: (id: string) => this.request<RotatedWebhookSecret>('POST', `${EXTENSIONS_PREFIX}/webhooks/${encodeURIComponent(id)}/rotate-secret`, {}),
+    /** A signed `webhook.ping` sent now, and what the endpoint answered. */
+    ping: (id: string) => this.request<WebhookAttempt>('POST', `${EXTENSIONS_PREFIX}/webhooks/${encodeURIComponent(id)}/ping`, {}),
+    /** The delivery log, newest first. */
+    deliveries: (id: string, request: PageRequest = {}) => this.request<WebhookDeliveries>('GET', `${EXTENSIONS_PREFIX}/webhooks/${encodeURIComponent(id)}/deliveries${queryString(request)}`),
+    /** A change delivered before, sent once more now with its webhook-id. */
+    redeliver: (id: string, deliveryId: string) => this.request<WebhookAttempt>(
+      'POST', `${EXTENSIONS_PREFIX}/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(deliveryId)}/redeliver`, {},
+    ),
   };
 
   /** opencase: every change of the tenant, in commit order. */

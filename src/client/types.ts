@@ -14,6 +14,9 @@ import type {
 import type { ContactResponse, ContactsQuery, CreateContactBody, CreateContactResponse, EraseContactResponse, ListContactsResponse, UpdateContactBody } from '../contacts/schemas.js';
 import type { SessionResponse, SignInBody } from '../sessions/schemas.js';
 import type { CreateQueueBody, CreateQueueResponse, ListQueuesResponse, QueueMembersResponse } from '../queues/schemas.js';
+import type {
+  AttemptResponse, CreateWebhookBody, CreateWebhookResponse, DeliveriesResponse, ListWebhooksResponse, RotateSecretResponse, UpdateWebhookBody, WebhookResponse,
+} from '../webhooks/schemas.js';
 import type { TaskDetailResponse } from '../tasks/detail-schema.js';
 import type { TracesQuery, TracesResponse } from '../traces/schemas.js';
 import type {
@@ -117,4 +120,11 @@ export type ErasedContact = ResultOf<typeof EraseContactResponse>;
 export type TracesRequest = Query<typeof TracesQuery>;
 export type TracePage = ResultOf<typeof TracesResponse>;
 export type Trace = TracePage['traces'][number];
-
+export type CreateWebhookRequest = Static<typeof CreateWebhookBody>;
+export type CreatedWebhook = ResultOf<typeof CreateWebhookResponse>;
+export type UpdateWebhookRequest = Static<typeof UpdateWebhookBody>;
+export type Webhook = ResultOf<typeof WebhookResponse>;
+export type WebhookList = ResultOf<typeof ListWebhooksResponse>;
+export type RotatedWebhookSecret = ResultOf<typeof RotateSecretResponse>;
+export type WebhookDeliveries = ResultOf<typeof DeliveriesResponse>;
+export type WebhookAttempt = ResultOf<typeof AttemptResponse>;

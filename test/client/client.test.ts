@@ -81,6 +81,25 @@ describe('OpencaseClient against a live server', () => {
     assert.equal(detail.caseInfo.id, DEMO_CASE.id);
   });
 
+  it('manages webhooks typed: create (the secret once), list, get, update, ping, the delivery log, rotate, delete', async () => {
+    const client = clientWith();
+    // A receiver on loopback is refused here (the test app does not allow private addresses): ping records why.
+    const { webhookId, secret } = await client.webhooks.create({ url: 'https://hooks.example.invalid/opencase', eventTypes: ['case.*'] });
+    assert.match(secret, /^whsec_/);
+    assert.ok((await client.webhooks.list()).webhooks.some((item) => item.id === webhookId));
+    const updated = await client.webhooks.update(webhookId, { description: 'CRM', active: false });
+    assert.deepEqual([updated.description, updated.active, (await client.webhooks.get(webhookId)).eventTypes], ['CRM', false, ['case.*']]);
+    const pinged = await client.webhooks.ping(webhookId);
+    assert.equal(pinged.delivered, false);
+    assert.ok(pinged.error);
+    const log = await client.webhooks.deliveries(webhookId);
+    assert.deepEqual([log.count, log.deliveries[0]?.id, log.deliveries[0]?.eventType], [1, pinged.id, 'webhook.ping']);
+    const rotated = await client.webhooks.rotateSecret(webhookId);
+    assert.notEqual(rotated.secret, secret);
+    await client.webhooks.delete(webhookId);
+    await assert.rejects(client.webhooks.get(webhookId), (error: unknown) => error instanceof OpencaseError && error.httpStatus === 404);
+  });
+
   it('calls opencase\'s extensions typed too: contacts, users, queues, following, suspending, and the change feed', async () => {
     const client = clientWith();
     const { contactId } = await client.contacts.create({ customerName: 'Client Test 客户', cellPhone1: '13800000000' });
