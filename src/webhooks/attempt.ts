@@ -1,18 +1,10 @@
-import type { Agent as HttpAgent } from 'node:http';
-import type { Agent as HttpsAgent } from 'node:https';
 import type { Insertable } from 'kysely';
 import type { Store } from '../db/store.js';
 import type { WebhookDeliveriesTable } from '../db/tables.js';
 import type { ExportedTrace } from '../traces/schemas.js';
 import { createWebhooksRepository, type WebhookRow } from './repository.js';
-import { postOnce, succeeded, type AttemptResult } from './send.js';
+import { postOnce, succeeded, type Agents, type AttemptResult } from './send.js';
 import { signatureHeader } from './signature.js';
-
-/** Kept-alive connections to the endpoints (a process's own), each opened to an address checked as it was resolved. */
-export interface Agents {
-  http?: HttpAgent;
-  https?: HttpsAgent;
-}
 
 /** One attempt: what came of it, and its line in the delivery log (to be written with what follows from it). */
 export interface Attempt {

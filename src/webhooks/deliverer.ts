@@ -7,8 +7,8 @@ import { eventTypeOf, matchesAny } from './events.js';
 import { createWebhooksRepository } from './repository.js';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { changeMessage, postMessage, type Agents } from './attempt.js';
-import { succeeded, type AttemptResult } from './send.js';
+import { changeMessage, postMessage } from './attempt.js';
+import { succeeded, type Agents, type AttemptResult } from './send.js';
 
 /** How often a process looks for endpoints with changes to deliver: a change goes out within this of its commit. */
 export const POLL_MS = 250;

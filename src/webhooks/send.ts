@@ -32,7 +32,8 @@ export async function postOnce(url: URL, headers: Record<string, string>, body: 
   return first.staleConnection ? post(url, headers, body, allowPrivate, {}) : first;
 }
 
-interface Agents {
+/** Kept-alive connections to the endpoints (a process's own), each opened to an address checked as it was resolved. */
+export interface Agents {
   http?: HttpAgent;
   https?: HttpsAgent;
 }

@@ -101,6 +101,21 @@ async function taskTraces(ctx: Context, taskId: string): Promise<Seen> {
   return { count: taskTrace.length, info: taskInfo ?? {} };
 }
 
+/**
+ * A step of a record's life, as a check: its reply is the envelope alone, the record has exactly one more trace, and
+ * its detail shows each key of `expected` with the value the step sent.
+ */
+function lifeStep<S extends Seen>(ctx: Context, traces: 'caseTrace' | 'taskTrace', read: () => Promise<S>) {
+  return (name: string, call: string, json: unknown, expected: Record<string, unknown> = {}) => ctx.check(name, async () => {
+    const before = await read();
+    writeOnly(await ctx.api(call, { method: 'POST', path: call, json, documentsResult: false }), call);
+    const after = await read();
+    if (after.count !== before.count + 1) fail(`${traces} went from ${before.count} to ${after.count} items; one step is one trace`);
+    showsChange(after, expected, call);
+    return after;
+  });
+}
+
 /** What a step must leave in the record's fields: each key with the value the step sent. */
 function showsChange(after: Seen, expected: Record<string, unknown>, what: string): void {
   const differing = Object.entries(expected).filter(([key, value]) => after.info[key] !== value).map(([key]) => key);
@@ -146,15 +161,7 @@ async function lifecycles(ctx: Context, space: Workspace, made: Made): Promise<v
     if (item[field] !== templateValue) fail(`the case/list item's ${field} is ${field in item ? 'not the value sent' : 'missing'}`);
   });
 
-  /** A step of a case's life: its reply is the envelope alone, and the case has one more trace. */
-  const caseStep = (name: string, call: string, json: unknown, expected: Record<string, unknown> = {}) => ctx.check(name, async () => {
-    const before = await caseTraces(ctx, caseId);
-    writeOnly(await ctx.api(call, { method: 'POST', path: call, json, documentsResult: false }), call);
-    const after = await caseTraces(ctx, caseId);
-    if (after.count !== before.count + 1) fail(`caseTrace went from ${before.count} to ${after.count} items; one step is one trace`);
-    showsChange(after, expected, call);
-    return after;
-  });
+  const caseStep = lifeStep(ctx, 'caseTrace', () => caseTraces(ctx, caseId));
 
   const taskId = await ctx.check('cec_07_0278 create task: {taskId}, and the task detail shows it with one trace', async () => {
     const due = aiccDate(new Date(Date.now() + 7 * 86_400_000));
@@ -173,14 +180,7 @@ async function lifecycles(ctx: Context, space: Workspace, made: Made): Promise<v
     return id;
   });
   if (taskId) {
-    const taskStep = (name: string, call: string, json: unknown, expected: Record<string, unknown> = {}) => ctx.check(name, async () => {
-      const before = await taskTraces(ctx, taskId);
-      writeOnly(await ctx.api(call, { method: 'POST', path: call, json, documentsResult: false }), call);
-      const after = await taskTraces(ctx, taskId);
-      if (after.count !== before.count + 1) fail(`taskTrace went from ${before.count} to ${after.count} items; one step is one trace`);
-      showsChange(after, expected, call);
-      return true;
-    });
+    const taskStep = lifeStep(ctx, 'taskTrace', () => taskTraces(ctx, taskId));
     const modifiedTitle = `${mark} task, modified`;
     await taskStep('cec_07_0281 modify task: the envelope alone, one more trace, the new title shown', 'task/modify', { taskInfo: { id: taskId, title: modifiedTitle, priority: 'Medium', creatorId: userId } }, { title: modifiedTitle, priority: 'Medium' });
     if (space.assigneeId) await taskStep('cec_07_0282 assign task: to another user, the envelope alone, one more trace, the new owner shown', 'task/transfer', { id: taskId, ownerId: space.assigneeId, creatorId: userId }, { ownerId: space.assigneeId });
