@@ -9,6 +9,7 @@ import { Tasks } from './screens/Tasks';
 import { Dashboard } from './screens/Dashboard';
 import { NewCase } from './screens/NewCase';
 import { SignIn } from './screens/SignIn';
+import { Webhooks } from './screens/Webhooks';
 import { useSession } from './session';
 import { useLiveChanges } from './live';
 
@@ -56,6 +57,7 @@ export function App() {
             {me && <Link href="/console/tasks">{t('nav.tasks')}</Link>}
             {me && <Link href="/console/new">{t('nav.newCase')}</Link>}
             {me && me.role !== 'agent' && <Link href="/console/dashboard">{t('nav.dashboard')}</Link>}
+            {me && me.role === 'admin' && <Link href="/console/webhooks">{t('nav.webhooks')}</Link>}
           </Group>
           <Group>
             {me && <Text size="sm" data-testid="signed-in-as">{t('app.signedInAs', { name: me.name, role: t(`role.${me.role}`) })}</Text>}
@@ -73,6 +75,7 @@ export function App() {
               <Route path="/tasks"><Tasks /></Route>
               <Route path="/dashboard"><Dashboard /></Route>
               <Route path="/new"><NewCase /></Route>
+              <Route path="/webhooks"><Webhooks /></Route>
               <Route><Queue /></Route>
             </Switch>
           </Router>
