@@ -9,7 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_CASE, DEMO_CASE_TYPE, DEMO_CONTACT, DEMO_TENANT, DEMO_USER } from '../../src/demo/records.js';
 import { createUser } from '../../src/users/service.js';
+import { WebhookDeliverer } from '../../src/webhooks/deliverer.js';
 import { AICC, tempDir, useTestApp } from '../helpers.js';
+import { startReceiver, verified } from '../webhooks/receiver.js';
 
 /** Debian's chromium package; `.ci/run` installs it, and sets OPENCASE_REQUIRE_BROWSER so that CI never skips. */
 const CHROMIUM = process.env.OPENCASE_CHROMIUM ?? '/usr/bin/chromium';
@@ -33,7 +35,8 @@ before(async () => {
 after(() => build.remove());
 
 describe('the agent console at /console', { skip: browserMissing }, () => {
-  const t = useTestApp({ env: { OPENCASE_CONSOLE_DIR: build.dir } });
+  // Private addresses allowed: the webhook screen's test delivers to a receiver on loopback.
+  const t = useTestApp({ env: { OPENCASE_CONSOLE_DIR: build.dir, OPENCASE_WEBHOOK_ALLOW_PRIVATE: '1' } });
   let browser: Browser;
   let baseUrl: string;
   const password = 'console passphrase';
@@ -43,6 +46,7 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
     baseUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
     await createUser(t.database, DEMO_TENANT.id, { name: 'Su Pervisor', login: 'sup', role: 'supervisor', password }, Date.now());
     await createUser(t.database, DEMO_TENANT.id, { name: 'Ann Agent', login: 'agent.console', role: 'agent', password }, Date.now());
+    await createUser(t.database, DEMO_TENANT.id, { name: 'Ada Admin', login: 'admin.console', role: 'admin', password }, Date.now());
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -51,7 +55,7 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
   after(() => browser?.close());
 
   /** A call of the demo tenant's API app (every permission), for a test's setup and checks: its `result`, once it succeeded. */
-  async function api<Result>(method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, body?: unknown, token = t.token): Promise<Result> {
+  async function api<Result>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown, token = t.token): Promise<Result> {
     const reply = await fetch(`${baseUrl}${path}`, {
       method, headers: { 'access-token': token, ...(body !== undefined && { 'content-type': 'application/json' }) }, ...(body !== undefined && { body: JSON.stringify(body) }),
     });
@@ -443,6 +447,156 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
     });
   });
 
+  it('webhooks, for admins: an endpoint on a real receiver, its secret shown once, a ping, the log and a change sent again, a 410\'s reason, disabled and enabled, a new secret, deleted; an agent has no Webhooks', async () => {
+    let status = 200;
+    const receiver = await startReceiver(() => ({ status }));
+    // The server's deliverers run beside its HTTP (src/server.ts); the test app has none, so the test runs one.
+    const deliverer = new WebhookDeliverer(t.database, { retryScheduleSeconds: [60], allowPrivate: true, clock: () => t.now.value });
+    deliverer.start();
+    try {
+      await inBrowser(async ({ page, context }) => {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+      await signedIn(page, 'admin.console');
+      await page.getByRole('link', { name: 'Webhooks' }).click();
+      await page.getByTestId('webhooks-count').getByText(/^\d+ endpoints$/).waitFor();
+
+      // The server's refusal, in its words.
+      await page.getByRole('textbox', { name: 'URL' }).fill(receiver.url.replace('http://', 'http://user:pass@'));
+      await page.getByRole('button', { name: 'Add the endpoint' }).click();
+      await page.getByRole('alert').getByText(/url must not hold credentials/).waitFor();
+
+      await page.getByRole('textbox', { name: 'URL' }).fill(receiver.url);
+      await page.getByRole('combobox', { name: 'Event types' }).click();
+      await page.getByRole('option', { name: 'case.created' }).click();
+      await page.getByRole('option', { name: 'case.status_changed' }).click();
+      await page.keyboard.press('Escape');
+      await page.getByRole('textbox', { name: 'Description' }).fill('CRM sync');
+      await page.getByRole('button', { name: 'Add the endpoint' }).click();
+
+      // The secret, once, marked as such, and copied whole.
+      const box = page.getByTestId('webhook-secret');
+      await box.getByText('Copy it now: it will not be shown again.', { exact: false }).waitFor();
+      const secret = await page.getByRole('textbox', { name: 'Signing secret' }).inputValue();
+      assert.match(secret, /^whsec_[A-Za-z0-9+/=]{20,}$/);
+      await box.getByRole('button', { name: 'Copy' }).click();
+      await box.getByRole('button', { name: 'Copied' }).waitFor();
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), secret);
+      await page.screenshot({ path: join(SHOTS, 'webhooks-created.png'), fullPage: true });
+      await box.getByRole('button', { name: 'I have kept it' }).click();
+      await box.waitFor({ state: 'detached' });
+
+      const row = page.getByTestId('webhook-row').filter({ hasText: receiver.url });
+      await row.getByText('CRM sync').waitFor();
+      await row.getByText('case.status_changed').waitFor();
+      await row.getByTestId('webhook-state').getByText('Active').waitFor();
+      const { webhooks } = await api<{ webhooks: Array<{ id: string; url: string; eventTypes: string[]; active: boolean; disabledReason: string | null }> }>('GET', '/opencase/v1/webhooks?limit=100');
+      const made = webhooks.find((webhook) => webhook.url === receiver.url);
+      assert.deepEqual(made?.eventTypes, ['case.created', 'case.status_changed']);
+      const webhookId = made?.id ?? '';
+      // Shown once: nothing the page reads afterwards holds it.
+      await page.reload();
+      await row.waitFor();
+      assert.equal((await page.content()).includes(secret), false);
+
+      // A ping: delivered, signed with that secret (checked by the standardwebhooks package).
+      await row.getByRole('button', { name: 'Send a ping' }).click();
+      await row.getByTestId('attempt-outcome').getByText('Delivered (200)').waitFor();
+      const [pinged] = await receiver.until(1);
+      assert.equal(verified(secret, pinged!).type, 'webhook.ping');
+
+      // A change of the case types it asked for is delivered by the deliverer; both are in the log.
+      const caseId = await newCase({ title: 'Hooked' });
+      const [, created] = await receiver.until(2);
+      assert.deepEqual([verified(secret, created!).type, verified(secret, created!).data.objectId], ['case.created', caseId]);
+      await row.getByRole('button', { name: 'Deliveries' }).click();
+      const log = page.getByRole('dialog', { name: `Deliveries to ${receiver.url}` });
+      const pingRow = log.getByTestId('delivery-row').filter({ hasText: 'webhook.ping' });
+      await pingRow.getByRole('cell', { name: '200', exact: true }).waitFor();
+      assert.equal(await pingRow.getByRole('button').count(), 0, 'a ping is not sent again');
+      const changeRow = log.getByTestId('delivery-row').filter({ hasText: 'case.created' });
+      await changeRow.getByRole('cell', { name: '200', exact: true }).waitFor();
+      await page.screenshot({ path: join(SHOTS, 'webhooks-deliveries.png') });
+      await changeRow.getByRole('button', { name: 'Send again' }).click();
+      await changeRow.getByTestId('attempt-outcome').getByText('Delivered (200)').waitFor();
+      const [, first, again] = await receiver.until(3);
+      assert.equal(again!.headers['webhook-id'], first!.headers['webhook-id'], 'sent again with its webhook-id');
+      await changeRow.getByRole('cell', { name: '2', exact: true }).waitFor();
+      await log.getByRole('button', { name: 'Close' }).click();
+      await log.waitFor({ state: 'detached' });
+
+      // The endpoint answers 410 Gone to the next change: the server disables it and says why, in full.
+      status = 410;
+      await api('POST', `${AICC}/status/update`, { id: caseId, status: 'Completed', creatorId: DEMO_USER.id });
+      await receiver.until(4);
+      let reason: string | null = null;
+      for (const deadline = Date.now() + 10_000; reason === null && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+        reason = (await api<{ disabledReason: string | null }>('GET', `/opencase/v1/webhooks/${webhookId}`)).disabledReason;
+      }
+      assert.match(reason ?? '', /410 Gone/);
+      await page.reload();
+      await row.getByTestId('webhook-state').getByText('Disabled').waitFor();
+      assert.equal(await row.getByTestId('webhook-disabled-reason').textContent(), reason);
+      await page.screenshot({ path: join(SHOTS, 'webhooks-disabled.png'), fullPage: true });
+
+      // Enabled again, it starts over at the change it stopped at.
+      status = 200;
+      await row.getByRole('button', { name: 'Enable' }).click();
+      await row.getByTestId('webhook-state').getByText('Active').waitFor();
+      assert.equal(await row.getByTestId('webhook-disabled-reason').count(), 0);
+      const [, , , refused, retried] = await receiver.until(5);
+      assert.equal(retried!.headers['webhook-id'], refused!.headers['webhook-id']);
+      // Disabled by hand: no reason; and enabled.
+      await row.getByRole('button', { name: 'Disable' }).click();
+      await row.getByTestId('webhook-state').getByText('Disabled').waitFor();
+      assert.equal(await row.getByTestId('webhook-disabled-reason').count(), 0);
+      assert.equal((await api<{ active: boolean }>('GET', `/opencase/v1/webhooks/${webhookId}`)).active, false);
+      await row.getByRole('button', { name: 'Enable' }).click();
+      await row.getByTestId('webhook-state').getByText('Active').waitFor();
+
+      // A new secret, shown once as the first was; the next ping is signed with it.
+      await row.getByRole('button', { name: 'Rotate secret' }).click();
+      await box.getByText(/The previous secret still signs beside it until/).waitFor();
+      const rotated = await page.getByRole('textbox', { name: 'Signing secret' }).inputValue();
+      assert.match(rotated, /^whsec_/);
+      assert.notEqual(rotated, secret);
+      await box.getByRole('button', { name: 'I have kept it' }).click();
+      await row.getByRole('button', { name: 'Send a ping' }).click();
+      await row.getByTestId('attempt-outcome').getByText('Delivered (200)').waitFor();
+      const pings = await receiver.until(6);
+      assert.equal(verified(rotated, pings[5]!).type, 'webhook.ping');
+
+      // Deleted, once confirmed.
+      await row.getByRole('button', { name: 'Delete' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Delete' });
+      await confirm.getByText(`Delete the endpoint ${receiver.url} and its delivery log?`, { exact: false }).waitFor();
+      await confirm.getByRole('button', { name: 'Keep it' }).click();
+      await confirm.waitFor({ state: 'detached' });
+      await row.waitFor();
+      await row.getByRole('button', { name: 'Delete' }).click();
+      await confirm.getByRole('button', { name: 'Delete the endpoint' }).click();
+      await row.waitFor({ state: 'detached' });
+      assert.equal((await api<{ webhooks: Array<{ url: string }> }>('GET', '/opencase/v1/webhooks?limit=100')).webhooks.some((webhook) => webhook.url === receiver.url), false);
+
+      // In Chinese, the item is "Webhook"; neither an agent nor a supervisor has it.
+      await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
+      await page.getByRole('link', { name: 'Webhook', exact: true }).waitFor();
+      await page.getByRole('combobox', { name: '语言' }).selectOption('en');
+      for (const login of ['agent.console', 'sup']) {
+        await page.getByRole('button', { name: 'Sign out' }).click();
+        await signedIn(page, login);
+        assert.equal(await page.getByRole('link', { name: 'Webhooks' }).count(), 0, `${login} has no Webhooks`);
+      }
+      // Its address typed in, the screen shows the server's refusal.
+      await page.goto(`${baseUrl}/console/webhooks`);
+      await page.getByRole('alert').getByText(/role supervisor may not manage webhook/).waitFor();
+      // The one refusal asked for above (the URL with credentials), which the browser logs as a failed request; and the supervisor's.
+      }, { expected: ['Failed to load resource: the server responded with a status of 400 (Bad Request)'], ignore: /status of 403/ });
+    } finally {
+      await deliverer.close();
+      await receiver.close();
+    }
+  });
+
   it('every control of every screen has an accessible name', async () => {
     await inBrowser(async ({ page }) => {
     await page.goto(`${baseUrl}/console/`);
@@ -464,6 +618,31 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
       else await page.getByRole('button', { name: 'Create the case' }).waitFor();
       unnamed[screen] = await unnamedControls(page);
     }
+    // Webhooks, an admin's: the form with a type chosen (its pill's remove button), the secret shown, a row's actions, its log, the confirmation.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signedIn(page, 'admin.console');
+    await page.goto(`${baseUrl}/console/webhooks`);
+    await page.getByTestId('webhooks-count').getByText(/^\d+ endpoints$/).waitFor();
+    const url = 'http://127.0.0.1:9/accessible-names';
+    await page.getByRole('textbox', { name: 'URL' }).fill(url);
+    await page.getByRole('combobox', { name: 'Event types' }).click();
+    await page.getByRole('option', { name: 'task.*' }).click();
+    await page.keyboard.press('Escape');
+    unnamed.webhookForm = await unnamedControls(page);
+    await page.getByRole('button', { name: 'Add the endpoint' }).click();
+    await page.getByTestId('webhook-secret').waitFor();
+    const row = page.getByTestId('webhook-row').filter({ hasText: url });
+    await row.waitFor();
+    unnamed.webhooks = await unnamedControls(page);
+    await row.getByRole('button', { name: 'Deliveries' }).click();
+    await page.getByTestId('deliveries-count').waitFor();
+    unnamed.webhookDeliveries = await unnamedControls(page);
+    await page.keyboard.press('Escape');
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: 'Delete the endpoint' }).waitFor();
+    unnamed.webhookDelete = await unnamedControls(page);
+    await page.getByRole('button', { name: 'Delete the endpoint' }).click();
+    await row.waitFor({ state: 'detached' });
     assert.deepEqual(Object.fromEntries(Object.entries(unnamed).filter(([, list]) => list.length > 0)), {});
     });
   });
