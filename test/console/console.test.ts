@@ -55,7 +55,7 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
   after(() => browser?.close());
 
   /** A call of the demo tenant's API app (every permission), for a test's setup and checks: its `result`, once it succeeded. */
-  async function api<Result>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown, token = t.token): Promise<Result> {
+  async function api<Result>(method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, body?: unknown, token = t.token): Promise<Result> {
     const reply = await fetch(`${baseUrl}${path}`, {
       method, headers: { 'access-token': token, ...(body !== undefined && { 'content-type': 'application/json' }) }, ...(body !== undefined && { body: JSON.stringify(body) }),
     });
