@@ -18,7 +18,7 @@ export interface Operator {
 /** The words a refusal uses for an action: `case.transfer` → "transfer cases". */
 const OBJECTS: Record<string, string> = {
   case: 'cases', task: 'tasks', statistics: 'the statistics', caseType: 'case types', template: 'case templates',
-  contact: 'contacts', queue: 'queues', user: 'users', changes: 'the traces and the change feed',
+  contact: 'contacts', queue: 'queues', user: 'users', changes: 'the traces and the change feed', webhook: 'webhooks',
 };
 function inWords(action: Action): string {
   const [object = '', verb = ''] = action.split('.');

@@ -48,7 +48,7 @@ export const PERMISSIONS = {
   'user.read': { agent: 'any', supervisor: 'any', admin: 'any', calls: 'users (GET), users/{id} (GET)' },
   'user.write': { agent: 'none', supervisor: 'none', admin: 'any', calls: 'users (POST, PATCH), users/{id}/password-link' },
   'changes.read': { agent: 'any', supervisor: 'any', admin: 'any', calls: 'traces, changes (the feed and its stream)' },
-  'webhook.manage': { agent: 'none', supervisor: 'none', admin: 'any', calls: 'webhooks (POST, GET), webhooks/{id} (GET, PATCH, DELETE), webhooks/{id}/rotate-secret' },
+  'webhook.manage': { agent: 'none', supervisor: 'none', admin: 'any', calls: 'webhooks (POST, GET), webhooks/{id} (GET, PATCH, DELETE), webhooks/{id}/rotate-secret, ping, deliveries, deliveries/{id}/redeliver' },
 } as const satisfies Record<string, Record<Role, Scope> & { calls: string }>;
 
 export type Action = keyof typeof PERMISSIONS;

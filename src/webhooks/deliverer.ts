@@ -176,10 +176,10 @@ export class WebhookDeliverer {
   #afterFailure(failures: number, entry: ExportedTrace, eventType: string, result: AttemptResult, now: number) {
     const schedule = this.#options.retryScheduleSeconds;
     if (result.status === 410) {
-      return { failures, active: 0, disabled_reason: `the endpoint answered 410 Gone to change ${entry.seq} (${eventType}): delivery stopped; PATCH active: true to start again` };
+      return { failures, active: 0, disabled_reason: `the endpoint answered 410 Gone to change ${entry.seq} (${eventType}): delivery stopped until it is made active again` };
     }
     if (failures > schedule.length) {
-      return { failures, active: 0, disabled_reason: `change ${entry.seq} (${eventType}) failed ${failures} times in a row, the last: ${result.error ?? 'no answer'}; PATCH active: true to start again from it` };
+      return { failures, active: 0, disabled_reason: `change ${entry.seq} (${eventType}) failed ${failures} times in a row, the last: ${result.error ?? 'no answer'}; made active again, the endpoint starts from it` };
     }
     // ±10% jitter, so that endpoints that failed together do not all come back at the same instant.
     const waitS = Math.min(LONGEST_WAIT_S, Math.max(schedule[failures - 1]! * (0.9 + Math.random() * 0.2), result.retryAfterSeconds ?? 0));

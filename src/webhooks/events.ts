@@ -40,10 +40,8 @@ export function eventTypeOf(objectType: 'Task' | 'Case', traceType: string): str
   return `${objectType.toLowerCase()}.${words}`;
 }
 
-/** A pattern of an endpoint's `eventTypes`: an event type, `task.*`, `case.*`, or `*`. */
-export function isEventPattern(pattern: string): boolean {
-  return pattern === '*' || pattern === 'task.*' || pattern === 'case.*' || EVENT_TYPES.includes(pattern);
-}
+/** What an endpoint's `eventTypes` may hold: an event type, `task.*`, `case.*`, or `*`. */
+export const EVENT_PATTERNS: readonly string[] = [...EVENT_TYPES, 'task.*', 'case.*', '*'];
 
 export function matchesAny(patterns: readonly string[], eventType: string): boolean {
   return patterns.some((pattern) => pattern === '*' || pattern === eventType || (pattern.endsWith('.*') && eventType.startsWith(pattern.slice(0, -1))));

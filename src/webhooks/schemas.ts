@@ -1,11 +1,12 @@
 import { Type, type Static } from 'typebox';
 import { Envelope } from '../wire/envelope.js';
 import { WireId } from '../wire/ids.js';
-import { Nullable, QueryInteger } from '../wire/schema.js';
+import { Nullable, QueryInteger, StringEnum } from '../wire/schema.js';
+import { EVENT_PATTERNS } from './events.js';
 
 /** An endpoint's URL: http(s), no credentials in it, at most 2000 characters (the service checks the rest). */
 const Url = Type.String({ minLength: 1, maxLength: 2000, description: 'where the events are POSTed: an http:// or https:// URL' });
-const EventTypes = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+const EventTypes = Type.Array(StringEnum(EVENT_PATTERNS), {
   minItems: 1, maxItems: 50,
   description: 'event types (task.created, case.status_changed, …) and wildcards (task.*, case.*, *); all when absent',
 });

@@ -31,7 +31,7 @@ describe('webhooks: the admin API', () => {
       [{ url: 'http://127.0.0.1:8080/x' }, /127\.0\.0\.1 is a loopback, private, link-local or reserved address.*OPENCASE_WEBHOOK_ALLOW_PRIVATE=1/],
       [{ url: 'http://169.254.169.254/latest/meta-data/' }, /169\.254\.169\.254 is a loopback, private, link-local or reserved address/],
       [{ url: 'http://[::1]/x' }, /::1 is a loopback/],
-      [{ url: 'https://hooks.example.com/x', eventTypes: ['task.deleted'] }, /eventTypes: task\.deleted is no event type; they are case\.cancelled, .*task\.\*, case\.\*, \*/],
+      [{ url: 'https://hooks.example.com/x', eventTypes: ['task.deleted'] }, /eventTypes\[0\] must be one of: case\.cancelled, .*task\.\*, case\.\*, \*$/],
       [{ url: 'https://hooks.example.com/x', extra: 1 }, /unknown field extra/],
     ] as const;
     for (const [body, message] of refusals) {

@@ -167,6 +167,7 @@ describe('bounds of every field a request stores', () => {
     return { login, token: (await ok('POST', `/opencase/v1/users/${userId}/password-link`)).token ?? '' };
   };
 
+  const webhookUrl = (length: number) => `https://hooks.example.com/${'p'.repeat(length - 'https://hooks.example.com/'.length)}`;
   /** For each route that stores what it is sent: a fresh valid request, and fillers for fields with a rule of their own. */
   const routes: Record<string, { url: () => Promise<string> | string; body: () => Promise<object> | object; fill?: Record<string, (length: number) => string> }> = {
     'POST /service/AICC__Case/1.0.0/openapi/task': { url: () => `${AICC}/task`, body: () => ({ taskInfo: { title: 't', ownerId: U, creatorId: U } }) },
@@ -239,6 +240,13 @@ describe('bounds of every field a request stores', () => {
       fill: { status: () => longStatus },
     },
     'GET /opencase/v1/contacts': { url: () => '/opencase/v1/contacts', body: () => ({}) },
+    // A URL of any length up to its bound: a host, then a path of that many characters.
+    'POST /opencase/v1/webhooks': { url: () => '/opencase/v1/webhooks', body: () => ({ url: 'https://hooks.example.com/', active: false }), fill: { url: webhookUrl } },
+    'PATCH /opencase/v1/webhooks/{id}': {
+      url: async () => `/opencase/v1/webhooks/${(await ok('POST', '/opencase/v1/webhooks', { url: 'https://hooks.example.com/', active: false })).webhookId}`,
+      body: () => ({}),
+      fill: { url: webhookUrl },
+    },
     'PATCH /opencase/v1/users/{id}': { url: async () => `/opencase/v1/users/${(await ok('POST', '/opencase/v1/users', { name: 'n' })).userId}`, body: () => ({}) },
     // A password at its bound signs in: the user is given it through a set-password link first.
     'POST /opencase/v1/session': {
