@@ -20,6 +20,8 @@ export const POLL_MS = 250;
 export const LEASE_MS = 6000;
 /** Endpoints one process delivers to at once: a dead one ties up one of these, never the others. */
 export const ENDPOINTS_AT_ONCE = 64;
+/** The pause after a look for work that failed (the database down or refusing writes). */
+const AFTER_FAILED_LOOK_MS = 5000;
 /** Feed entries read at once for an endpoint. */
 const PAGE = 100;
 /** The longest wait a Retry-After can ask for. */
@@ -71,8 +73,11 @@ export class WebhookDeliverer {
   #schedule(delayMs: number): void {
     if (this.#stopped) return;
     this.#timer = setTimeout(() => {
-      this.#tick = this.tick().catch((error: unknown) => this.#options.log?.({ err: error }, 'webhook delivery: looking for work failed'))
-        .finally(() => this.#schedule(POLL_MS));
+      // A database that fails the look (down, read-only) is looked at again after a pause, not four times a second.
+      this.#tick = this.tick().then(() => POLL_MS, (error: unknown) => {
+        this.#options.log?.({ err: error }, 'webhook delivery: looking for work failed');
+        return AFTER_FAILED_LOOK_MS;
+      }).then((next) => this.#schedule(next));
     }, delayMs);
   }
 
