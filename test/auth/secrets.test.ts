@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { redactQuerySecrets, VerifiedSecrets } from '../../src/auth/secrets.js';
+import { newSecret, redactQuerySecrets, VerifiedSecrets } from '../../src/auth/secrets.js';
 
 describe('VerifiedSecrets', () => {
   it('knows a secret only under the stored hash it was verified against', () => {
@@ -33,5 +33,14 @@ describe('redactQuerySecrets', () => {
       `${path}?client%5Fsecret=[REDACTED]&CLIENT_SECRET=[REDACTED]&client_secret=[REDACTED]&access-token=[REDACTED]&access_token=[REDACTED]&x=1`);
     // A name that is not valid percent-encoding is compared as it is.
     assert.equal(redactQuerySecrets(`${path}?%E0%A4%A=1&client_secret=2`), `${path}?%E0%A4%A=1&client_secret=[REDACTED]`);
+  });
+});
+
+describe('newSecret', () => {
+  it('never begins with - or _ (a command line would take the token for an option), and stays 43 characters of base64url', () => {
+    const secrets = Array.from({ length: 5000 }, () => newSecret());
+    assert.deepEqual(secrets.filter((secret) => /^[-_]/.test(secret)), []);
+    for (const secret of secrets) assert.match(secret, /^[A-Za-z0-9][A-Za-z0-9_-]{42}$/);
+    assert.equal(new Set(secrets).size, secrets.length);
   });
 });
