@@ -488,7 +488,7 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
       const row = page.getByTestId('webhook-row').filter({ hasText: receiver.url });
       await row.getByText('CRM sync').waitFor();
       await row.getByText('case.status_changed').waitFor();
-      await row.getByTestId('webhook-state').getByText('Active').waitFor();
+      await row.getByTestId('webhook-state').getByText('Active', { exact: true }).waitFor();
       const { webhooks } = await api<{ webhooks: Array<{ id: string; url: string; eventTypes: string[]; active: boolean; disabledReason: string | null }> }>('GET', '/opencase/v1/webhooks?limit=100');
       const made = webhooks.find((webhook) => webhook.url === receiver.url);
       assert.deepEqual(made?.eventTypes, ['case.created', 'case.status_changed']);
@@ -534,24 +534,24 @@ describe('the agent console at /console', { skip: browserMissing }, () => {
       }
       assert.match(reason ?? '', /410 Gone/);
       await page.reload();
-      await row.getByTestId('webhook-state').getByText('Disabled').waitFor();
+      await row.getByTestId('webhook-state').getByText('Disabled', { exact: true }).waitFor();
       assert.equal(await row.getByTestId('webhook-disabled-reason').textContent(), reason);
       await page.screenshot({ path: join(SHOTS, 'webhooks-disabled.png'), fullPage: true });
 
       // Enabled again, it starts over at the change it stopped at.
       status = 200;
       await row.getByRole('button', { name: 'Enable' }).click();
-      await row.getByTestId('webhook-state').getByText('Active').waitFor();
+      await row.getByTestId('webhook-state').getByText('Active', { exact: true }).waitFor();
       assert.equal(await row.getByTestId('webhook-disabled-reason').count(), 0);
       const [, , , refused, retried] = await receiver.until(5);
       assert.equal(retried!.headers['webhook-id'], refused!.headers['webhook-id']);
       // Disabled by hand: no reason; and enabled.
       await row.getByRole('button', { name: 'Disable' }).click();
-      await row.getByTestId('webhook-state').getByText('Disabled').waitFor();
+      await row.getByTestId('webhook-state').getByText('Disabled', { exact: true }).waitFor();
       assert.equal(await row.getByTestId('webhook-disabled-reason').count(), 0);
       assert.equal((await api<{ active: boolean }>('GET', `/opencase/v1/webhooks/${webhookId}`)).active, false);
       await row.getByRole('button', { name: 'Enable' }).click();
-      await row.getByTestId('webhook-state').getByText('Active').waitFor();
+      await row.getByTestId('webhook-state').getByText('Active', { exact: true }).waitFor();
 
       // A new secret, shown once as the first was; the next ping is signed with it.
       await row.getByRole('button', { name: 'Rotate secret' }).click();
