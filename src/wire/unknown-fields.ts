@@ -76,7 +76,8 @@ const MIXED_UP: Record<string, readonly string[]> = {
 
 /** The known field a caller most likely meant by `unknown`, if one is close enough to say so. */
 export function closestField(unknown: string, known: readonly string[]): string | undefined {
-  const mixedUp = MIXED_UP[unknown]?.find((name) => known.includes(name));
+  // Own keys only: a field named `valueOf` or `constructor` found Object.prototype's function here (a 500, found by the fuzz test).
+  const mixedUp = (Object.hasOwn(MIXED_UP, unknown) ? MIXED_UP[unknown] : undefined)?.find((name) => known.includes(name));
   if (mixedUp) return mixedUp;
   const lower = unknown.toLowerCase();
   const sameLetters = known.find((name) => name.toLowerCase() === lower);

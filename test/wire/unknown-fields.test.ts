@@ -34,6 +34,18 @@ describe('unknown fields are refused, naming the closest known one', () => {
     assert.match(await refused('caseType/list', { start: 0, limit: 1, zzzzzzzz: 1 }), /^unknown field zzzzzzzz in caseType\/list \(the fields are: start, limit, typeName and status\)$/);
   });
 
+  it('a field named after a property every object has (valueOf, toString, constructor, hasOwnProperty) is an unknown field too, never a 500', async () => {
+    for (const name of ['valueOf', 'toString', 'constructor', 'hasOwnProperty', 'isPrototypeOf']) {
+      assert.match(await refused('case/list', { start: 0, limit: 1, [name]: '' }), new RegExp(`^unknown field ${name} in case/list`));
+      const extension = await t.app.inject({
+        method: 'POST', url: '/opencase/v1/case-types', headers: { 'access-token': t.token, 'content-type': 'application/json' },
+        payload: JSON.stringify({ typeName: `Proto ${name}`, caseStatus: 'New,Completed', [name]: '' }),
+      });
+      assert.equal(extension.statusCode, 400, extension.body);
+      assert.match(assertErrorEnvelope(extension.body).resMsg, new RegExp(`^unknown field ${name} in POST /opencase/v1/case-types`));
+    }
+  });
+
   it('refuses unknown query parameters and unknown fields of extension bodies too', async () => {
     const query = await t.app.inject({ method: 'GET', url: '/opencase/v1/users?start=0&limit=1&strat=2', headers: { 'access-token': t.token } });
     assert.equal(query.statusCode, 400);
