@@ -26,6 +26,15 @@ export function forbiddenAddress(address: string): string | undefined {
   return FORBIDDEN.check(address, family === 4 ? 'ipv4' : 'ipv6') ? `${address} is a loopback, private, link-local or reserved address` : undefined;
 }
 
+/**
+ * Why a URL whose host is a literal address may not be delivered to (a name is checked once it resolves, by
+ * guardedLookup), or undefined. `[::1]` is the host `::1`.
+ */
+export function forbiddenLiteralHost(url: URL): string | undefined {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return isIP(host) === 0 ? undefined : forbiddenAddress(host);
+}
+
 export class ForbiddenAddressError extends Error {
   readonly code = 'EWEBHOOKADDRESS';
 }

@@ -1,7 +1,6 @@
 import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
-import { isIP } from 'node:net';
-import { forbiddenAddress, guardedLookup } from './address-guard.js';
+import { forbiddenLiteralHost, guardedLookup } from './address-guard.js';
 
 /** An attempt's wait for the answer, as the issue sets it: a slow endpoint is a failed one. */
 export const ATTEMPT_TIMEOUT_MS = 10_000;
@@ -40,11 +39,8 @@ export interface Agents {
 
 function post(url: URL, headers: Record<string, string>, body: string, allowPrivate: boolean, agents: Agents): Promise<AttemptResult & { staleConnection?: boolean }> {
   return new Promise((resolve) => {
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (!allowPrivate && isIP(host) !== 0) {
-      const refused = forbiddenAddress(host);
-      if (refused) return resolve({ error: `not delivered: ${refused} (OPENCASE_WEBHOOK_ALLOW_PRIVATE=1 allows it)` });
-    }
+    const refused = allowPrivate ? undefined : forbiddenLiteralHost(url);
+    if (refused) return resolve({ error: `not delivered: ${refused} (OPENCASE_WEBHOOK_ALLOW_PRIVATE=1 allows it)` });
     const https = url.protocol === 'https:';
     const options = {
       method: 'POST',

@@ -4,15 +4,14 @@ import type { Store } from '../db/store.js';
 import { authorize } from '../permissions/checks.js';
 import { formatWireDate } from '../wire/dates.js';
 import { ApiError } from '../wire/errors.js';
-import { newId } from '../wire/ids.js';
-import { forbiddenAddress } from './address-guard.js';
+import { newId, randomBase62 } from '../wire/ids.js';
+import { forbiddenLiteralHost } from './address-guard.js';
 import { createWebhooksRepository, type WebhookRow } from './repository.js';
 import type { CreateWebhookInput, UpdateWebhookInput, WebhookInfo } from './schemas.js';
 import { newSecret } from './signature.js';
 import { changeMessage, sendMessage } from './attempt.js';
 import { eventTypeOf } from './events.js';
 import { succeeded, type AttemptResult } from './send.js';
-import { randomBase62 } from '../wire/ids.js';
 
 /** How long a rotated secret still signs (its signature sent beside the new one): a day to roll receivers over. */
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
@@ -27,9 +26,8 @@ function endpointUrl(text: string, allowPrivate: boolean): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ApiError('invalidRequest', `url must be http:// or https://, not ${url.protocol}`);
   if (url.username || url.password) throw new ApiError('invalidRequest', 'url must not hold credentials: check the webhook-signature header instead');
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const refused = allowPrivate ? undefined : forbiddenAddress(host);
-  if (refused && !refused.endsWith('is not an IP address')) {
+  const refused = allowPrivate ? undefined : forbiddenLiteralHost(url);
+  if (refused) {
     throw new ApiError('invalidRequest', `url: ${refused}; webhooks are not delivered there (OPENCASE_WEBHOOK_ALLOW_PRIVATE=1 allows it, for development)`);
   }
   return url.toString();
